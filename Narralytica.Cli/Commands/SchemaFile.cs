@@ -1,0 +1,40 @@
+using System;
+using System.IO;
+using Narralytica.Schema;
+using Narralytica.Schema.Model;
+
+namespace Narralytica.Cli.Commands;
+
+/// <summary>Finds and compiles schema.yaml: --schema PATH, else ./schema.yaml or the nearest one above.</summary>
+public static class SchemaFile
+{
+    public static string Locate(string? explicitPath)
+    {
+        if (explicitPath is not null)
+        {
+            if (!File.Exists(explicitPath))
+                throw new CliError($"--schema {explicitPath}: no such file.");
+            return Path.GetFullPath(explicitPath);
+        }
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "schema.yaml");
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        throw new CliError("No schema.yaml in this folder or any folder above it; run from the repository, or pass --schema PATH.");
+    }
+
+    /// <summary>The compiled model; prints every diagnostic to stderr and fails when there is an error.</summary>
+    public static SchemaModel Load(string? explicitPath)
+    {
+        var path = Locate(explicitPath);
+        var compilation = SchemaCompiler.Compile(File.ReadAllText(path));
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path);
+        foreach (var diagnostic in compilation.Diagnostics)
+            Console.Error.WriteLine(diagnostic.Format(relative));
+        if (compilation.Model is null)
+            throw new CliError($"{relative} has errors (listed above); fix them and run again.");
+        return compilation.Model;
+    }
+}

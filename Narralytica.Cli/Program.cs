@@ -1,0 +1,52 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Narralytica.Cli.Commands;
+
+namespace Narralytica.Cli;
+
+public static class Program
+{
+    private const string Usage = """
+        narralytica — the Narralytica data layer's command line
+
+        Commands:
+          schema sql   [--schema PATH]          Print the complete DDL for schema.yaml.
+          schema check [--schema PATH]          Validate schema.yaml and print its diagnostics.
+          demo [--connection CS]                Create the schema on a database (a throwaway PostgreSQL when no
+                                                server is given; NARRALYTICA_DATABASE is used when set), load a
+                                                sample and show tenant isolation through the generated API.
+          help                                  This text.
+
+        Exit codes: 0 nothing wrong, 1 an error, 2 a difference found.
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            var command = string.Join(" ", args.Take(2));
+            switch (args.FirstOrDefault())
+            {
+                case "schema" when args.Length >= 2 && args[1] == "sql":
+                    return SchemaCommands.Sql(new Arguments(args.Skip(2)));
+                case "schema" when args.Length >= 2 && args[1] == "check":
+                    return SchemaCommands.Check(new Arguments(args.Skip(2)));
+                case "demo":
+                    return await DemoCommand.RunAsync(new Arguments(args.Skip(1)));
+                case null or "help" or "--help" or "-h":
+                    Console.WriteLine(Usage);
+                    return args.Length == 0 ? ExitCodes.Error : ExitCodes.Ok;
+                default:
+                    Console.Error.WriteLine($"Unknown command '{command}'.\n");
+                    Console.Error.WriteLine(Usage);
+                    return ExitCodes.Error;
+            }
+        }
+        catch (CliError e)
+        {
+            Console.Error.WriteLine("error: " + e.Message);
+            return ExitCodes.Error;
+        }
+    }
+}

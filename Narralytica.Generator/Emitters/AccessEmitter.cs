@@ -1,0 +1,165 @@
+using System.Linq;
+using Narralytica.Generator.Specs;
+using Narralytica.Schema.Model;
+
+namespace Narralytica.Generator.Emitters;
+
+/// <summary>
+/// The ways in to the tables: <c>NarralyticaDb</c> holds the global tables, <c>TenantScope</c> the
+/// tenant-scoped ones (every query filtered by the scope's tenant, every write stamped and checked),
+/// and <c>CrossTenantAccess</c> is the one named way to read tenant tables without a scope.
+/// </summary>
+internal static class AccessEmitter
+{
+    private const string Token = "global::System.Threading.CancellationToken cancellationToken = default";
+
+    public static string EmitDb(ModelSpec model)
+    {
+        var w = new SourceWriter();
+        w.Line(SourceWriter.Header);
+        w.Open($"namespace {model.Namespace}");
+        w.Open("public sealed partial class NarralyticaDb");
+        foreach (var entity in model.Entities.Where(e => !e.IsTenantScoped))
+            WriteMembers(w, entity, host: "this", query: $"global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(this)", queryType: $"global::LinqToDB.ITable<{entity.FullName}>");
+        WriteMappingHooks(w, model);
+        w.Close();
+        w.Close();
+        return w.ToString();
+    }
+
+    public static string EmitTenantScope(ModelSpec model)
+    {
+        var w = new SourceWriter();
+        w.Line(SourceWriter.Header);
+        w.Open($"namespace {model.Namespace}");
+        w.Open("public sealed partial class TenantScope");
+        foreach (var entity in model.Entities.Where(e => e.IsTenantScoped))
+            WriteMembers(w, entity, host: "Db", query: $"global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(Db), row => row.TenantId == TenantId)", queryType: $"global::System.Linq.IQueryable<{entity.FullName}>");
+        w.Close();
+        w.Close();
+        return w.ToString();
+    }
+
+    public static string EmitCrossTenant(ModelSpec model)
+    {
+        var w = new SourceWriter();
+        w.Line(SourceWriter.Header);
+        w.Open($"namespace {model.Namespace}");
+        w.Open("public sealed partial class CrossTenantAccess");
+        var first = true;
+        foreach (var entity in model.Entities.Where(e => e.IsTenantScoped))
+        {
+            if (!first) w.Line();
+            first = false;
+            w.Summary($"Every tenant's <c>{entity.TableName}</c> rows, unfiltered. Add a tenant_id predicate wherever one tenant is meant.", escape: false);
+            w.Line($"public global::LinqToDB.ITable<{entity.FullName}> {entity.CollectionName} => global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(Db);");
+        }
+        w.Close();
+        w.Close();
+        return w.ToString();
+    }
+
+    private static void WriteMembers(SourceWriter w, EntitySpec entity, string host, string query, string queryType)
+    {
+        var type = entity.FullName;
+        var scoped = entity.IsTenantScoped;
+        w.Line($"// ── {entity.TableName} ──");
+        w.Summary(scoped
+            ? $"This tenant's <c>{entity.TableName}</c> rows: every query carries <c>tenant_id = @tenant</c>."
+            : $"The <c>{entity.TableName}</c> table (global).", escape: false);
+        w.Line($"public {queryType} {entity.CollectionName} => {query};");
+
+        var key = EntityEmitter.KeyWithinTenant(entity);
+        var parameters = string.Join(", ", key.Select(p => $"{p.ClrType} {Camel(p.Name)}"));
+        var predicate = string.Join(" && ", key.Select(p => $"row.{p.Name} == {Camel(p.Name)}"));
+        w.Line();
+        w.Summary($"The <c>{entity.TableName}</c> row with this key{(scoped ? " in this tenant" : "")}, or null.", escape: false);
+        w.Line($"public {type}? Find{entity.EntityName}({parameters})");
+        w.Line($"    => global::System.Linq.Queryable.FirstOrDefault({entity.CollectionName}, row => {predicate});");
+        w.Line();
+        w.Summary($"The <c>{entity.TableName}</c> row with this key{(scoped ? " in this tenant" : "")}, or null.", escape: false);
+        w.Line($"public global::System.Threading.Tasks.Task<{type}?> Find{entity.EntityName}Async({parameters}, {Token})");
+        w.Line($"    => global::LinqToDB.Async.AsyncExtensions.FirstOrDefaultAsync({entity.CollectionName}, row => {predicate}, cancellationToken)!;");
+
+        var inserted = scoped ? " It is stamped with this scope's tenant; a row that names another tenant is refused." : "";
+        w.Line();
+        w.Summary($"Inserts a <c>{entity.TableName}</c> row, filling in what the schema's conventions own (id, timestamps).{inserted}", escape: false);
+        w.Line($"public int Insert({type} row) {{ PrepareInsert(row); return global::LinqToDB.DataExtensions.Insert({host}, row); }}");
+        w.Line();
+        w.Summary($"Inserts a <c>{entity.TableName}</c> row; see <see cref=\"Insert({type})\"/>.", escape: false);
+        w.Line($"public global::System.Threading.Tasks.Task<int> InsertAsync({type} row, {Token})");
+        w.Line($"    {{ PrepareInsert(row); return global::LinqToDB.DataExtensions.InsertAsync({host}, row, token: cancellationToken); }}");
+
+        if (!entity.AppendOnly)
+        {
+            var guard = scoped ? " The row must belong to this scope's tenant." : "";
+            w.Line();
+            w.Summary($"Updates the <c>{entity.TableName}</c> row with this row's key.{guard}", escape: false);
+            w.Line($"public int Update({type} row) {{ PrepareUpdate(row); return global::LinqToDB.DataExtensions.Update({host}, row); }}");
+            w.Line();
+            w.Summary($"Updates the <c>{entity.TableName}</c> row with this row's key; see <see cref=\"Update({type})\"/>.", escape: false);
+            w.Line($"public global::System.Threading.Tasks.Task<int> UpdateAsync({type} row, {Token})");
+            w.Line($"    {{ PrepareUpdate(row); return global::LinqToDB.DataExtensions.UpdateAsync({host}, row, token: cancellationToken); }}");
+            w.Line();
+            w.Summary($"Deletes the <c>{entity.TableName}</c> row with this row's key.{guard}", escape: false);
+            w.Line($"public int Delete({type} row) {{ {(scoped ? "EnsureOwned(row.TenantId, " + SourceWriter.Literal(entity.TableName) + "); " : "")}return global::LinqToDB.DataExtensions.Delete({host}, row); }}");
+            w.Line();
+            w.Summary($"Deletes the <c>{entity.TableName}</c> row with this row's key; see <see cref=\"Delete({type})\"/>.", escape: false);
+            w.Line($"public global::System.Threading.Tasks.Task<int> DeleteAsync({type} row, {Token})");
+            w.Line($"    {{ {(scoped ? "EnsureOwned(row.TenantId, " + SourceWriter.Literal(entity.TableName) + "); " : "")}return global::LinqToDB.DataExtensions.DeleteAsync({host}, row, token: cancellationToken); }}");
+        }
+
+        w.Line();
+        w.Open($"private void PrepareInsert({type} row)");
+        if (scoped)
+            w.Line($"row.TenantId = ClaimTenant(row.TenantId, {SourceWriter.Literal(entity.TableName)});");
+        foreach (var property in entity.Properties)
+        {
+            if (property.Origin == ColumnOrigin.IdConvention)
+                w.Line($"if (row.{property.Name} == global::System.Guid.Empty) row.{property.Name} = global::System.Guid.CreateVersion7();");
+            else if (property.Origin == ColumnOrigin.TimestampConvention)
+                w.Line($"if (row.{property.Name} == default) row.{property.Name} = global::{entity.Namespace}.RowClock.Now();");
+        }
+        w.Close();
+        if (!entity.AppendOnly)
+        {
+            w.Line();
+            w.Open($"private void PrepareUpdate({type} row)");
+            if (scoped)
+                w.Line($"EnsureOwned(row.TenantId, {SourceWriter.Literal(entity.TableName)});");
+            foreach (var property in entity.Properties.Where(p => p.Origin == ColumnOrigin.TimestampConvention && p.ColumnName == "updated_at"))
+                w.Line($"row.{property.Name} = global::{entity.Namespace}.RowClock.Now();");
+            w.Close();
+        }
+        w.Line();
+    }
+
+    private static void WriteMappingHooks(SourceWriter w, ModelSpec model)
+    {
+        w.Line("// ── type mapping ──");
+        w.Open("static partial void MapEnums(global::Npgsql.NpgsqlDataSourceBuilder builder)");
+        foreach (var e in model.Enums)
+            w.Line($"builder.MapEnum<global::{e.Namespace}.{e.Name}>({SourceWriter.Literal(e.SqlName)});");
+        w.Close();
+        w.Line();
+        w.Line("// Enum parameters go to Npgsql as CLR enums, which it writes as the mapped PostgreSQL enum;");
+        w.Line("// linq2db's default (the label as text) would be refused: an enum column does not take text.");
+        w.Open("static partial void ConfigureMappingSchema(global::LinqToDB.Mapping.MappingSchema schema)");
+        foreach (var e in model.Enums)
+        {
+            var t = $"global::{e.Namespace}.{e.Name}";
+            w.Line($"schema.SetConverter<{t}, global::LinqToDB.Data.DataParameter>(value => new global::LinqToDB.Data.DataParameter {{ Value = value, DataType = global::LinqToDB.DataType.Undefined }});");
+            w.Line($"schema.SetConverter<{t}?, global::LinqToDB.Data.DataParameter>(value => new global::LinqToDB.Data.DataParameter {{ Value = value, DataType = global::LinqToDB.DataType.Undefined }});");
+            w.Line($"schema.SetConverter<{t}[], global::LinqToDB.Data.DataParameter>(value => new global::LinqToDB.Data.DataParameter {{ Value = value, DataType = global::LinqToDB.DataType.Undefined }});");
+        }
+        w.Close();
+    }
+
+    private static string Camel(string pascal)
+    {
+        var name = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+        return IsKeyword(name) ? "@" + name : name;
+    }
+
+    private static bool IsKeyword(string name) => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None;
+}

@@ -1,0 +1,77 @@
+using System.Linq;
+using Narralytica.Generator.Specs;
+
+namespace Narralytica.Generator.Emitters;
+
+/// <summary>One linq2db entity class per table, shaped like linq2db's own scaffolder output.</summary>
+internal static class EntityEmitter
+{
+    public static string Emit(EntitySpec spec)
+    {
+        var w = new SourceWriter();
+        w.Line(SourceWriter.Header);
+        w.Open($"namespace {spec.Namespace}");
+        w.Summary(spec.Doc ?? $"A row of {spec.TableName}.");
+        w.Line(spec.IsTenantScoped
+            ? $"/// <remarks>Table <c>{spec.TableName}</c>, tenant-scoped: reach it through a <see cref=\"global::{spec.Namespace}.TenantScope\"/>.{(spec.AppendOnly ? " Append-only: rows are inserted, never updated or deleted." : "")}</remarks>"
+            : $"/// <remarks>Table <c>{spec.TableName}</c>, global: shared by every tenant.{(spec.AppendOnly ? " Append-only." : "")}</remarks>");
+        w.Line($"[global::LinqToDB.Mapping.Table({SourceWriter.Literal(spec.TableName)})]");
+        var interfaces = spec.IsTenantScoped ? $" : global::{spec.Namespace}.ITenantEntity" : "";
+        w.Open($"public sealed partial class {spec.EntityName}{interfaces}");
+
+        var first = true;
+        foreach (var property in spec.Properties)
+        {
+            if (!first) w.Line();
+            first = false;
+            WriteProperty(w, property);
+        }
+        foreach (var association in spec.Associations)
+        {
+            w.Line();
+            WriteAssociation(w, spec, association);
+        }
+        w.Close();
+        w.Close();
+        return w.ToString();
+    }
+
+    private static void WriteProperty(SourceWriter w, PropertySpec property)
+    {
+        w.Summary(property.Doc ?? $"Column {property.ColumnName}.");
+        w.Line($"/// <remarks><c>{property.ColumnName} {property.SqlType}{(property.CanBeNull ? "" : " NOT NULL")}</c></remarks>");
+        var column = $"global::LinqToDB.Mapping.Column({SourceWriter.Literal(property.ColumnName)}, CanBeNull = {(property.CanBeNull ? "true" : "false")}";
+        if (property.IsJson)
+            column += ", DataType = global::LinqToDB.DataType.BinaryJson";
+        column += ")";
+        if (property.PrimaryKeyOrder >= 0)
+            column += $", global::LinqToDB.Mapping.PrimaryKey({property.PrimaryKeyOrder})";
+        w.Line($"[{column}]");
+        var initializer = !property.CanBeNull && property.ClrType is "string" ? " = null!;"
+            : !property.CanBeNull && property.ClrType.EndsWith("[]") ? " = null!;"
+            : "";
+        w.Line($"public {property.ClrType} {property.Name} {{ get; set; }}{initializer}");
+    }
+
+    private static void WriteAssociation(SourceWriter w, EntitySpec spec, AssociationSpec association)
+    {
+        w.Summary(association.Summary, escape: false);
+        var keys = $"ThisKey = {SourceWriter.Literal(string.Join(",", association.ThisKeys))}, OtherKey = {SourceWriter.Literal(string.Join(",", association.OtherKeys))}";
+        var target = $"global::{spec.Namespace}.{association.TargetEntity}";
+        if (association.IsMany)
+        {
+            w.Line($"[global::LinqToDB.Mapping.Association({keys})]");
+            w.Line($"public global::System.Collections.Generic.IEnumerable<{target}> {association.PropertyName} {{ get; set; }} = global::System.Array.Empty<{target}>();");
+        }
+        else
+        {
+            w.Line($"[global::LinqToDB.Mapping.Association({keys}, CanBeNull = {(association.CanBeNull ? "true" : "false")})]");
+            w.Line($"public {target}? {association.PropertyName} {{ get; set; }}");
+        }
+    }
+
+    /// <summary>The key properties after tenant_id: what a caller passes to find a row within a tenant.</summary>
+    public static PropertySpec[] KeyWithinTenant(EntitySpec spec)
+        => spec.Properties.Where(p => p.PrimaryKeyOrder >= 0 && !(spec.IsTenantScoped && p.Origin == Narralytica.Schema.Model.ColumnOrigin.TenantConvention))
+            .OrderBy(p => p.PrimaryKeyOrder).ToArray();
+}

@@ -1,0 +1,94 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Narralytica.Generator.Emitters;
+using Narralytica.Generator.Specs;
+using Narralytica.Schema;
+using Narralytica.Schema.Model;
+
+namespace Narralytica.Generator;
+
+/// <summary>
+/// schema.yaml (an AdditionalFile) → one entity per table, the enums, the tenant scope, the DDL.
+/// Every cached step holds equatable records only; C# edits never re-run it.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class NarralyticaGenerator : IIncrementalGenerator
+{
+    public const string SchemaFileName = "schema.yaml";
+
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var schemaFiles = context.AdditionalTextsProvider
+            .Where(static file => string.Equals(Path.GetFileName(file.Path), SchemaFileName, StringComparison.OrdinalIgnoreCase))
+            .Select(static (file, cancellationToken) =>
+            {
+                var text = file.GetText(cancellationToken)?.ToString() ?? "";
+                return new CompiledSchemaFile(file.Path, text, SchemaCompiler.Compile(text));
+            })
+            .WithTrackingName(TrackingNames.CompiledSchema)
+            .Collect()
+            .WithTrackingName(TrackingNames.SchemaFiles);
+
+        var settings = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) =>
+                new GeneratorSettings(options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var ns) && !string.IsNullOrWhiteSpace(ns)
+                    ? ns
+                    : GeneratorSettings.DefaultNamespace))
+            .WithTrackingName(TrackingNames.Settings);
+
+        context.RegisterSourceOutput(schemaFiles, static (output, files) => ReportDiagnostics(output, files));
+
+        var model = schemaFiles
+            .Combine(settings)
+            .Select(static (pair, _) =>
+            {
+                var (files, settings) = pair;
+                return files.Length == 1 && files[0].Compilation.Model is { } schema ? SpecBuilder.Build(schema, settings.Namespace) : null;
+            })
+            .WithTrackingName(TrackingNames.Model);
+
+        var entities = model
+            .SelectMany(static (spec, _) => spec is null ? Enumerable.Empty<EntitySpec>() : spec.Entities)
+            .WithTrackingName(TrackingNames.Entities);
+
+        context.RegisterSourceOutput(entities, static (output, entity) =>
+            output.AddSource($"{entity.EntityName}.g.cs", SourceText.From(EntityEmitter.Emit(entity), System.Text.Encoding.UTF8)));
+
+        context.RegisterSourceOutput(model, static (output, spec) =>
+        {
+            if (spec is null)
+                return;
+            foreach (var enumSpec in spec.Enums)
+                output.AddSource($"{enumSpec.Name}.g.cs", SourceText.From(EnumEmitter.Emit(enumSpec), System.Text.Encoding.UTF8));
+            output.AddSource("NarralyticaDb.g.cs", SourceText.From(AccessEmitter.EmitDb(spec), System.Text.Encoding.UTF8));
+            output.AddSource("TenantScope.g.cs", SourceText.From(AccessEmitter.EmitTenantScope(spec), System.Text.Encoding.UTF8));
+            output.AddSource("CrossTenantAccess.g.cs", SourceText.From(AccessEmitter.EmitCrossTenant(spec), System.Text.Encoding.UTF8));
+            output.AddSource("NarralyticaSchema.g.cs", SourceText.From(SchemaSqlEmitter.Emit(spec), System.Text.Encoding.UTF8));
+        });
+    }
+
+    private static void ReportDiagnostics(SourceProductionContext output, System.Collections.Immutable.ImmutableArray<CompiledSchemaFile> files)
+    {
+        if (files.Length == 0)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(SchemaFileRule, Location.None,
+                "no schema.yaml was given to the Narralytica generator; add <AdditionalFiles Include=\"path/to/schema.yaml\" /> to the project"));
+            return;
+        }
+        if (files.Length > 1)
+        {
+            output.ReportDiagnostic(Diagnostic.Create(SchemaFileRule, Location.None,
+                $"the Narralytica generator was given more than one schema.yaml ({string.Join(", ", files.Select(f => f.Path))}); keep one AdditionalFiles entry"));
+            return;
+        }
+        var file = files[0];
+        var text = SourceText.From(file.Text);
+        foreach (var diagnostic in file.Compilation.Diagnostics)
+            output.ReportDiagnostic(DiagnosticReporter.ToDiagnostic(diagnostic, file.Path, text));
+    }
+
+    private static readonly DiagnosticDescriptor SchemaFileRule = DiagnosticReporter.Describe(Narralytica.Schema.Diagnostics.DiagnosticCatalog.SchemaFile);
+}

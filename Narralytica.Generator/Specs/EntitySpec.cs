@@ -1,0 +1,60 @@
+using Narralytica.Schema.Model;
+
+namespace Narralytica.Generator.Specs;
+
+/// <summary>
+/// Everything one entity (one table) needs, resolved to C# names and types. Holds no reference to
+/// the rest of the schema, so an edit to one table leaves the other tables' steps cached.
+/// </summary>
+internal sealed record EntitySpec(
+    string Namespace,
+    string EntityName,
+    string CollectionName,
+    string TableName,
+    string? Doc,
+    bool IsTenantScoped,
+    bool AppendOnly,
+    EquatableArray<PropertySpec> Properties,
+    EquatableArray<AssociationSpec> Associations)
+{
+    public string FullName => $"global::{Namespace}.{EntityName}";
+}
+
+/// <summary>One column as a C# property.</summary>
+internal sealed record PropertySpec(
+    string Name,
+    string ColumnName,
+    string ClrType,
+    string SqlType,
+    bool CanBeNull,
+    bool IsJson,
+    int PrimaryKeyOrder,
+    bool HasDatabaseDefault,
+    ColumnOrigin Origin,
+    string? Doc);
+
+/// <summary>
+/// A navigation property backed by a foreign key: to the referenced row (one) or, on the
+/// referenced side, to the referencing rows (many). Keys are C# property names.
+/// </summary>
+internal sealed record AssociationSpec(
+    string PropertyName,
+    string TargetEntity,
+    EquatableArray<string> ThisKeys,
+    EquatableArray<string> OtherKeys,
+    bool IsMany,
+    bool CanBeNull,
+    string Summary);
+
+/// <summary>A PostgreSQL enum as a C# enum.</summary>
+internal sealed record EnumSpec(string Namespace, string Name, string SqlName, string? Doc, EquatableArray<EnumMemberSpec> Members);
+
+internal sealed record EnumMemberSpec(string Name, string Value);
+
+/// <summary>What the shared files need: every entity and enum, and the DDL.</summary>
+internal sealed record ModelSpec(
+    string Namespace,
+    EquatableArray<EntitySpec> Entities,
+    EquatableArray<EnumSpec> Enums,
+    EquatableArray<string> DdlStatements,
+    string DdlScript);

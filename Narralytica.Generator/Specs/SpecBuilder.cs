@@ -1,0 +1,142 @@
+using System.Collections.Generic;
+using System.Linq;
+using Narralytica.Schema.Model;
+using Narralytica.Schema.Naming;
+using Narralytica.Schema.Sql;
+
+namespace Narralytica.Generator.Specs;
+
+/// <summary>Turns the schema model into C#-ready specs: names, CLR types, associations.</summary>
+internal static class SpecBuilder
+{
+    public static ModelSpec Build(SchemaModel model, string ns)
+    {
+        var entityNames = model.Tables.ToDictionary(t => t.Name, t => t.EntityName ?? ClrNaming.Entity(t.Name));
+        var entities = model.Tables.Select(t => BuildEntity(model, t, ns, entityNames)).ToEquatableArray();
+        var enums = model.Enums.Select(e => new EnumSpec(ns, ClrNaming.Pascal(e.Name), e.Name, e.Doc,
+            UniqueNames(e.Values.Select(ClrNaming.Pascal)).Zip(e.Values, (name, value) => new EnumMemberSpec(name, value)).ToEquatableArray())).ToEquatableArray();
+        return new ModelSpec(ns, entities, enums, DdlEmitter.Statements(model).ToEquatableArray(), DdlEmitter.Script(model));
+    }
+
+    private static EntitySpec BuildEntity(SchemaModel model, Table table, string ns, Dictionary<string, string> entityNames)
+    {
+        var entityName = entityNames[table.Name];
+        var properties = table.Columns.Select(c => new PropertySpec(
+            PropertyName(c.Name, entityName),
+            c.Name,
+            ClrType(c.Type, c.Nullable, ns),
+            c.Type.Sql,
+            c.Nullable,
+            c.Type.Kind == PgTypeKind.Jsonb,
+            IndexOf(table.PrimaryKey.Columns, c.Name),
+            c.Default is not null,
+            c.Origin,
+            c.Doc ?? ReferenceDoc(table, c.Name))).ToEquatableArray();
+        var propertyNames = new HashSet<string>(properties.Select(p => p.Name)) { entityName };
+
+        var associations = new List<AssociationSpec>();
+        foreach (var key in table.ForeignKeys)
+        {
+            var target = model.FindTable(key.ReferencedTable)!;
+            var own = key.Columns.Last();
+            var baseName = own == "tenant_id" ? "Tenant"
+                : own.EndsWith("_id") ? ClrNaming.Pascal(own.Substring(0, own.Length - 3))
+                : ClrNaming.Pascal(own) + entityNames[target.Name];
+            var nullable = key.Columns.Any(c => table.FindColumn(c)!.Nullable);
+            associations.Add(new AssociationSpec(
+                Reserve(propertyNames, baseName),
+                entityNames[target.Name],
+                key.Columns.Select(c => PropertyName(c, entityName)).ToEquatableArray(),
+                key.ReferencedColumns.Select(c => PropertyName(c, entityNames[target.Name])).ToEquatableArray(),
+                IsMany: false,
+                CanBeNull: nullable,
+                $"The <c>{target.Name}</c> row that <c>{string.Join(", ", key.Columns.Where(c => c != "tenant_id" || key.Columns.Count == 1))}</c> refers to."));
+        }
+
+        // The other side: rows of other tables that reference this one. Only between tables of the same
+        // scope, so a global row never leads to tenant rows outside a tenant scope.
+        foreach (var other in model.Tables)
+        {
+            if (other.IsTenantScoped != table.IsTenantScoped)
+                continue;
+            var incoming = other.ForeignKeys.Where(k => k.ReferencedTable == table.Name).ToList();
+            foreach (var key in incoming)
+            {
+                var collection = ClrNaming.Collection(other.Name);
+                var baseName = incoming.Count == 1 ? collection : collection + "By" + ClrNaming.Pascal(key.Columns.Last());
+                associations.Add(new AssociationSpec(
+                    Reserve(propertyNames, baseName),
+                    entityNames[other.Name],
+                    key.ReferencedColumns.Select(c => PropertyName(c, entityName)).ToEquatableArray(),
+                    key.Columns.Select(c => PropertyName(c, entityNames[other.Name])).ToEquatableArray(),
+                    IsMany: true,
+                    CanBeNull: false,
+                    $"The <c>{other.Name}</c> rows whose <c>{key.Columns.Last()}</c> refers to this row."));
+            }
+        }
+
+        return new EntitySpec(ns, entityName, ClrNaming.Collection(table.Name), table.Name, table.Doc,
+            table.IsTenantScoped, table.AppendOnly, properties, associations.ToEquatableArray());
+    }
+
+    /// <summary>The documentation a foreign-key column gets when schema.yaml gives none.</summary>
+    private static string? ReferenceDoc(Table table, string column)
+    {
+        var key = table.ForeignKeys.FirstOrDefault(k => k.Columns.Last() == column);
+        return key is null ? null : $"Refers to a {key.ReferencedTable} row{(table.IsTenantScoped && key.Columns.Count > 1 ? " of the same tenant" : "")}.";
+    }
+
+    /// <summary>A property may not share its class's name (CS0542); such a column gets a suffix.</summary>
+    public static string PropertyName(string column, string entityName)
+    {
+        var name = ClrNaming.Pascal(column);
+        return name == entityName ? name + "Value" : name;
+    }
+
+    private static string Reserve(HashSet<string> taken, string name)
+    {
+        var candidate = name;
+        for (var i = 2; !taken.Add(candidate); i++)
+            candidate = name + i;
+        return candidate;
+    }
+
+    private static IEnumerable<string> UniqueNames(IEnumerable<string> names)
+    {
+        var taken = new HashSet<string>();
+        return names.Select(n => Reserve(taken, n)).ToList();
+    }
+
+    private static int IndexOf(EquatableArray<string> list, string item)
+    {
+        for (var i = 0; i < list.Count; i++)
+            if (list[i] == item)
+                return i;
+        return -1;
+    }
+
+    public static string ClrType(PgType type, bool nullable, string ns)
+    {
+        var (name, isValueType) = type.Kind switch
+        {
+            PgTypeKind.Uuid => ("global::System.Guid", true),
+            PgTypeKind.Text or PgTypeKind.Varchar or PgTypeKind.Char or PgTypeKind.Jsonb => ("string", false),
+            PgTypeKind.SmallInt => ("short", true),
+            PgTypeKind.Integer => ("int", true),
+            PgTypeKind.BigInt => ("long", true),
+            PgTypeKind.Boolean => ("bool", true),
+            PgTypeKind.Numeric => ("decimal", true),
+            PgTypeKind.Real => ("float", true),
+            PgTypeKind.Double => ("double", true),
+            PgTypeKind.TimestampTz => ("global::System.DateTimeOffset", true),
+            PgTypeKind.Timestamp => ("global::System.DateTime", true),
+            PgTypeKind.Date => ("global::System.DateOnly", true),
+            PgTypeKind.Bytea => ("byte[]", false),
+            PgTypeKind.Enum => ($"global::{ns}.{ClrNaming.Pascal(type.EnumName!)}", true),
+            _ => throw new System.ArgumentOutOfRangeException(nameof(type), type.Kind, null),
+        };
+        if (type.IsArray)
+            (name, isValueType) = (name + "[]", false);
+        return nullable ? name + "?" : name;
+    }
+}

@@ -1,0 +1,93 @@
+using System;
+using LinqToDB;
+using LinqToDB.Data;
+using LinqToDB.DataProvider.PostgreSQL;
+using LinqToDB.Mapping;
+using Npgsql;
+
+namespace Narralytica.Model;
+
+/// <summary>
+/// A connection to the Narralytica database. It exposes the global tables (users, roles,
+/// permissions, tenants, …); tenant-scoped tables are reached only through <see cref="ForTenant"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var dataSource = NarralyticaDb.CreateDataSource(connectionString);
+/// await using var db = new NarralyticaDb(dataSource);
+/// var scope = db.ForTenant(tenantId);
+/// var segments = await scope.Segments.Where(s => s.TranscriptId == id).OrderBy(s => s.Ordinal).ToListAsync();
+/// </code>
+/// </example>
+public sealed partial class NarralyticaDb : DataConnection
+{
+    private static readonly MappingSchema Mapping = CreateMappingSchema();
+
+    /// <summary>A connection from <paramref name="dataSource"/>, which must come from <see cref="CreateDataSource"/>.</summary>
+    public NarralyticaDb(NpgsqlDataSource dataSource) : base(CreateOptions(dataSource))
+    {
+    }
+
+    /// <summary>
+    /// A data source for <paramref name="connectionString"/> that knows the schema's enum types.
+    /// Keep one per application and dispose it at shutdown; connections are pooled inside it.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, Action<NpgsqlDataSourceBuilder>? configure = null)
+    {
+        NpgsqlConnectionStringBuilder parsed;
+        try
+        {
+            parsed = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException(
+                $"The connection string is not valid: {e.Message} Write it as 'Host=…;Port=5432;Database=…;Username=…;Password=…'.", nameof(connectionString), e);
+        }
+        var builder = new NpgsqlDataSourceBuilder(parsed.ConnectionString);
+        MapEnums(builder);
+        configure?.Invoke(builder);
+        return builder.Build();
+    }
+
+    /// <summary>linq2db options for <paramref name="dataSource"/>, with the schema's type mappings.</summary>
+    public static DataOptions CreateOptions(NpgsqlDataSource dataSource)
+        => new DataOptions()
+            .UseConnectionFactory(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), _ => dataSource.CreateConnection())
+            .UseMappingSchema(Mapping);
+
+    /// <summary>
+    /// The tenant-scoped tables of one tenant. Every query made through the scope filters on
+    /// <paramref name="tenantId"/>; every insert is stamped with it; a row of another tenant is refused.
+    /// </summary>
+    public TenantScope ForTenant(Guid tenantId)
+    {
+        if (tenantId == Guid.Empty)
+            throw new ArgumentException("A tenant scope needs a tenant id; Guid.Empty names no tenant.", nameof(tenantId));
+        return new TenantScope(this, tenantId);
+    }
+
+    /// <summary>
+    /// The one way to read tenant-scoped tables across tenants (support tooling, rebuilds of derived
+    /// systems). It is meant to stand out in review: say why in <paramref name="justification"/>.
+    /// </summary>
+    public CrossTenantAccess AcrossTenants(string justification)
+    {
+        if (string.IsNullOrWhiteSpace(justification))
+            throw new ArgumentException("Say why this code needs every tenant's rows; the justification is kept with the access.", nameof(justification));
+        return new CrossTenantAccess(this, justification);
+    }
+
+    private static MappingSchema CreateMappingSchema()
+    {
+        var schema = new MappingSchema("Narralytica");
+        ConfigureMappingSchema(schema);
+        return schema;
+    }
+
+    // Implemented by the generated part: one entry per enum of schema.yaml.
+    static partial void MapEnums(NpgsqlDataSourceBuilder builder);
+
+    static partial void ConfigureMappingSchema(MappingSchema schema);
+
+}

@@ -1,0 +1,38 @@
+using System;
+
+namespace Narralytica.Model;
+
+/// <summary>
+/// One tenant's view of the tenant-scoped tables. Queries carry <c>tenant_id = @tenant</c> as a real
+/// predicate (index use, and shard routing later); inserts are stamped with <see cref="TenantId"/>;
+/// updates and deletes only touch rows of this tenant. Create one with <see cref="NarralyticaDb.ForTenant"/>.
+/// </summary>
+public sealed partial class TenantScope
+{
+    internal TenantScope(NarralyticaDb db, Guid tenantId)
+    {
+        Db = db;
+        TenantId = tenantId;
+    }
+
+    /// <summary>The tenant every query and write of this scope is bound to.</summary>
+    public Guid TenantId { get; }
+
+    /// <summary>The connection underneath, for transactions (<c>BeginTransactionAsync</c>) and global tables.</summary>
+    public NarralyticaDb Db { get; }
+
+    /// <summary>The tenant a new row gets: this scope's, unless the row already names another one.</summary>
+    private Guid ClaimTenant(Guid rowTenant, string table)
+    {
+        if (rowTenant != Guid.Empty && rowTenant != TenantId)
+            throw new TenantMismatchException(table, TenantId, rowTenant);
+        return TenantId;
+    }
+
+    /// <summary>Refuses a row that is not this tenant's before it is updated or deleted.</summary>
+    private void EnsureOwned(Guid rowTenant, string table)
+    {
+        if (rowTenant != TenantId)
+            throw new TenantMismatchException(table, TenantId, rowTenant);
+    }
+}

@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using Narralytica.Schema.Model;
+
+namespace Narralytica.Schema.Diagnostics;
+
+/// <summary>A rule the schema can break; its id never changes meaning.</summary>
+public sealed record DiagnosticRule(string Id, string Title, DiagnosticSeverity Severity, string Category)
+{
+    public SchemaDiagnostic At(SourceSpan span, string message) => new(Id, Severity, message, span);
+}
+
+/// <summary>
+/// Every diagnostic the schema language reports, in one place. Ranges: 1xxx schema language,
+/// 2xxx tenancy and integrity rules (3xxx migrations and 4xxx code usage live with their features).
+/// docs/diagnostics.md documents each id.
+/// </summary>
+public static class DiagnosticCatalog
+{
+    private const string Language = "Narralytica.Schema";
+    private const string Tenancy = "Narralytica.Tenancy";
+
+    public static readonly DiagnosticRule SchemaFile = new("NARR1000", "schema.yaml missing or given twice", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule YamlSyntax = new("NARR1001", "schema.yaml is not valid YAML", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule UnknownKey = new("NARR1002", "Unknown key", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule UnknownType = new("NARR1003", "Unknown column type", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule DuplicateTable = new("NARR1004", "Duplicate table", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule DuplicateColumn = new("NARR1005", "Duplicate column", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule MissingPrimaryKey = new("NARR1006", "Table has no primary key", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule ForeignKeyMissingTable = new("NARR1007", "Foreign key to a missing table", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule ForeignKeyMissingColumn = new("NARR1008", "Foreign key to a missing column", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule ForeignKeyTypeMismatch = new("NARR1009", "Foreign key type mismatch", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule MissingColumn = new("NARR1010", "Index or constraint on a missing column", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule InvalidIdentifier = new("NARR1011", "Invalid identifier", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule ReservedWord = new("NARR1012", "PostgreSQL reserved word used without quoting", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule WrongShape = new("NARR1013", "Value of the wrong shape", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule MissingKey = new("NARR1014", "Required key missing", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule BadEnum = new("NARR1015", "Invalid enum", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule DuplicateName = new("NARR1016", "Duplicate constraint or index name", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule ForeignKeyTargetNotUnique = new("NARR1017", "Foreign key to columns that are not a key", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule EmptySchema = new("NARR1018", "Schema declares no tables", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule NameTooLong = new("NARR1019", "Identifier longer than 63 bytes", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule DuplicateEntityName = new("NARR1020", "Two tables map to the same C# name", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule InvalidDefault = new("NARR1021", "Default or expression cannot be used", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule UnusedKey = new("NARR1022", "Key has no effect here", DiagnosticSeverity.Warning, Language);
+
+    public static readonly DiagnosticRule TenantsTableMissing = new("NARR2001", "Tenant-scoped tables need a global 'tenants' table", DiagnosticSeverity.Error, Tenancy);
+    public static readonly DiagnosticRule TenantColumnDeclared = new("NARR2002", "tenant_id is added by the convention", DiagnosticSeverity.Error, Tenancy);
+    public static readonly DiagnosticRule TenantNotLeading = new("NARR2003", "tenant_id must lead every key and btree index", DiagnosticSeverity.Error, Tenancy);
+    public static readonly DiagnosticRule GlobalReferencesTenant = new("NARR2004", "Global table references a tenant-scoped table", DiagnosticSeverity.Error, Tenancy);
+    public static readonly DiagnosticRule NullingTenantReference = new("NARR2005", "SET NULL / SET DEFAULT on a tenant foreign key", DiagnosticSeverity.Error, Tenancy);
+    public static readonly DiagnosticRule TenantColumnOnGlobal = new("NARR2006", "Global table holds tenant_id", DiagnosticSeverity.Error, Tenancy);
+    public static readonly DiagnosticRule IdRule = new("NARR2007", "Ids are client-generated UUIDv7", DiagnosticSeverity.Error, Tenancy);
+    public static readonly DiagnosticRule TenantsTableShape = new("NARR2008", "The tenants table must be global with a uuid id", DiagnosticSeverity.Error, Tenancy);
+    public static readonly DiagnosticRule TenantForeignKeyByHand = new("NARR2009", "Foreign key on tenant_id written by hand", DiagnosticSeverity.Error, Tenancy);
+
+    public static IReadOnlyList<DiagnosticRule> All { get; } = new[]
+    {
+        SchemaFile, YamlSyntax, UnknownKey, UnknownType, DuplicateTable, DuplicateColumn, MissingPrimaryKey,
+        ForeignKeyMissingTable, ForeignKeyMissingColumn, ForeignKeyTypeMismatch, MissingColumn,
+        InvalidIdentifier, ReservedWord, WrongShape, MissingKey, BadEnum, DuplicateName,
+        ForeignKeyTargetNotUnique, EmptySchema, NameTooLong, DuplicateEntityName, InvalidDefault, UnusedKey,
+        TenantsTableMissing, TenantColumnDeclared, TenantNotLeading, GlobalReferencesTenant,
+        NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape, TenantForeignKeyByHand,
+    };
+}

@@ -1,0 +1,131 @@
+namespace Narralytica.Schema.Model;
+
+/// <summary>
+/// The normalized schema: every convention applied (tenant column, id, timestamps, tenant-leading
+/// keys), every name resolved. The DDL emitter, the C# emitter and the differ all read this one shape.
+/// </summary>
+public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<Table> Tables)
+{
+    public Table? FindTable(string name)
+    {
+        foreach (var table in Tables)
+            if (table.Name == name)
+                return table;
+        return null;
+    }
+
+    public EnumType? FindEnum(string name)
+    {
+        foreach (var enumType in Enums)
+            if (enumType.Name == name)
+                return enumType;
+        return null;
+    }
+}
+
+/// <summary>A PostgreSQL enum type; values keep their declared order (PostgreSQL sorts by it).</summary>
+public sealed record EnumType(string Name, EquatableArray<string> Values, string? Doc, SourceSpan Span);
+
+public enum TableScope
+{
+    /// <summary>Rows belong to one tenant: tenant_id leads every key and every reference.</summary>
+    Tenant,
+
+    /// <summary>Rows shared by every tenant (users, roles, permissions, tenants).</summary>
+    Global,
+}
+
+public sealed record Table(
+    string Name,
+    TableScope Scope,
+    string? Doc,
+    string? EntityName,
+    bool AppendOnly,
+    bool Quoted,
+    EquatableArray<Column> Columns,
+    PrimaryKey PrimaryKey,
+    EquatableArray<UniqueConstraint> Uniques,
+    EquatableArray<CheckConstraint> Checks,
+    EquatableArray<ForeignKey> ForeignKeys,
+    EquatableArray<Index> Indexes,
+    SourceSpan Span)
+{
+    public bool IsTenantScoped => Scope == TableScope.Tenant;
+
+    public Column? FindColumn(string name)
+    {
+        foreach (var column in Columns)
+            if (column.Name == name)
+                return column;
+        return null;
+    }
+}
+
+/// <summary>Where a column came from: written in schema.yaml or added by a convention.</summary>
+public enum ColumnOrigin
+{
+    Declared,
+    TenantConvention,
+    IdConvention,
+    TimestampConvention,
+}
+
+public sealed record Column(
+    string Name,
+    PgType Type,
+    bool Nullable,
+    string? Default,
+    string? Doc,
+    ColumnOrigin Origin,
+    bool Quoted,
+    SourceSpan Span);
+
+public sealed record PrimaryKey(string Name, EquatableArray<string> Columns, SourceSpan Span);
+
+public sealed record UniqueConstraint(string Name, EquatableArray<string> Columns, SourceSpan Span);
+
+public sealed record CheckConstraint(string Name, string Expression, SourceSpan Span);
+
+public enum OnDelete
+{
+    NoAction,
+    Restrict,
+    Cascade,
+    SetNull,
+    SetDefault,
+}
+
+public sealed record ForeignKey(
+    string Name,
+    EquatableArray<string> Columns,
+    string ReferencedTable,
+    EquatableArray<string> ReferencedColumns,
+    OnDelete OnDelete,
+    SourceSpan Span);
+
+public enum IndexMethod
+{
+    Btree,
+    Hash,
+    Gin,
+    Gist,
+    Brin,
+}
+
+public sealed record IndexColumn(string Name, bool Descending, NullsOrder Nulls);
+
+public enum NullsOrder
+{
+    Default,
+    First,
+    Last,
+}
+
+public sealed record Index(
+    string Name,
+    EquatableArray<IndexColumn> Columns,
+    bool Unique,
+    IndexMethod Method,
+    string? Where,
+    EquatableArray<string> Include,
+    SourceSpan Span);

@@ -1,0 +1,636 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Narralytica.Schema.Diagnostics;
+using Narralytica.Schema.Model;
+using Narralytica.Schema.Sql;
+using Narralytica.Schema.Yaml;
+
+namespace Narralytica.Schema.Parsing;
+
+/// <summary>
+/// Reads schema.yaml into tables and columns, applying the conventions (tenant column, id,
+/// timestamps, tenant-leading keys) as it goes. Every shape problem becomes a diagnostic with
+/// its position; cross-table checks are left to <see cref="Validation.SchemaValidator"/>.
+/// </summary>
+internal sealed class SchemaParser
+{
+    public const string TenantColumn = "tenant_id";
+    public const string TenantsTable = "tenants";
+    public const string IdColumn = "id";
+    public const string CreatedAtColumn = "created_at";
+    public const string UpdatedAtColumn = "updated_at";
+
+    private static readonly string[] RootKeys = { "enums", "tables" };
+    private static readonly string[] EnumKeys = { "values", "doc" };
+    private static readonly string[] TableKeys = { "scope", "doc", "entity", "append_only", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes" };
+    private static readonly string[] ColumnKeys = { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "quote" };
+    private static readonly string[] IndexKeys = { "columns", "name", "unique", "where", "include", "using" };
+    private static readonly string[] UniqueKeys = { "columns", "name" };
+
+    private readonly List<SchemaDiagnostic> _diagnostics;
+    private readonly NodeReader _read;
+    private readonly HashSet<string> _enumNames = new(StringComparer.Ordinal);
+
+    public SchemaParser(List<SchemaDiagnostic> diagnostics)
+    {
+        _diagnostics = diagnostics;
+        _read = new NodeReader(diagnostics);
+    }
+
+    public (List<EnumType> Enums, List<TableDraft> Tables) Parse(YamlNode? root)
+    {
+        var enums = new List<EnumType>();
+        var tables = new List<TableDraft>();
+        if (root is null)
+        {
+            _read.Report(DiagnosticCatalog.EmptySchema, new SourceSpan(1, 1), "schema.yaml is empty; declare at least one table under 'tables:'");
+            return (enums, tables);
+        }
+        var mapping = _read.Mapping(root, "schema.yaml");
+        if (mapping is null)
+            return (enums, tables);
+
+        YamlNode? enumsNode = null, tablesNode = null;
+        _read.Keys(mapping, "the top level of schema.yaml", RootKeys, (key, value, _) =>
+        {
+            if (key == "enums") enumsNode = value;
+            else tablesNode = value;
+        });
+
+        // Enums first: column types refer to them wherever they are written.
+        if (enumsNode is not null)
+            ReadEnums(enumsNode, enums);
+        if (tablesNode is null)
+            _read.Report(DiagnosticCatalog.EmptySchema, mapping.Span, "schema.yaml declares no tables; add a 'tables:' mapping");
+        else
+            ReadTables(tablesNode, tables);
+        return (enums, tables);
+    }
+
+    private void ReadEnums(YamlNode node, List<EnumType> enums)
+    {
+        var mapping = _read.Mapping(node, "'enums'");
+        if (mapping is null)
+            return;
+        foreach (var entry in mapping.Entries)
+        {
+            var name = entry.Key.Value;
+            if (!CheckIdentifier(name, entry.Key.Span, "enum", quoted: false))
+                continue;
+            if (!_enumNames.Add(name))
+            {
+                _read.Report(DiagnosticCatalog.BadEnum, entry.Key.Span, $"enum '{name}' is declared twice; keep one declaration");
+                continue;
+            }
+            string? doc = null;
+            YamlNode? valuesNode = entry.Value;
+            if (entry.Value is YamlMapping enumMapping)
+            {
+                valuesNode = null;
+                _read.Keys(enumMapping, $"enum '{name}'", EnumKeys, (key, value, _) =>
+                {
+                    if (key == "doc") doc = _read.Text(value, $"'doc' of enum '{name}'");
+                    else valuesNode = value;
+                });
+                if (valuesNode is null)
+                {
+                    _read.Report(DiagnosticCatalog.MissingKey, entry.Key.Span, $"enum '{name}' has no 'values'; write values: [first, second]");
+                    continue;
+                }
+            }
+            var values = _read.Names(valuesNode, $"the values of enum '{name}'");
+            if (values is null)
+                continue;
+            if (values.Count == 0)
+            {
+                _read.Report(DiagnosticCatalog.BadEnum, entry.Key.Span, $"enum '{name}' has no values; list at least one");
+                continue;
+            }
+            var distinct = new HashSet<string>(StringComparer.Ordinal);
+            var ok = true;
+            foreach (var (value, span) in values)
+            {
+                if (!distinct.Add(value))
+                {
+                    _read.Report(DiagnosticCatalog.BadEnum, span, $"value '{value}' appears twice in enum '{name}'; each value once");
+                    ok = false;
+                }
+                else if (value.Length == 0 || !SqlIdentifier.FitsLength(value))
+                {
+                    _read.Report(DiagnosticCatalog.BadEnum, span, $"enum value '{value}' must be 1 to 63 bytes long");
+                    ok = false;
+                }
+            }
+            if (ok)
+                enums.Add(new EnumType(name, values.Select(v => v.Name).ToEquatableArray(), doc, entry.Key.Span));
+        }
+    }
+
+    private void ReadTables(YamlNode node, List<TableDraft> tables)
+    {
+        var mapping = _read.Mapping(node, "'tables'");
+        if (mapping is null)
+            return;
+        if (mapping.Entries.Count == 0)
+            _read.Report(DiagnosticCatalog.EmptySchema, mapping.Span, "'tables' is empty; declare at least one table");
+        var seen = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
+        foreach (var entry in mapping.Entries)
+        {
+            var name = entry.Key.Value;
+            if (seen.TryGetValue(name, out var first))
+            {
+                _read.Report(DiagnosticCatalog.DuplicateTable, entry.Key.Span,
+                    $"table '{name}' is already declared at line {first.Line}; merge the two declarations or rename one");
+                continue;
+            }
+            seen.Add(name, entry.Key.Span);
+            var table = ReadTable(name, entry.Key, entry.Value);
+            if (table is not null)
+                tables.Add(table);
+        }
+    }
+
+    private TableDraft? ReadTable(string name, YamlScalar key, YamlNode node)
+    {
+        var mapping = _read.Mapping(node, $"table '{name}'");
+        if (mapping is null)
+            return null;
+        var table = new TableDraft(name, key.Span);
+        YamlNode? columnsNode = null, primaryKeyNode = null, uniqueNode = null, checksNode = null, indexesNode = null, timestampsNode = null;
+        var where = $"table '{name}'";
+        _read.Keys(mapping, where, TableKeys, (k, value, _) =>
+        {
+            switch (k)
+            {
+                case "scope":
+                    var scope = _read.Text(value, $"'scope' of {where}");
+                    if (scope == "tenant") table.Scope = TableScope.Tenant;
+                    else if (scope == "global") table.Scope = TableScope.Global;
+                    else if (scope is not null)
+                        _read.Report(DiagnosticCatalog.WrongShape, value.Span, $"'scope' of {where} is '{scope}'; write 'tenant' (rows belong to one tenant) or 'global' (rows shared by all tenants)");
+                    break;
+                case "doc": table.Doc = _read.Text(value, $"'doc' of {where}"); break;
+                case "entity": table.EntityName = _read.Text(value, $"'entity' of {where}"); break;
+                case "append_only": table.AppendOnly = _read.Bool(value, $"'append_only' of {where}") ?? false; break;
+                case "quote": table.Quoted = _read.Bool(value, $"'quote' of {where}") ?? false; break;
+                case "timestamps": timestampsNode = value; break;
+                case "columns": columnsNode = value; break;
+                case "primary_key": primaryKeyNode = value; break;
+                case "unique": uniqueNode = value; break;
+                case "checks": checksNode = value; break;
+                case "indexes": indexesNode = value; break;
+            }
+        });
+
+        CheckIdentifier(name, key.Span, "table", table.Quoted);
+        if (table.Scope is null)
+            _read.Report(DiagnosticCatalog.MissingKey, key.Span,
+                $"{where} has no 'scope'; write 'scope: tenant' when its rows belong to one tenant, or 'scope: global' when every tenant shares them");
+        if (table.EntityName is not null && !IsCSharpName(table.EntityName))
+            _read.Report(DiagnosticCatalog.InvalidIdentifier, mapping.Span, $"'entity: {table.EntityName}' is not a C# type name; write a name such as VideoSource");
+
+        // Column order: tenant_id, id, declared columns, created_at, updated_at.
+        if (table.IsTenantScoped)
+            table.Columns.Add(new Column(TenantColumn, PgType.Uuid, false, null, "The tenant this row belongs to.", ColumnOrigin.TenantConvention, false, key.Span));
+        if (primaryKeyNode is null)
+            table.Columns.Add(new Column(IdColumn, PgType.Uuid, false, null, "Client-generated UUIDv7; never reused.", ColumnOrigin.IdConvention, false, key.Span));
+
+        if (columnsNode is null)
+            _read.Report(DiagnosticCatalog.MissingKey, key.Span, $"{where} has no 'columns'; declare its columns under 'columns:'");
+        else
+            ReadColumns(table, columnsNode);
+
+        ReadTimestamps(table, timestampsNode);
+        ReadPrimaryKey(table, primaryKeyNode, key.Span);
+        if (uniqueNode is not null) ReadUniques(table, uniqueNode);
+        if (checksNode is not null) ReadChecks(table, checksNode);
+        if (indexesNode is not null) ReadIndexes(table, indexesNode);
+        return table;
+    }
+
+    private void ReadTimestamps(TableDraft table, YamlNode? node)
+    {
+        var created = true;
+        var updated = !table.AppendOnly; // an append-only row is never updated
+        if (node is not null)
+        {
+            var text = _read.Text(node, $"'timestamps' of table '{table.Name}'");
+            switch (text)
+            {
+                case "true": created = updated = true; break;
+                case "false": created = updated = false; break;
+                case "created": created = true; updated = false; break;
+                case null: break;
+                default:
+                    _read.Report(DiagnosticCatalog.WrongShape, node.Span, $"'timestamps' is '{text}'; write true (created_at and updated_at), created (created_at only) or false (neither)");
+                    break;
+            }
+        }
+        foreach (var (name, wanted, doc) in new[] { (CreatedAtColumn, created, "When the row was created."), (UpdatedAtColumn, updated, "When the row was last changed.") })
+        {
+            if (!wanted)
+                continue;
+            var existing = table.Columns.FindIndex(c => c.Name == name);
+            if (existing >= 0)
+            {
+                _read.Report(DiagnosticCatalog.DuplicateColumn, table.Columns[existing].Span,
+                    $"column '{name}' is added by the timestamps convention; remove it, or write 'timestamps: false' to declare it yourself");
+                continue;
+            }
+            table.Columns.Add(new Column(name, PgType.TimestampTz, false, "now()", doc, ColumnOrigin.TimestampConvention, false, table.Span));
+        }
+    }
+
+    private void ReadColumns(TableDraft table, YamlNode node)
+    {
+        var mapping = _read.Mapping(node, $"'columns' of table '{table.Name}'");
+        if (mapping is null)
+            return;
+        foreach (var entry in mapping.Entries)
+        {
+            var name = entry.Key.Value;
+            var span = entry.Key.Span;
+            var existing = table.Columns.FirstOrDefault(c => c.Name == name);
+            if (existing is not null)
+            {
+                if (name == TenantColumn && existing.Origin == ColumnOrigin.TenantConvention)
+                    _read.Report(DiagnosticCatalog.TenantColumnDeclared, span,
+                        $"table '{table.Name}' is tenant-scoped, so tenant_id (uuid, NOT NULL, referencing tenants) is added for you; remove this column");
+                else if (name == IdColumn && existing.Origin == ColumnOrigin.IdConvention)
+                    _read.Report(DiagnosticCatalog.DuplicateColumn, span,
+                        $"'id' (uuid primary key, a client-generated UUIDv7) is added for you; remove this column, or declare 'primary_key:' to use other key columns");
+                else
+                    _read.Report(DiagnosticCatalog.DuplicateColumn, span,
+                        $"column '{name}' is declared twice in table '{table.Name}' (first at line {existing.Span.Line}); keep one");
+                continue;
+            }
+            var column = ReadColumn(table, name, entry.Key, entry.Value);
+            if (column is not null)
+                table.Columns.Add(column);
+        }
+    }
+
+    private Column? ReadColumn(TableDraft table, string name, YamlScalar key, YamlNode node)
+    {
+        var where = $"column '{table.Name}.{name}'";
+        string? typeText = null;
+        SourceSpan typeSpan = node.Span;
+        bool? nullable = null;
+        var quoted = false;
+        string? defaultSql = null, doc = null, check = null;
+        SourceSpan defaultSpan = node.Span, checkSpan = node.Span;
+        YamlNode? referencesNode = null, onDeleteNode = null;
+        var unique = false;
+
+        if (node is YamlScalar shortForm && !shortForm.IsNull)
+        {
+            typeText = shortForm.Value;
+        }
+        else
+        {
+            var mapping = _read.Mapping(node, where);
+            if (mapping is null)
+                return null;
+            _read.Keys(mapping, where, ColumnKeys, (k, value, keyNode) =>
+            {
+                switch (k)
+                {
+                    case "type": typeText = _read.Text(value, $"'type' of {where}"); typeSpan = value.Span; break;
+                    case "nullable": nullable = _read.Bool(value, $"'nullable' of {where}"); break;
+                    case "default": defaultSql = _read.Text(value, $"'default' of {where}"); defaultSpan = value.Span; break;
+                    case "doc": doc = _read.Text(value, $"'doc' of {where}"); break;
+                    case "references": referencesNode = value; break;
+                    case "on_delete": onDeleteNode = value; break;
+                    case "unique": unique = _read.Bool(value, $"'unique' of {where}") ?? false; break;
+                    case "check": check = _read.Text(value, $"'check' of {where}"); checkSpan = value.Span; break;
+                    case "quote": quoted = _read.Bool(value, $"'quote' of {where}") ?? false; break;
+                }
+            });
+            if (typeText is null && !mapping.Entries.Any(e => e.Key.Value == "type"))
+            {
+                _read.Report(DiagnosticCatalog.MissingKey, key.Span, $"{where} has no 'type'; write for example 'type: text'");
+                return null;
+            }
+        }
+
+        CheckIdentifier(name, key.Span, "column", quoted);
+        if (typeText is null)
+            return null;
+
+        // 'text?' is the short way to write a nullable column.
+        var questionMark = typeText.EndsWith("?", StringComparison.Ordinal);
+        if (questionMark)
+        {
+            typeText = typeText.Substring(0, typeText.Length - 1);
+            if (nullable == false)
+                _read.Report(DiagnosticCatalog.WrongShape, typeSpan, $"{where} says both '?' (nullable) and 'nullable: false'; keep one");
+            nullable = true;
+        }
+        var type = TypeParser.Parse(typeText, _enumNames, out var typeError);
+        if (type is null)
+        {
+            _read.Report(DiagnosticCatalog.UnknownType, typeSpan, $"{where}: {typeError}");
+            return null;
+        }
+
+        if (name is IdColumn or TenantColumn && defaultSql is not null)
+            _read.Report(DiagnosticCatalog.IdRule, defaultSpan,
+                $"{where} has a default; ids are UUIDv7 values the client generates (Guid.CreateVersion7), never database defaults. Remove 'default'");
+        if (defaultSql is not null)
+            CheckDefault(where, type, defaultSql, defaultSpan);
+
+        if (referencesNode is not null)
+            ReadReference(table, name, where, referencesNode, onDeleteNode);
+        else if (onDeleteNode is not null)
+            _read.Report(DiagnosticCatalog.UnusedKey, onDeleteNode.Span, $"'on_delete' of {where} has no effect without 'references'; remove it or add 'references: <table>'");
+
+        if (unique)
+            table.Uniques.Add(new UniqueConstraint(SqlIdentifier.Fit($"uq_{table.Name}_{name}"),
+                TenantLeading(table, new[] { name }).ToEquatableArray(), key.Span));
+        if (check is not null)
+            table.Checks.Add(new CheckConstraint(SqlIdentifier.Fit($"ck_{table.Name}_{name}"), check, checkSpan));
+
+        return new Column(name, type, nullable ?? false, defaultSql, doc, ColumnOrigin.Declared, quoted, key.Span);
+    }
+
+    private void CheckDefault(string where, PgType type, string defaultSql, SourceSpan span)
+    {
+        if (defaultSql.Trim().Length == 0)
+        {
+            _read.Report(DiagnosticCatalog.InvalidDefault, span, $"'default' of {where} is empty; write a SQL expression or remove it");
+            return;
+        }
+        // A bare word on a text or enum column is almost always a value meant as a string literal.
+        var textual = type.Kind is PgTypeKind.Text or PgTypeKind.Varchar or PgTypeKind.Char or PgTypeKind.Enum && !type.IsArray;
+        var bareWord = System.Text.RegularExpressions.Regex.IsMatch(defaultSql, "^[A-Za-z_][A-Za-z0-9_]*$");
+        if (textual && bareWord && defaultSql.ToLowerInvariant() is not ("null" or "current_user" or "session_user" or "current_role"))
+            _read.Report(DiagnosticCatalog.InvalidDefault, span,
+                $"'default' of {where} is a SQL expression, and '{defaultSql}' would be read as a column name; write the value as a SQL string: default: \"'{defaultSql}'\"");
+    }
+
+    private void ReadReference(TableDraft table, string column, string where, YamlNode node, YamlNode? onDeleteNode)
+    {
+        var target = _read.Text(node, $"'references' of {where}");
+        if (target is null)
+            return;
+        var onDelete = OnDelete.NoAction;
+        if (onDeleteNode is not null)
+        {
+            var text = _read.Text(onDeleteNode, $"'on_delete' of {where}");
+            switch (text)
+            {
+                case "no_action": onDelete = OnDelete.NoAction; break;
+                case "restrict": onDelete = OnDelete.Restrict; break;
+                case "cascade": onDelete = OnDelete.Cascade; break;
+                case "set_null": onDelete = OnDelete.SetNull; break;
+                case "set_default": onDelete = OnDelete.SetDefault; break;
+                case null: break;
+                default:
+                    _read.Report(DiagnosticCatalog.WrongShape, onDeleteNode.Span,
+                        $"'on_delete' of {where} is '{text}'; write one of no_action, restrict, cascade, set_null, set_default");
+                    break;
+            }
+        }
+        var dot = target.IndexOf('.');
+        var (targetTable, targetColumn) = dot < 0 ? (target, (string?)null) : (target.Substring(0, dot), target.Substring(dot + 1));
+        table.References.Add(new ReferenceDraft(column, targetTable, targetColumn, onDelete, node.Span));
+    }
+
+    private void ReadPrimaryKey(TableDraft table, YamlNode? node, SourceSpan tableSpan)
+    {
+        List<(string Name, SourceSpan Span)>? written;
+        SourceSpan span;
+        if (node is null)
+        {
+            written = new List<(string, SourceSpan)> { (IdColumn, tableSpan) };
+            span = tableSpan;
+        }
+        else
+        {
+            written = _read.Names(node, $"'primary_key' of table '{table.Name}'");
+            span = node.Span;
+            if (written is null)
+                return;
+            if (written.Count == 0)
+            {
+                _read.Report(DiagnosticCatalog.MissingPrimaryKey, node.Span,
+                    $"'primary_key' of table '{table.Name}' is empty; list its key columns, or remove 'primary_key' to get the 'id' convention");
+                return;
+            }
+        }
+        var columns = CheckColumns(table, written, "the primary key");
+        if (columns is null)
+            return;
+        table.PrimaryKey = new PrimaryKey(SqlIdentifier.Fit($"pk_{table.Name}"), TenantLeading(table, columns, written, "the primary key").ToEquatableArray(), span);
+    }
+
+    private void ReadUniques(TableDraft table, YamlNode node)
+    {
+        var sequence = _read.Sequence(node, $"'unique' of table '{table.Name}' (a list of column lists)");
+        if (sequence is null)
+            return;
+        foreach (var item in sequence.Items)
+        {
+            YamlNode? columnsNode = item;
+            string? name = null;
+            if (item is YamlMapping mapping)
+            {
+                columnsNode = null;
+                _read.Keys(mapping, $"a unique constraint of table '{table.Name}'", UniqueKeys, (k, value, _) =>
+                {
+                    if (k == "name") name = _read.Text(value, "'name' of a unique constraint");
+                    else columnsNode = value;
+                });
+                if (columnsNode is null)
+                {
+                    _read.Report(DiagnosticCatalog.MissingKey, item.Span, "a unique constraint needs 'columns: [a, b]'");
+                    continue;
+                }
+            }
+            var written = _read.Names(columnsNode, $"a unique constraint of table '{table.Name}'");
+            if (written is null || written.Count == 0)
+                continue;
+            var columns = CheckColumns(table, written, "a unique constraint");
+            if (columns is null)
+                continue;
+            var leading = TenantLeading(table, columns, written, "a unique constraint");
+            if (name is not null) CheckIdentifier(name, item.Span, "constraint", quoted: false);
+            table.Uniques.Add(new UniqueConstraint(name ?? SqlIdentifier.Fit($"uq_{table.Name}_{string.Join("_", columns)}"), leading.ToEquatableArray(), item.Span));
+        }
+    }
+
+    private void ReadChecks(TableDraft table, YamlNode node)
+    {
+        var mapping = _read.Mapping(node, $"'checks' of table '{table.Name}' (a mapping of name to SQL expression)");
+        if (mapping is null)
+            return;
+        foreach (var entry in mapping.Entries)
+        {
+            var expression = _read.Text(entry.Value, $"check '{entry.Key.Value}' of table '{table.Name}'");
+            if (expression is null)
+                continue;
+            if (!CheckIdentifier(entry.Key.Value, entry.Key.Span, "check", quoted: false))
+                continue;
+            table.Checks.Add(new CheckConstraint(SqlIdentifier.Fit($"ck_{table.Name}_{entry.Key.Value}"), expression, entry.Value.Span));
+        }
+    }
+
+    private void ReadIndexes(TableDraft table, YamlNode node)
+    {
+        var sequence = _read.Sequence(node, $"'indexes' of table '{table.Name}'");
+        if (sequence is null)
+            return;
+        foreach (var item in sequence.Items)
+        {
+            var where = $"an index of table '{table.Name}'";
+            YamlNode? columnsNode = item, includeNode = null;
+            string? name = null, predicate = null;
+            var unique = false;
+            var method = IndexMethod.Btree;
+            if (item is YamlMapping mapping)
+            {
+                columnsNode = null;
+                _read.Keys(mapping, where, IndexKeys, (k, value, _) =>
+                {
+                    switch (k)
+                    {
+                        case "columns": columnsNode = value; break;
+                        case "name": name = _read.Text(value, $"'name' of {where}"); break;
+                        case "unique": unique = _read.Bool(value, $"'unique' of {where}") ?? false; break;
+                        case "where": predicate = _read.Text(value, $"'where' of {where}"); break;
+                        case "include": includeNode = value; break;
+                        case "using":
+                            var text = _read.Text(value, $"'using' of {where}");
+                            if (text is not null && !Enum.TryParse(text, ignoreCase: true, out method) || text is not null && text != text.ToLowerInvariant())
+                                _read.Report(DiagnosticCatalog.WrongShape, value.Span, $"'using: {text}' is not an index method; write btree, hash, gin, gist or brin");
+                            break;
+                    }
+                });
+                if (columnsNode is null)
+                {
+                    _read.Report(DiagnosticCatalog.MissingKey, item.Span, $"{where} needs 'columns: [a, b]'");
+                    continue;
+                }
+            }
+            var entries = _read.Names(columnsNode, $"the columns of {where}");
+            if (entries is null || entries.Count == 0)
+                continue;
+            var parsed = new List<IndexColumn>();
+            var written = new List<(string, SourceSpan)>();
+            foreach (var (text, span) in entries)
+            {
+                var column = ParseIndexColumn(text, span);
+                if (column is null)
+                    continue;
+                parsed.Add(column);
+                written.Add((column.Name, span));
+            }
+            if (parsed.Count != entries.Count || CheckColumns(table, written, where) is null)
+                continue;
+            var include = includeNode is null ? new List<(string Name, SourceSpan Span)>() : _read.Names(includeNode, $"'include' of {where}");
+            if (include is null || CheckColumns(table, include, where) is null)
+                continue;
+
+            // btree (and hash) lookups must start from the tenant; GIN/GiST/BRIN cannot lead with a uuid.
+            if (table.IsTenantScoped && method == IndexMethod.Btree)
+            {
+                var names = TenantLeading(table, parsed.Select(c => c.Name).ToList(), written, where);
+                if (names.Count > parsed.Count)
+                    parsed.Insert(0, new IndexColumn(TenantColumn, false, NullsOrder.Default));
+            }
+            if (name is not null) CheckIdentifier(name, item.Span, "index", quoted: false);
+            // Named after the written columns: tenant_id leads every tenant index, so naming it adds nothing.
+            var defaultName = SqlIdentifier.Fit($"ix_{table.Name}_{string.Join("_", written.Select(c => c.Item1))}");
+            table.Indexes.Add(new Index(name ?? defaultName, parsed.ToEquatableArray(), unique, method, predicate,
+                include.Select(i => i.Name).ToEquatableArray(), item.Span));
+        }
+    }
+
+    private IndexColumn? ParseIndexColumn(string text, SourceSpan span)
+    {
+        var words = text.Trim().Split(new[] { ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries);
+        var descending = false;
+        var nulls = NullsOrder.Default;
+        var i = 1;
+        if (i < words.Length && words[i].ToLowerInvariant() is "asc" or "desc")
+            descending = words[i++].ToLowerInvariant() == "desc";
+        if (i + 1 < words.Length && words[i].ToLowerInvariant() == "nulls" && words[i + 1].ToLowerInvariant() is "first" or "last")
+        {
+            nulls = words[i + 1].ToLowerInvariant() == "first" ? NullsOrder.First : NullsOrder.Last;
+            i += 2;
+        }
+        if (words.Length == 0 || i != words.Length)
+        {
+            _read.Report(DiagnosticCatalog.WrongShape, span, $"index column '{text}' is not of the form 'name', 'name desc' or 'name desc nulls last'");
+            return null;
+        }
+        return new IndexColumn(words[0], descending, nulls);
+    }
+
+    /// <summary>Column names checked against the table; null when any is missing.</summary>
+    private List<string>? CheckColumns(TableDraft table, List<(string Name, SourceSpan Span)> written, string what)
+    {
+        var ok = true;
+        foreach (var (name, span) in written)
+        {
+            if (table.Columns.Any(c => c.Name == name))
+                continue;
+            var closest = NodeReader.Closest(name, table.Columns.Select(c => c.Name));
+            var hint = closest is null ? $"Columns of '{table.Name}': {string.Join(", ", table.Columns.Select(c => c.Name))}" : $"Did you mean '{closest}'?";
+            _read.Report(DiagnosticCatalog.MissingColumn, span, $"{what} of table '{table.Name}' names column '{name}', which the table does not have. {hint}");
+            ok = false;
+        }
+        return ok ? written.Select(w => w.Name).ToList() : null;
+    }
+
+    private List<string> TenantLeading(TableDraft table, IList<string> columns)
+        => TenantLeading(table, columns.ToList(), columns.Select(c => (c, table.Span)).ToList(), "a key");
+
+    /// <summary>
+    /// In a tenant-scoped table every key is a key within one tenant: tenant_id is put first when it
+    /// is not written, and it may not be written anywhere but first.
+    /// </summary>
+    private List<string> TenantLeading(TableDraft table, List<string> columns, List<(string Name, SourceSpan Span)> written, string what)
+    {
+        if (!table.IsTenantScoped)
+            return columns;
+        var position = columns.IndexOf(TenantColumn);
+        if (position == 0)
+            return columns;
+        if (position > 0)
+        {
+            _read.Report(DiagnosticCatalog.TenantNotLeading, written[position].Span,
+                $"{what} of tenant-scoped table '{table.Name}' has tenant_id in position {position + 1}; tenant_id must come first. Write [{string.Join(", ", new[] { TenantColumn }.Concat(columns.Where(c => c != TenantColumn)))}] or leave tenant_id out (it is added first for you)");
+            return columns;
+        }
+        return new[] { TenantColumn }.Concat(columns).ToList();
+    }
+
+    private bool CheckIdentifier(string name, SourceSpan span, string kind, bool quoted)
+    {
+        if (!SqlIdentifier.IsValid(name))
+        {
+            var suggestion = System.Text.RegularExpressions.Regex.Replace(name.Trim().ToLowerInvariant(), "[^a-z0-9_]+", "_");
+            _read.Report(DiagnosticCatalog.InvalidIdentifier, span,
+                $"{kind} name '{name}' is not a plain PostgreSQL identifier (lowercase letters, digits and _, not starting with a digit); write '{suggestion}'");
+            return false;
+        }
+        if (!SqlIdentifier.FitsLength(name))
+        {
+            _read.Report(DiagnosticCatalog.NameTooLong, span, $"{kind} name '{name}' is longer than PostgreSQL's 63 bytes; shorten it");
+            return false;
+        }
+        if (SqlIdentifier.IsReserved(name) && !quoted)
+        {
+            var where = kind is "table" or "column" ? $" or add 'quote: true' to the {kind} so it is always written \"{name}\"" : "";
+            _read.Report(DiagnosticCatalog.ReservedWord, span,
+                $"{kind} name '{name}' is a reserved word in PostgreSQL; rename it (for example '{name}_name'){where}");
+            return false;
+        }
+        return true;
+    }
+
+    private static bool IsCSharpName(string name)
+        => name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
+}

@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+using System.Linq;
+using Narralytica.Schema.Diagnostics;
+using Narralytica.Schema.Model;
+using Narralytica.Schema.Parsing;
+using Narralytica.Schema.Validation;
+using Narralytica.Schema.Yaml;
+
+namespace Narralytica.Schema;
+
+/// <summary>What reading schema.yaml produced: a whole model, or none and the reasons.</summary>
+public sealed record SchemaCompilation(SchemaModel? Model, EquatableArray<SchemaDiagnostic> Diagnostics)
+{
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+}
+
+/// <summary>The one entry point: schema.yaml text → normalized model + diagnostics.</summary>
+public static class SchemaCompiler
+{
+    public static SchemaCompilation Compile(string yamlText)
+    {
+        var diagnostics = new List<SchemaDiagnostic>();
+        var root = YamlDocumentReader.Read(yamlText, out var failure);
+        if (failure is not null)
+            return new SchemaCompilation(null, EquatableArray.Of(DiagnosticCatalog.YamlSyntax.At(failure.Span, failure.Message)));
+
+        var (enums, drafts) = new SchemaParser(diagnostics).Parse(root);
+        var tables = new SchemaValidator(diagnostics).Validate(enums, drafts);
+
+        var ordered = diagnostics.OrderBy(d => d.Span.Line).ThenBy(d => d.Span.Column).ThenBy(d => d.Id).ToEquatableArray();
+        // Never half a model: any error means no model at all.
+        var model = ordered.Any(d => d.IsError) ? null : new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray());
+        return new SchemaCompilation(model, ordered);
+    }
+}
