@@ -1,0 +1,78 @@
+using System;
+using System.Threading.Tasks;
+using Narralytica.DevServer;
+using Npgsql;
+
+namespace Narralytica.Cli.Commands;
+
+/// <summary>
+/// Where a command works: the server from --connection or NARRALYTICA_DATABASE, or else a
+/// throwaway PostgreSQL started for the command and removed after it.
+/// </summary>
+public sealed class DatabaseTarget : IAsyncDisposable
+{
+    private readonly ThrowawayPostgres? _server;
+
+    private DatabaseTarget(string connectionString, string description, ThrowawayPostgres? server)
+    {
+        ConnectionString = connectionString;
+        Description = description;
+        _server = server;
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>For output: which server, without the password.</summary>
+    public string Description { get; }
+
+    public bool IsThrowaway => _server is not null;
+
+    public static async Task<DatabaseTarget> OpenAsync(string? connectionOption, string throwawayDatabase)
+    {
+        var connection = connectionOption ?? Environment.GetEnvironmentVariable("NARRALYTICA_DATABASE");
+        if (!string.IsNullOrWhiteSpace(connection))
+        {
+            var source = connectionOption is null ? "NARRALYTICA_DATABASE" : "--connection";
+            NpgsqlConnectionStringBuilder parsed;
+            try
+            {
+                parsed = new NpgsqlConnectionStringBuilder(connection);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliError($"{source} is not a valid connection string ({e.Message}). Write it as 'Host=localhost;Port=5432;Database=app;Username=app;Password=…'.");
+            }
+            await using (var probe = new NpgsqlConnection(parsed.ConnectionString))
+            {
+                try
+                {
+                    await probe.OpenAsync();
+                }
+                catch (Exception e) when (e is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException)
+                {
+                    throw new CliError($"Could not connect to the server named by {source} (host {parsed.Host}, port {parsed.Port}, database {parsed.Database}): {e.Message}. " +
+                                       "Check that the server runs and the credentials are right, or leave the connection out to use a throwaway PostgreSQL.");
+                }
+            }
+            return new DatabaseTarget(parsed.ConnectionString, $"{parsed.Host}:{parsed.Port}/{parsed.Database} (from {source})", null);
+        }
+
+        ThrowawayPostgres server;
+        try
+        {
+            server = await ThrowawayPostgres.StartAsync();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CliError("No server was given (--connection or NARRALYTICA_DATABASE), and a throwaway PostgreSQL could not be started: " + e.Message);
+        }
+        var connectionString = await server.CreateDatabaseAsync(throwawayDatabase);
+        return new DatabaseTarget(connectionString, $"a throwaway PostgreSQL on 127.0.0.1:{server.Port} (removed on exit)", server);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+            await _server.DisposeAsync();
+    }
+}

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using LinqToDB;
+using LinqToDB.Async;
+using Narralytica.Model;
+using Npgsql;
+
+namespace Narralytica.Cli.Commands;
+
+/// <summary>
+/// The newcomer's tour: creates the schema, loads two tenants' sample data, queries through the
+/// generated tenant scope, then shows that tenant B can neither see nor touch tenant A's rows.
+/// Exits 1 if any isolation check fails.
+/// </summary>
+public static class DemoCommand
+{
+    public static async Task<int> RunAsync(Arguments arguments)
+    {
+        var connection = arguments.Option("--connection");
+        arguments.EnsureAllUsed();
+
+        await using var target = await DatabaseTarget.OpenAsync(connection, "narralytica_demo");
+        Console.WriteLine($"Database: {target.Description}");
+
+        // On a given server the demo works in a schema of its own and drops it afterwards.
+        var demoSchema = target.IsThrowaway ? null : "narralytica_demo_" + Guid.NewGuid().ToString("N").Substring(0, 8);
+        var connectionString = target.ConnectionString;
+        if (demoSchema is not null)
+        {
+            await ExecuteAsync(connectionString, $"CREATE SCHEMA {demoSchema}");
+            connectionString = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = demoSchema }.ConnectionString;
+        }
+        try
+        {
+            return await RunTourAsync(connectionString);
+        }
+        finally
+        {
+            if (demoSchema is not null)
+                await ExecuteAsync(target.ConnectionString, $"DROP SCHEMA {demoSchema} CASCADE");
+        }
+    }
+
+    private static async Task<int> RunTourAsync(string connectionString)
+    {
+        await using (var connection = new NpgsqlConnection(connectionString))
+        {
+            await connection.OpenAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            foreach (var statement in NarralyticaSchema.CreateStatements)
+                await new NpgsqlCommand(statement, connection, transaction).ExecuteNonQueryAsync();
+            await transaction.CommitAsync();
+        }
+        Console.WriteLine($"Schema:   created {NarralyticaSchema.Tables.Count} tables ({NarralyticaSchema.Tables.Count(t => t.TenantScoped)} tenant-scoped) from schema.yaml");
+
+        await using var dataSource = NarralyticaDb.CreateDataSource(connectionString);
+        await using var db = new NarralyticaDb(dataSource);
+        var sample = await SampleData.LoadAsync(db);
+        Console.WriteLine($"Sample:   tenants '{sample.A.Tenant.Slug}' and '{sample.B.Tenant.Slug}', each with a video, a transcript, {sample.A.Segments.Count} segments, 2 speakers and 2 versions of a summary layer per segment");
+
+        var a = db.ForTenant(sample.A.Tenant.Id);
+        var b = db.ForTenant(sample.B.Tenant.Id);
+
+        Console.WriteLine();
+        Console.WriteLine($"Tenant {sample.A.Tenant.Slug}: segments of '{sample.A.Video.Title}' overlapping [4000 ms, 9000 ms), in time order");
+        var window = await a.Segments
+            .Where(s => s.TranscriptId == sample.A.Transcript.Id && s.StartMs < 9000 && s.EndMs > 4000)
+            .OrderBy(s => s.StartMs)
+            .LoadWith(s => s.Speaker)
+            .ToListAsync();
+        foreach (var segment in window)
+            Console.WriteLine($"  {segment.StartMs,6}–{segment.EndMs,-6} {segment.Speaker?.Label,-10} {segment.Text}");
+
+        Console.WriteLine($"Tenant {sample.A.Tenant.Slug}: latest 'summary' layer of each of those segments");
+        var ids = window.Select(s => s.Id).ToArray();
+        var latest = await a.Layers
+            .Where(l => ids.Contains(l.SegmentId) && l.Kind == "summary")
+            .GroupBy(l => l.SegmentId)
+            .Select(g => g.OrderByDescending(l => l.Version).First())
+            .ToListAsync();
+        foreach (var layer in latest.OrderBy(l => window.FindIndex(s => s.Id == l.SegmentId)))
+            Console.WriteLine($"  v{layer.Version} by {layer.Producer}: {layer.Payload}");
+
+        Console.WriteLine();
+        Console.WriteLine($"Isolation: tenant {sample.B.Tenant.Slug} against tenant {sample.A.Tenant.Slug}'s rows");
+        var checks = new IsolationChecks();
+        var victim = sample.A.Segments[0];
+        await checks.ExpectAsync("query: B's scope sees none of A's segments",
+            async () => await b.Segments.CountAsync(s => s.TranscriptId == sample.A.Transcript.Id) == 0);
+        await checks.ExpectAsync("find by key: B cannot find A's segment by its id",
+            async () => await b.FindSegmentAsync(victim.Id) is null);
+        await checks.ExpectAsync("association: B's scope loads no A transcript through a segment",
+            async () => (await b.Segments.Where(s => s.Id == victim.Id).Select(s => s.Transcript).ToListAsync()).Count == 0);
+        await checks.ExpectAsync("set-based update: B's UPDATE … WHERE id = A's id changes 0 rows",
+            async () => await b.Segments.Where(s => s.Id == victim.Id).Set(s => s.Text, "hijacked").UpdateAsync() == 0);
+        await checks.ExpectAsync("set-based delete: B's DELETE … WHERE id = A's id deletes 0 rows",
+            async () => await b.Segments.Where(s => s.Id == victim.Id).DeleteAsync() == 0);
+        await checks.ExpectRefusedAsync("update: B's scope refuses A's row", () => b.UpdateAsync(victim));
+        await checks.ExpectRefusedAsync("delete: B's scope refuses A's row", () => b.DeleteAsync(victim));
+        await checks.ExpectRefusedAsync("insert: B's scope refuses a row forged with A's tenant_id", () => b.InsertAsync(new Segment
+        {
+            TenantId = sample.A.Tenant.Id, TranscriptId = sample.A.Transcript.Id, Ordinal = 99, StartMs = 0, EndMs = 1, Text = "forged",
+        }));
+        await checks.ExpectDatabaseRefusalAsync("raw SQL: a B segment pointing at A's transcript violates the composite foreign key", async () =>
+        {
+            await using var connection = dataSource.CreateConnection();
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO segments (tenant_id, id, transcript_id, ordinal, start_ms, end_ms, text) VALUES ($1, $2, $3, 0, 0, 1000, 'cross-tenant')", connection);
+            command.Parameters.AddWithValue(sample.B.Tenant.Id);
+            command.Parameters.AddWithValue(Guid.CreateVersion7());
+            command.Parameters.AddWithValue(sample.A.Transcript.Id);
+            await command.ExecuteNonQueryAsync();
+        });
+        await checks.ExpectAsync("A's segment is untouched",
+            async () => (await a.FindSegmentAsync(victim.Id))?.Text == victim.Text);
+
+        Console.WriteLine();
+        Console.WriteLine(checks.Failed == 0
+            ? $"All {checks.Passed} isolation checks held."
+            : $"{checks.Failed} of {checks.Passed + checks.Failed} isolation checks FAILED.");
+        return checks.Failed == 0 ? ExitCodes.Ok : ExitCodes.Error;
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Prints each check as it runs and counts the outcomes.</summary>
+    private sealed class IsolationChecks
+    {
+        public int Passed { get; private set; }
+        public int Failed { get; private set; }
+
+        public async Task ExpectAsync(string what, Func<Task<bool>> check) => Record(what, await check(), "held");
+
+        public async Task ExpectRefusedAsync(string what, Func<Task> action)
+        {
+            try
+            {
+                await action();
+                Record(what, false, "was NOT refused");
+            }
+            catch (TenantMismatchException)
+            {
+                Record(what, true, "refused (TenantMismatchException)");
+            }
+        }
+
+        public async Task ExpectDatabaseRefusalAsync(string what, Func<Task> action)
+        {
+            try
+            {
+                await action();
+                Record(what, false, "was NOT refused");
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            {
+                Record(what, true, $"refused by PostgreSQL ({e.ConstraintName})");
+            }
+        }
+
+        private void Record(string what, bool ok, string outcome)
+        {
+            if (ok) Passed++; else Failed++;
+            Console.WriteLine($"  {(ok ? "ok  " : "FAIL")} {what}: {(ok ? outcome : "FAILED")}");
+        }
+    }
+}
