@@ -51,7 +51,6 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule TenantColumnOnGlobal = new("NARR2006", "Global table holds tenant_id", DiagnosticSeverity.Error, Tenancy);
     public static readonly DiagnosticRule IdRule = new("NARR2007", "Ids are client-generated UUIDv7", DiagnosticSeverity.Error, Tenancy);
     public static readonly DiagnosticRule TenantsTableShape = new("NARR2008", "The tenants table must be global with a uuid id", DiagnosticSeverity.Error, Tenancy);
-    public static readonly DiagnosticRule TenantForeignKeyByHand = new("NARR2009", "Foreign key on tenant_id written by hand", DiagnosticSeverity.Error, Tenancy);
 
     public static IReadOnlyList<DiagnosticRule> All { get; } = new[]
     {
@@ -60,6 +59,6 @@ public static class DiagnosticCatalog
         InvalidIdentifier, ReservedWord, WrongShape, MissingKey, BadEnum, DuplicateName,
         ForeignKeyTargetNotUnique, EmptySchema, NameTooLong, DuplicateEntityName, InvalidDefault, UnusedKey,
         TenantsTableMissing, TenantColumnDeclared, TenantNotLeading, GlobalReferencesTenant,
-        NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape, TenantForeignKeyByHand,
+        NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape,
     };
 }

@@ -69,11 +69,6 @@ internal sealed class SchemaValidator
         foreach (var reference in table.References)
         {
             var where = $"'references' of column '{table.Name}.{reference.Column}'";
-            if (reference.Column == SchemaParser.TenantColumn)
-            {
-                Report(DiagnosticCatalog.TenantForeignKeyByHand, reference.Span, $"{where}: tenant_id references tenants(id) by convention; remove this 'references'");
-                continue;
-            }
             if (!byName.TryGetValue(reference.Table, out var target))
             {
                 var closest = NodeReader.Closest(reference.Table, byName.Keys);

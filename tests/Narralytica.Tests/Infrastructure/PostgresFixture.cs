@@ -1,0 +1,116 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Narralytica.DevServer;
+using Narralytica.Model;
+using Npgsql;
+using Xunit;
+
+namespace Narralytica.Tests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL for the whole run: the server in NARRALYTICA_TEST_DATABASE when set, else a
+/// throwaway cluster. Each test class gets fresh databases cloned from a template that already holds
+/// the schema. If neither can be had, every database test fails with the reason; none is skipped.
+/// </summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    private const string TemplateName = "narralytica_template";
+    private ThrowawayPostgres? _server;
+    private NpgsqlConnectionStringBuilder? _admin;
+    private int _counter;
+
+    public async Task InitializeAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable("NARRALYTICA_TEST_DATABASE");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            _admin = new NpgsqlConnectionStringBuilder(configured);
+        }
+        else
+        {
+            try
+            {
+                _server = await ThrowawayPostgres.StartAsync();
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new InvalidOperationException(
+                    "The database tests need PostgreSQL and could not start a throwaway cluster. " + e.Message, e);
+            }
+            _admin = new NpgsqlConnectionStringBuilder(_server.ConnectionString());
+        }
+
+        // A per-run template name, so runs sharing one server never collide.
+        await ExecuteAsync(_admin.ConnectionString, $"DROP DATABASE IF EXISTS {Template} WITH (FORCE)");
+        await ExecuteAsync(_admin.ConnectionString, $"CREATE DATABASE {Template}");
+        await ApplySchemaAsync(WithDatabase(Template));
+        NpgsqlConnection.ClearAllPools();
+    }
+
+    private string Template { get; } = TemplateName + "_" + Environment.ProcessId;
+
+    /// <summary>A new database with the full schema created, for one test class or test.</summary>
+    public async Task<string> CreateSchemaDatabaseAsync()
+    {
+        var name = $"{Template}_{Interlocked.Increment(ref _counter)}";
+        await ExecuteAsync(Admin, $"CREATE DATABASE {name} TEMPLATE {Template}");
+        return WithDatabase(name);
+    }
+
+    /// <summary>A new, empty database.</summary>
+    public async Task<string> CreateEmptyDatabaseAsync()
+    {
+        var name = $"{Template}_empty_{Interlocked.Increment(ref _counter)}";
+        await ExecuteAsync(Admin, $"CREATE DATABASE {name}");
+        return WithDatabase(name);
+    }
+
+    public static async Task ApplySchemaAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var statement in NarralyticaSchema.CreateStatements)
+            await new NpgsqlCommand(statement, connection, transaction).ExecuteNonQueryAsync();
+        await transaction.CommitAsync();
+    }
+
+    public static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
+    }
+
+    private string Admin => _admin?.ConnectionString ?? throw new InvalidOperationException("PostgreSQL is not available; see the first test failure.");
+
+    private string WithDatabase(string name) => new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ConnectionString;
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+            return;
+        }
+        if (_admin is null)
+            return;
+        // On a shared server, leave nothing behind.
+        await using var connection = new NpgsqlConnection(Admin);
+        await connection.OpenAsync();
+        var names = new System.Collections.Generic.List<string>();
+        await using (var reader = await new NpgsqlCommand($"SELECT datname FROM pg_database WHERE datname LIKE '{Template}%'", connection).ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                names.Add(reader.GetString(0));
+        foreach (var name in names)
+            await new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection).ExecuteNonQueryAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "PostgreSQL";
+}
