@@ -1,0 +1,91 @@
+using System;
+using System.IO;
+using System.Threading.Tasks;
+using Narralytica.Tests.Infrastructure;
+using Xunit;
+
+namespace Narralytica.Tests.Integration;
+
+/// <summary>The `narralytica` command: its output and exit codes, the demo on an existing server included.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class CommandLineTests
+{
+    private readonly PostgresFixture _postgres;
+
+    public CommandLineTests(PostgresFixture postgres) => _postgres = postgres;
+
+    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        Console.SetOut(stdout);
+        Console.SetError(stderr);
+        try
+        {
+            var exit = await Narralytica.Cli.Program.Main(args);
+            return (exit, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(oldOut);
+            Console.SetError(oldErr);
+        }
+    }
+
+    [Fact]
+    public async Task Schema_sql_prints_the_ddl()
+    {
+        var (exit, output, _) = await RunAsync("schema", "sql", "--schema", RepositoryFiles.SchemaPath);
+        Assert.Equal(0, exit);
+        Assert.Contains("CREATE TABLE segments (", output);
+        Assert.Contains("CONSTRAINT pk_segments PRIMARY KEY (tenant_id, id)", output);
+    }
+
+    [Fact]
+    public async Task Schema_check_reports_problems_with_file_line_and_column_and_exits_1()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, "tables:\n  tenants:\n    scope: global\n    columns:\n      name: txet\n");
+        try
+        {
+            var (exit, _, errors) = await RunAsync("schema", "check", "--schema", path);
+            Assert.Equal(1, exit);
+            Assert.Matches(@"\(5,13\): error NARR1003: column 'tenants.name': unknown type 'txet'", errors);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+        var (okExit, okOutput, _) = await RunAsync("schema", "check", "--schema", RepositoryFiles.SchemaPath);
+        Assert.Equal(0, okExit);
+        Assert.Contains("16 tables (11 tenant-scoped", okOutput);
+    }
+
+    [Theory]
+    [InlineData("schema sql --schema /nonexistent/schema.yaml", "no such file")]
+    [InlineData("schema sql --frobnicate", "Unknown argument(s): --frobnicate")]
+    [InlineData("migrate-everything", "Unknown command")]
+    [InlineData("demo --connection Host=127.0.0.1;Port=1;Username=nobody;Timeout=2", "Could not connect")]
+    [InlineData("demo --connection Hots=nowhere", "not a valid connection string")]
+    public async Task Bad_input_gets_a_clear_error_and_exit_code_1(string commandLine, string message)
+    {
+        var (exit, _, errors) = await RunAsync(commandLine.Split(' '));
+        Assert.Equal(1, exit);
+        Assert.Contains(message, errors);
+    }
+
+    [Fact]
+    public async Task Demo_runs_on_an_existing_server_and_leaves_it_as_it_was()
+    {
+        var connectionString = await _postgres.CreateEmptyDatabaseAsync();
+        var (exit, output, errors) = await RunAsync("demo", "--connection", connectionString);
+        Assert.True(exit == 0, output + errors);
+        Assert.Contains("All 10 isolation checks held.", output);
+        Assert.DoesNotContain("FAIL", output);
+
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var leftovers = (long)(await new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'narralytica_demo_%'", connection).ExecuteScalarAsync())!;
+        Assert.Equal(0, leftovers);
+    }
+}

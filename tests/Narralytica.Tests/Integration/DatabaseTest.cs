@@ -1,0 +1,67 @@
+using System;
+using System.Threading.Tasks;
+using Narralytica.Model;
+using Narralytica.Tests.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace Narralytica.Tests.Integration;
+
+/// <summary>Base of the database tests: a fresh database with the schema, and a data layer on it.</summary>
+[Collection(PostgresCollection.Name)]
+public abstract class DatabaseTest : IAsyncLifetime
+{
+    private readonly PostgresFixture _postgres;
+
+    protected DatabaseTest(PostgresFixture postgres) => _postgres = postgres;
+
+    protected string ConnectionString { get; private set; } = "";
+    protected NpgsqlDataSource DataSource { get; private set; } = null!;
+    protected NarralyticaDb Db { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await _postgres.CreateSchemaDatabaseAsync();
+        DataSource = NarralyticaDb.CreateDataSource(ConnectionString);
+        Db = new NarralyticaDb(DataSource);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Db.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
+
+    protected async Task<Tenant> NewTenantAsync(string slug)
+    {
+        var tenant = new Tenant { Slug = slug + "-" + Guid.NewGuid().ToString("N").Substring(0, 6), Name = slug };
+        await Db.InsertAsync(tenant);
+        return tenant;
+    }
+
+    /// <summary>Runs raw SQL with positional parameters ($1, $2, …), as an application bypassing the API would.</summary>
+    protected async Task<int> RawAsync(string sql, params object[] parameters)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+            command.Parameters.AddWithValue(parameter);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    protected async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+            command.Parameters.AddWithValue(parameter);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    protected static async Task<PostgresException> ViolatesAsync(string sqlState, Func<Task> action)
+    {
+        var error = await Assert.ThrowsAnyAsync<PostgresException>(action);
+        Assert.Equal(sqlState, error.SqlState);
+        return error;
+    }
+}
