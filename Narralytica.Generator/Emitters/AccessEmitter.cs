@@ -13,39 +13,21 @@ internal static class AccessEmitter
 {
     private const string Token = "global::System.Threading.CancellationToken cancellationToken = default";
 
-    public static string EmitDb(ModelSpec model)
+    public static string EmitDb(ModelSpec model) => PartialClass(model, "NarralyticaDb", w =>
     {
-        var w = new SourceWriter();
-        w.Line(SourceWriter.Header);
-        w.Open($"namespace {model.Namespace}");
-        w.Open("public sealed partial class NarralyticaDb");
         foreach (var entity in model.Entities.Where(e => !e.IsTenantScoped))
             WriteMembers(w, entity, host: "this", query: $"global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(this)", queryType: $"global::LinqToDB.ITable<{entity.FullName}>");
         WriteMappingHooks(w, model);
-        w.Close();
-        w.Close();
-        return w.ToString();
-    }
+    });
 
-    public static string EmitTenantScope(ModelSpec model)
+    public static string EmitTenantScope(ModelSpec model) => PartialClass(model, "TenantScope", w =>
     {
-        var w = new SourceWriter();
-        w.Line(SourceWriter.Header);
-        w.Open($"namespace {model.Namespace}");
-        w.Open("public sealed partial class TenantScope");
         foreach (var entity in model.Entities.Where(e => e.IsTenantScoped))
             WriteMembers(w, entity, host: "Db", query: $"global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(Db), row => row.TenantId == TenantId)", queryType: $"global::System.Linq.IQueryable<{entity.FullName}>");
-        w.Close();
-        w.Close();
-        return w.ToString();
-    }
+    });
 
-    public static string EmitCrossTenant(ModelSpec model)
+    public static string EmitCrossTenant(ModelSpec model) => PartialClass(model, "CrossTenantAccess", w =>
     {
-        var w = new SourceWriter();
-        w.Line(SourceWriter.Header);
-        w.Open($"namespace {model.Namespace}");
-        w.Open("public sealed partial class CrossTenantAccess");
         var first = true;
         foreach (var entity in model.Entities.Where(e => e.IsTenantScoped))
         {
@@ -54,6 +36,16 @@ internal static class AccessEmitter
             w.Summary($"Every tenant's <c>{entity.TableName}</c> rows, unfiltered. Add a tenant_id predicate wherever one tenant is meant.", escape: false);
             w.Line($"public global::LinqToDB.ITable<{entity.FullName}> {entity.CollectionName} => global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(Db);");
         }
+    });
+
+    /// <summary>A generated file adding members to one of the runtime's hand-written partial classes.</summary>
+    private static string PartialClass(ModelSpec model, string className, System.Action<SourceWriter> body)
+    {
+        var w = new SourceWriter();
+        w.Line(SourceWriter.Header);
+        w.Open($"namespace {model.Namespace}");
+        w.Open($"public sealed partial class {className}");
+        body(w);
         w.Close();
         w.Close();
         return w.ToString();
