@@ -109,7 +109,7 @@ internal static class AccessEmitter
         {
             if (property.Origin == ColumnOrigin.IdConvention)
                 w.Line($"if (row.{property.Name} == global::System.Guid.Empty) row.{property.Name} = global::System.Guid.CreateVersion7();");
-            else if (property.Origin == ColumnOrigin.TimestampConvention)
+            else if (property.Origin == ColumnOrigin.TimestampConvention || property.DefaultsToNow)
                 w.Line($"if (row.{property.Name} == default) row.{property.Name} = global::{entity.Namespace}.RowClock.Now();");
         }
         w.Close();

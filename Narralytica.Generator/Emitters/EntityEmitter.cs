@@ -39,7 +39,7 @@ internal static class EntityEmitter
     private static void WriteProperty(SourceWriter w, PropertySpec property)
     {
         w.Summary(property.Doc ?? $"Column {property.ColumnName}.");
-        w.Line($"/// <remarks><c>{property.ColumnName} {property.SqlType}{(property.CanBeNull ? "" : " NOT NULL")}</c></remarks>");
+        w.Line($"/// <remarks><c>{property.ColumnName} {property.SqlType}{(property.CanBeNull ? "" : " NOT NULL")}{(property.DefaultSql is null ? "" : " DEFAULT " + SourceWriter.Escape(property.DefaultSql))}</c></remarks>");
         var column = $"global::LinqToDB.Mapping.Column({SourceWriter.Literal(property.ColumnName)}, CanBeNull = {(property.CanBeNull ? "true" : "false")}";
         if (property.IsJson)
             column += ", DataType = global::LinqToDB.DataType.BinaryJson";
@@ -47,8 +47,8 @@ internal static class EntityEmitter
         if (property.PrimaryKeyOrder >= 0)
             column += $", global::LinqToDB.Mapping.PrimaryKey({property.PrimaryKeyOrder})";
         w.Line($"[{column}]");
-        var initializer = !property.CanBeNull && property.ClrType is "string" ? " = null!;"
-            : !property.CanBeNull && property.ClrType.EndsWith("[]") ? " = null!;"
+        var initializer = property.DefaultInitializer is { } value ? $" = {value};"
+            : !property.CanBeNull && (property.ClrType is "string" || property.ClrType.EndsWith("[]")) ? " = null!;"
             : "";
         w.Line($"public {property.ClrType} {property.Name} {{ get; set; }}{initializer}");
     }

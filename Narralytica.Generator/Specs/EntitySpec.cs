@@ -29,7 +29,9 @@ internal sealed record PropertySpec(
     bool CanBeNull,
     bool IsJson,
     int PrimaryKeyOrder,
-    bool HasDatabaseDefault,
+    string? DefaultSql,
+    string? DefaultInitializer,
+    bool DefaultsToNow,
     ColumnOrigin Origin,
     string? Doc);
 

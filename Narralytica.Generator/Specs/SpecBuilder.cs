@@ -29,7 +29,9 @@ internal static class SpecBuilder
             c.Nullable,
             c.Type.Kind == PgTypeKind.Jsonb,
             IndexOf(table.PrimaryKey.Columns, c.Name),
-            c.Default is not null,
+            c.Default,
+            DefaultInitializer(c, ns),
+            c.Origin != ColumnOrigin.TimestampConvention && IsNow(c.Default),
             c.Origin,
             c.Doc ?? ReferenceDoc(table, c.Name))).ToEquatableArray();
         var propertyNames = new HashSet<string>(properties.Select(p => p.Name)) { entityName };
@@ -78,6 +80,35 @@ internal static class SpecBuilder
         return new EntitySpec(ns, entityName, ClrNaming.Collection(table.Name), table.Name, table.Doc,
             table.IsTenantScoped, table.AppendOnly, properties, associations.ToEquatableArray());
     }
+
+    /// <summary>
+    /// The C# initializer matching a column's database default, so a row built in C# starts with
+    /// the value the database would give it: numbers, booleans, text and JSON literals, enum labels.
+    /// Other expressions (functions other than now()) have no C# equivalent and get none.
+    /// </summary>
+    private static string? DefaultInitializer(Column column, string ns)
+    {
+        if (column.Default is not { } sql || column.Type.IsArray)
+            return null;
+        var text = sql.Trim();
+        var literal = System.Text.RegularExpressions.Regex.Match(text, @"^'((?:[^']|'')*)'(?:::[a-z_ ]+)?$");
+        switch (column.Type.Kind)
+        {
+            case PgTypeKind.SmallInt or PgTypeKind.Integer or PgTypeKind.BigInt:
+                return System.Text.RegularExpressions.Regex.IsMatch(text, @"^-?\d+$") ? text + (column.Type.Kind == PgTypeKind.BigInt ? "L" : "") : null;
+            case PgTypeKind.Boolean:
+                return text.ToLowerInvariant() is "true" or "false" ? text.ToLowerInvariant() : null;
+            case PgTypeKind.Text or PgTypeKind.Varchar or PgTypeKind.Char or PgTypeKind.Jsonb:
+                return literal.Success ? Emitters.SourceWriter.Literal(literal.Groups[1].Value.Replace("''", "'")) : null;
+            case PgTypeKind.Enum when literal.Success:
+                return $"global::{ns}.{ClrNaming.Pascal(column.Type.EnumName!)}.{ClrNaming.Pascal(literal.Groups[1].Value)}";
+            default:
+                return null;
+        }
+    }
+
+    private static bool IsNow(string? sql)
+        => sql is not null && sql.Trim().ToLowerInvariant() is "now()" or "current_timestamp" or "transaction_timestamp()";
 
     /// <summary>The documentation a foreign-key column gets when schema.yaml gives none.</summary>
     private static string? ReferenceDoc(Table table, string column)

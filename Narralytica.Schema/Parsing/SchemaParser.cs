@@ -483,7 +483,7 @@ internal sealed class SchemaParser
             return;
         foreach (var item in sequence.Items)
         {
-            var where = $"an index of table '{table.Name}'";
+            var where = "an index";
             YamlNode? columnsNode = item, includeNode = null;
             string? name = null, predicate = null;
             var unique = false;
@@ -491,7 +491,7 @@ internal sealed class SchemaParser
             if (item is YamlMapping mapping)
             {
                 columnsNode = null;
-                _read.Keys(mapping, where, IndexKeys, (k, value, _) =>
+                _read.Keys(mapping, $"an index of table '{table.Name}'", IndexKeys, (k, value, _) =>
                 {
                     switch (k)
                     {
@@ -509,7 +509,7 @@ internal sealed class SchemaParser
                 });
                 if (columnsNode is null)
                 {
-                    _read.Report(DiagnosticCatalog.MissingKey, item.Span, $"{where} needs 'columns: [a, b]'");
+                    _read.Report(DiagnosticCatalog.MissingKey, item.Span, $"an index of table '{table.Name}' needs 'columns: [a, b]'");
                     continue;
                 }
             }

@@ -168,6 +168,19 @@ public sealed class CrudTests : DatabaseTest
     }
 
     [Fact]
+    public async Task A_row_built_in_CSharp_starts_with_the_schemas_defaults()
+    {
+        var scope = Db.ForTenant((await NewTenantAsync("defaults")).Id);
+        var job = new Job { Kind = "transcribe" };
+        Assert.Equal((JobStatus.Queued, 0, 5, (short)0, "{}"), (job.Status, job.Attempts, job.MaxAttempts, job.Priority, job.Payload));
+        await scope.InsertAsync(job);
+        var read = (await scope.FindJobAsync(job.Id))!;
+        Assert.Equal((JobStatus.Queued, 5, "{}"), (read.Status, read.MaxAttempts, read.Payload));
+        Assert.True(DateTimeOffset.UtcNow - read.RunAfter < TimeSpan.FromMinutes(5), "run_after defaults to now()");
+        Assert.Equal(1, new Transcript().Revision);
+    }
+
+    [Fact]
     public async Task Sync_api_works_like_the_async_one()
     {
         var tenant = await NewTenantAsync("sync");
