@@ -34,15 +34,6 @@ public sealed class Arguments
         return null;
     }
 
-    public bool Flag(string name)
-    {
-        var index = _words.IndexOf(name);
-        if (index < 0)
-            return false;
-        _used.Add(index);
-        return true;
-    }
-
     /// <summary>Fails on anything not consumed, so a typo never silently does the default.</summary>
     public void EnsureAllUsed()
     {

@@ -11,7 +11,7 @@ public static class SqlFragments
 {
     public static string Name(Table table) => SqlIdentifier.Quote(table.Name);
 
-    public static string ColumnList(Table table, System.Collections.Generic.IEnumerable<string> columns)
+    public static string ColumnList(System.Collections.Generic.IEnumerable<string> columns)
         => string.Join(", ", columns.Select(c => SqlIdentifier.Quote(c)));
 
     public static string ColumnDefinition(Column column)
@@ -25,18 +25,18 @@ public static class SqlFragments
     }
 
     public static string PrimaryKey(Table table, PrimaryKey key)
-        => $"CONSTRAINT {SqlIdentifier.Quote(key.Name)} PRIMARY KEY ({ColumnList(table, key.Columns)})";
+        => $"CONSTRAINT {SqlIdentifier.Quote(key.Name)} PRIMARY KEY ({ColumnList(key.Columns)})";
 
     public static string Unique(Table table, UniqueConstraint unique)
-        => $"CONSTRAINT {SqlIdentifier.Quote(unique.Name)} UNIQUE ({ColumnList(table, unique.Columns)})";
+        => $"CONSTRAINT {SqlIdentifier.Quote(unique.Name)} UNIQUE ({ColumnList(unique.Columns)})";
 
     public static string Check(CheckConstraint check)
         => $"CONSTRAINT {SqlIdentifier.Quote(check.Name)} CHECK ({check.Expression})";
 
     public static string ForeignKey(Table table, ForeignKey key)
     {
-        var sql = $"CONSTRAINT {SqlIdentifier.Quote(key.Name)} FOREIGN KEY ({ColumnList(table, key.Columns)}) " +
-                  $"REFERENCES {SqlIdentifier.Quote(key.ReferencedTable)} ({string.Join(", ", key.ReferencedColumns.Select(c => SqlIdentifier.Quote(c)))})";
+        var sql = $"CONSTRAINT {SqlIdentifier.Quote(key.Name)} FOREIGN KEY ({ColumnList(key.Columns)}) " +
+                  $"REFERENCES {SqlIdentifier.Quote(key.ReferencedTable)} ({ColumnList(key.ReferencedColumns)})";
         var action = OnDeleteSql(key.OnDelete);
         return action is null ? sql : sql + " ON DELETE " + action;
     }
@@ -61,7 +61,7 @@ public static class SqlFragments
             sql += " USING " + index.Method.ToString().ToLowerInvariant();
         sql += $" ({columns})";
         if (index.Include.Count > 0)
-            sql += $" INCLUDE ({ColumnList(table, index.Include)})";
+            sql += $" INCLUDE ({ColumnList(index.Include)})";
         if (index.Where is not null)
             sql += $" WHERE ({index.Where})";
         return sql + ";";
