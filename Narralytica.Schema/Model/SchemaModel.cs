@@ -52,6 +52,12 @@ public sealed record Table(
 {
     public bool IsTenantScoped => Scope == TableScope.Tenant;
 
+    /// <summary>
+    /// The table's former name (<c>renamed_from:</c>), a hint for the migration differ only: it turns a
+    /// drop plus a create into <c>ALTER TABLE … RENAME</c>. Not part of the database, not in the snapshot.
+    /// </summary>
+    public string? RenamedFrom { get; init; }
+
     public Column? FindColumn(string name)
     {
         foreach (var column in Columns)
@@ -78,7 +84,11 @@ public sealed record Column(
     string? Doc,
     ColumnOrigin Origin,
     bool Quoted,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <summary>The column's former name (<c>renamed_from:</c>); a differ hint like <see cref="Table.RenamedFrom"/>.</summary>
+    public string? RenamedFrom { get; init; }
+}
 
 public sealed record PrimaryKey(string Name, EquatableArray<string> Columns, SourceSpan Span);
 

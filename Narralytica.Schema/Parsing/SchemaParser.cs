@@ -23,8 +23,8 @@ internal sealed class SchemaParser
 
     private static readonly string[] RootKeys = { "enums", "tables" };
     private static readonly string[] EnumKeys = { "values", "doc" };
-    private static readonly string[] TableKeys = { "scope", "doc", "entity", "append_only", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes" };
-    private static readonly string[] ColumnKeys = { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "quote" };
+    private static readonly string[] TableKeys = { "scope", "doc", "entity", "append_only", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from" };
+    private static readonly string[] ColumnKeys = { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "quote", "renamed_from" };
     private static readonly string[] IndexKeys = { "columns", "name", "unique", "where", "include", "using" };
     private static readonly string[] UniqueKeys = { "columns", "name" };
 
@@ -180,6 +180,11 @@ internal sealed class SchemaParser
                 case "unique": uniqueNode = value; break;
                 case "checks": checksNode = value; break;
                 case "indexes": indexesNode = value; break;
+                case "renamed_from":
+                    table.RenamedFrom = _read.Text(value, $"'renamed_from' of {where}");
+                    if (table.RenamedFrom is not null)
+                        CheckIdentifier(table.RenamedFrom, value.Span, "table", quoted: true);
+                    break;
             }
         });
 
@@ -278,7 +283,7 @@ internal sealed class SchemaParser
         SourceSpan typeSpan = node.Span;
         bool? nullable = null;
         var quoted = false;
-        string? defaultSql = null, doc = null, check = null;
+        string? defaultSql = null, doc = null, check = null, renamedFrom = null;
         SourceSpan defaultSpan = node.Span, checkSpan = node.Span;
         YamlNode? referencesNode = null, onDeleteNode = null;
         var unique = false;
@@ -305,6 +310,11 @@ internal sealed class SchemaParser
                     case "unique": unique = _read.Bool(value, $"'unique' of {where}") ?? false; break;
                     case "check": check = _read.Text(value, $"'check' of {where}"); checkSpan = value.Span; break;
                     case "quote": quoted = _read.Bool(value, $"'quote' of {where}") ?? false; break;
+                    case "renamed_from":
+                        renamedFrom = _read.Text(value, $"'renamed_from' of {where}");
+                        if (renamedFrom is not null)
+                            CheckIdentifier(renamedFrom, value.Span, "column", quoted: true);
+                        break;
                 }
             });
             if (typeText is null && !mapping.Entries.Any(e => e.Key.Value == "type"))
@@ -351,7 +361,7 @@ internal sealed class SchemaParser
         if (check is not null)
             table.Checks.Add(new CheckConstraint(SqlIdentifier.Fit($"ck_{table.Name}_{name}"), check, checkSpan));
 
-        return new Column(name, type, nullable ?? false, defaultSql, doc, ColumnOrigin.Declared, quoted, key.Span);
+        return new Column(name, type, nullable ?? false, defaultSql, doc, ColumnOrigin.Declared, quoted, key.Span) { RenamedFrom = renamedFrom };
     }
 
     private void CheckDefault(string where, PgType type, string defaultSql, SourceSpan span)

@@ -19,6 +19,7 @@ internal sealed class TableDraft
     public string? EntityName { get; set; }
     public bool AppendOnly { get; set; }
     public bool Quoted { get; set; }
+    public string? RenamedFrom { get; set; }
     public List<Column> Columns { get; } = new();
     public PrimaryKey? PrimaryKey { get; set; }
     public List<UniqueConstraint> Uniques { get; } = new();

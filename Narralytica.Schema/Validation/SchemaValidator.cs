@@ -35,7 +35,10 @@ internal sealed class SchemaValidator
                     $"global table '{draft.Name}' has a tenant_id column; if its rows belong to a tenant write 'scope: tenant' (tenant_id is then added for you), otherwise rename the column");
             tables.Add(new Table(draft.Name, draft.Scope.Value, draft.Doc, draft.EntityName, draft.AppendOnly, draft.Quoted,
                 draft.Columns.ToEquatableArray(), draft.PrimaryKey, draft.Uniques.ToEquatableArray(), draft.Checks.ToEquatableArray(),
-                ForeignKeys(draft, byName).ToEquatableArray(), draft.Indexes.ToEquatableArray(), draft.Span));
+                ForeignKeys(draft, byName).ToEquatableArray(), draft.Indexes.ToEquatableArray(), draft.Span)
+            {
+                RenamedFrom = draft.RenamedFrom,
+            });
         }
         CheckNames(enums, tables);
         return tables;
