@@ -13,6 +13,15 @@ public static class Program
         Commands:
           schema sql   [--schema PATH]          Print the complete DDL for schema.yaml.
           schema check [--schema PATH]          Validate schema.yaml and print its diagnostics.
+          migrations add <name> [--allow KINDS] Diff the migrations' snapshot with schema.yaml and write the change as
+                                                a new migration (plus narralytica.sum and the snapshot). Unsafe changes
+                                                are refused unless accepted: --allow destructive,data-dependent,locking,tenancy.
+          migrations script [--from N] [--to M] Print migrations N+1..M (default: all) as SQL, ready for psql.
+          migrations check                      For CI: sum, snapshot, safety marks and schema.yaml agree (exit 2 and the
+                                                pending SQL when schema.yaml has uncaptured changes).
+          migrations hash                       Record the migrations as they are in narralytica.sum (after a reviewed
+                                                hand edit of a migration that was never applied).
+            (all migrations commands: [--schema PATH] [--migrations DIR], default DIR is migrations/ next to schema.yaml)
           demo [--connection CS]                Create the schema on a database (a throwaway PostgreSQL when no
                                                 server is given; NARRALYTICA_DATABASE is used when set), load a
                                                 sample and show tenant isolation through the generated API.
@@ -32,6 +41,14 @@ public static class Program
                     return SchemaCommands.Sql(new Arguments(args.Skip(2)));
                 case "schema" when args.Length >= 2 && args[1] == "check":
                     return SchemaCommands.Check(new Arguments(args.Skip(2)));
+                case "migrations" when args.Length >= 2 && args[1] == "add":
+                    return MigrationCommands.Add(new Arguments(args.Skip(2)));
+                case "migrations" when args.Length >= 2 && args[1] == "script":
+                    return MigrationCommands.Script(new Arguments(args.Skip(2)));
+                case "migrations" when args.Length >= 2 && args[1] == "check":
+                    return MigrationCommands.Check(new Arguments(args.Skip(2)));
+                case "migrations" when args.Length >= 2 && args[1] == "hash":
+                    return MigrationCommands.Hash(new Arguments(args.Skip(2)));
                 case "demo":
                     return await DemoCommand.RunAsync(new Arguments(args.Skip(1)));
                 case null or "help" or "--help" or "-h":

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using Narralytica.Schema.Diagnostics;
@@ -13,7 +14,7 @@ internal static class DiagnosticReporter
 
     static DiagnosticReporter()
     {
-        foreach (var rule in DiagnosticCatalog.All)
+        foreach (var rule in DiagnosticCatalog.All.Concat(Narralytica.Schema.Migrations.MigrationDiagnostics.All))
             Descriptors[rule.Id] = Describe(rule);
     }
 

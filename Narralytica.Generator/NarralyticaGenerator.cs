@@ -6,18 +6,22 @@ using Microsoft.CodeAnalysis.Text;
 using Narralytica.Generator.Emitters;
 using Narralytica.Generator.Specs;
 using Narralytica.Schema;
+using Narralytica.Schema.Migrations;
 using Narralytica.Schema.Model;
 
 namespace Narralytica.Generator;
 
 /// <summary>
-/// schema.yaml (an AdditionalFile) → one entity per table, the enums, the tenant scope, the DDL.
+/// schema.yaml (an AdditionalFile) → one entity per table, the enums, the tenant scope, the DDL;
+/// the files of a folder named <c>migrations</c> (AdditionalFiles too) → the embedded migrations,
+/// and a warning when schema.yaml has changes no migration captures.
 /// Every cached step holds equatable records only; C# edits never re-run it.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NarralyticaGenerator : IIncrementalGenerator
 {
     public const string SchemaFileName = "schema.yaml";
+    public const string MigrationsFolderName = "migrations";
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -40,6 +44,22 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Settings);
 
         context.RegisterSourceOutput(schemaFiles, static (output, files) => ReportDiagnostics(output, files));
+
+        var migrations = context.AdditionalTextsProvider
+            .Where(static file => string.Equals(Path.GetFileName(Path.GetDirectoryName(file.Path)), MigrationsFolderName, StringComparison.Ordinal))
+            .Select(static (file, cancellationToken) => new MigrationText(Path.GetFileName(file.Path), file.GetText(cancellationToken)?.ToString() ?? ""))
+            .Collect()
+            .Select(static (files, _) => MigrationsSpec.Build(files.OrderBy(f => f.FileName, StringComparer.Ordinal).ToEquatableArray()))
+            .WithTrackingName(TrackingNames.Migrations);
+
+        context.RegisterSourceOutput(migrations.Combine(settings), static (output, pair) =>
+            output.AddSource("NarralyticaMigrations.g.cs", SourceText.From(MigrationsEmitter.Emit(pair.Left, pair.Right.Namespace), System.Text.Encoding.UTF8)));
+
+        var pending = schemaFiles
+            .Combine(migrations)
+            .Select(static (pair, _) => pair.Left.Length == 1 ? PendingChanges.Compute(pair.Left[0], pair.Right) : null)
+            .WithTrackingName(TrackingNames.PendingChanges);
+        context.RegisterSourceOutput(pending, static (output, changes) => ReportPendingChanges(output, changes));
 
         var model = schemaFiles
             .Combine(settings)
@@ -88,6 +108,20 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
         var text = SourceText.From(file.Text);
         foreach (var diagnostic in file.Compilation.Diagnostics)
             output.ReportDiagnostic(DiagnosticReporter.ToDiagnostic(diagnostic, file.Path, text));
+    }
+
+    private static void ReportPendingChanges(SourceProductionContext output, PendingChanges? pending)
+    {
+        if (pending is null || pending.Changes.Count == 0 && pending.Problem is null)
+            return;
+        var text = SourceText.From(pending.SchemaText);
+        var diagnostic = pending.Problem is { } problem
+            ? MigrationDiagnostics.UnreadableFolder.At(pending.FirstSpan,
+                $"the migrations folder cannot be compared with schema.yaml: {problem}. Run `narralytica migrations check` for the details")
+            : MigrationDiagnostics.UncapturedChange.At(pending.FirstSpan,
+                $"schema.yaml has {pending.Changes.Count} change(s) no migration captures ({string.Join("; ", pending.Changes.Take(5))}{(pending.Changes.Count > 5 ? "; …" : "")}); " +
+                "run `narralytica migrations add <name>` to write them as a migration");
+        output.ReportDiagnostic(DiagnosticReporter.ToDiagnostic(diagnostic, pending.SchemaPath, text));
     }
 
     private static readonly DiagnosticDescriptor SchemaFileRule = DiagnosticReporter.Describe(Narralytica.Schema.Diagnostics.DiagnosticCatalog.SchemaFile);

@@ -8,4 +8,6 @@ public static class TrackingNames
     public const string Settings = nameof(Settings);
     public const string Model = nameof(Model);
     public const string Entities = nameof(Entities);
+    public const string Migrations = nameof(Migrations);
+    public const string PendingChanges = nameof(PendingChanges);
 }

@@ -34,6 +34,21 @@ public sealed class Arguments
         return null;
     }
 
+    /// <summary>The first word not consumed that is not an option; null when there is none. Read the options first.</summary>
+    public string? Positional()
+    {
+        for (var i = 0; i < _words.Count; i++)
+        {
+            if (_used.Contains(i))
+                continue;
+            if (_words[i].StartsWith("--", StringComparison.Ordinal))
+                continue;
+            _used.Add(i);
+            return _words[i];
+        }
+        return null;
+    }
+
     /// <summary>Fails on anything not consumed, so a typo never silently does the default.</summary>
     public void EnsureAllUsed()
     {

@@ -26,28 +26,40 @@ public static class DdlEmitter
         var deferred = new List<(Table Table, ForeignKey Key)>();
         foreach (var table in DependencyOrder(model))
         {
-            var lines = table.Columns.Select(SqlFragments.ColumnDefinition).ToList();
-            lines.Add(SqlFragments.PrimaryKey(table, table.PrimaryKey));
-            lines.AddRange(table.Uniques.Select(u => SqlFragments.Unique(table, u)));
-            lines.AddRange(table.Checks.Select(SqlFragments.Check));
-            foreach (var key in table.ForeignKeys)
-            {
-                if (key.ReferencedTable == table.Name || created.Contains(key.ReferencedTable))
-                    lines.Add(SqlFragments.ForeignKey(table, key));
-                else
-                    deferred.Add((table, key));
-            }
-            statements.Add($"CREATE TABLE {SqlFragments.Name(table)} (\n    {string.Join(",\n    ", lines)}\n);");
+            var inline = table.ForeignKeys.Where(k => k.ReferencedTable == table.Name || created.Contains(k.ReferencedTable)).ToList();
+            deferred.AddRange(table.ForeignKeys.Except(inline).Select(k => (table, k)));
+            statements.Add(CreateTable(table, inline));
             created.Add(table.Name);
-
-            statements.AddRange(table.Indexes.Select(i => SqlFragments.CreateIndex(table, i)));
-            if (table.Doc is not null)
-                statements.Add(SqlFragments.CommentOnTable(table));
-            statements.AddRange(table.Columns.Where(c => c.Doc is not null).Select(c => SqlFragments.CommentOnColumn(table, c)));
+            statements.AddRange(IndexesAndComments(table));
         }
-        statements.AddRange(deferred.Select(d => $"ALTER TABLE {SqlFragments.Name(d.Table)} ADD {SqlFragments.ForeignKey(d.Table, d.Key)};"));
+        statements.AddRange(deferred.Select(d => AddForeignKey(d.Table, d.Key)));
         return statements;
     }
+
+    /// <summary>CREATE TABLE with its columns, keys, checks and the given foreign keys (the others are added later).</summary>
+    public static string CreateTable(Table table, IEnumerable<ForeignKey> inlineForeignKeys)
+    {
+        var lines = table.Columns.Select(SqlFragments.ColumnDefinition).ToList();
+        lines.Add(SqlFragments.PrimaryKey(table, table.PrimaryKey));
+        lines.AddRange(table.Uniques.Select(u => SqlFragments.Unique(table, u)));
+        lines.AddRange(table.Checks.Select(SqlFragments.Check));
+        lines.AddRange(inlineForeignKeys.Select(k => SqlFragments.ForeignKey(table, k)));
+        return $"CREATE TABLE {SqlFragments.Name(table)} (\n    {string.Join(",\n    ", lines)}\n);";
+    }
+
+    /// <summary>What follows a new table: its indexes, then the comments on it and its columns.</summary>
+    public static IEnumerable<string> IndexesAndComments(Table table)
+    {
+        foreach (var index in table.Indexes)
+            yield return SqlFragments.CreateIndex(table, index);
+        if (table.Doc is not null)
+            yield return SqlFragments.CommentOnTable(table);
+        foreach (var column in table.Columns.Where(c => c.Doc is not null))
+            yield return SqlFragments.CommentOnColumn(table, column);
+    }
+
+    public static string AddForeignKey(Table table, ForeignKey key)
+        => $"ALTER TABLE {SqlFragments.Name(table)} ADD {SqlFragments.ForeignKey(table, key)};";
 
     public static string Script(SchemaModel model)
     {

@@ -56,7 +56,8 @@ public static class SqlFragments
             SqlIdentifier.Quote(c.Name)
             + (c.Descending ? " DESC" : "")
             + (c.Nulls switch { NullsOrder.First => " NULLS FIRST", NullsOrder.Last => " NULLS LAST", _ => "" })));
-        var sql = $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {(concurrently ? "CONCURRENTLY " : "")}{SqlIdentifier.Quote(index.Name)} ON {Name(table)}";
+        // A concurrent build runs outside a transaction and may be interrupted: IF NOT EXISTS makes it re-runnable.
+        var sql = $"CREATE {(index.Unique ? "UNIQUE " : "")}INDEX {(concurrently ? "CONCURRENTLY IF NOT EXISTS " : "")}{SqlIdentifier.Quote(index.Name)} ON {Name(table)}";
         if (index.Method != IndexMethod.Btree)
             sql += " USING " + index.Method.ToString().ToLowerInvariant();
         sql += $" ({columns})";

@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Narralytica.Schema.Migrations;
+using Narralytica.Schema.Model;
+
+namespace Narralytica.Cli.Commands;
+
+/// <summary>
+/// <c>migrations add | script | check | hash</c>: turn schema.yaml edits into reviewed, versioned
+/// SQL files, print them, and check in CI that files, sum, snapshot and schema.yaml agree.
+/// </summary>
+public static class MigrationCommands
+{
+    public static int Add(Arguments arguments)
+    {
+        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
+        var folder = MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath);
+        var allowed = ParseAllow(arguments.Option("--allow"));
+        var name = NormalizeName(arguments.Positional());
+        arguments.EnsureAllUsed();
+
+        var set = folder.Read();
+        if (folder.Report(set.Verify()))
+            throw new CliError("The migrations folder has the problems above; fix them before adding a migration.");
+        var target = SchemaFile.Load(schemaPath);
+        var (current, _) = ReadSnapshot(folder, set);
+        var plan = SchemaDiffer.Diff(current, target);
+        if (plan.IsEmpty)
+        {
+            Console.WriteLine($"No changes: schema.yaml matches the migrations{(set.Migrations.Count > 0 ? $" (up to {set.Migrations.Last().FileName})" : "")}. Nothing written.");
+            return ExitCodes.Ok;
+        }
+
+        var refused = plan.Findings.Where(f => !allowed.Contains(f.Category)).ToList();
+        if (refused.Count > 0)
+        {
+            foreach (var finding in refused)
+                Console.Error.WriteLine($"{SchemaDisplay(schemaPath)}({finding.Span.Line},{finding.Span.Column}): error {finding.Rule.Id} ({LintCategories.Name(finding.Category)}): {finding.Message}");
+            var categories = string.Join(",", plan.Categories.Select(LintCategories.Name));
+            throw new CliError($"The change is unsafe ({refused.Count} finding(s) above); nothing written. Take the safer way each finding names, " +
+                               $"or accept the risk with: narralytica migrations add {name} --allow {categories}");
+        }
+
+        var files = PlanFiles(set, plan, name);
+        var sum = MigrationSum.Compute(set.Migrations.Concat(files.Select(f => MigrationFile.Read(f.FileName, f.Text))));
+        var snapshot = SnapshotWriter.Write(target, new SnapshotHeader(sum.Last().FileName, sum.Last().Hash));
+        folder.Write(files.Concat(new[] { (MigrationSum.FileName, MigrationSum.Render(sum)), (MigrationSet.SnapshotFileName, snapshot) }));
+
+        foreach (var (fileName, text) in files)
+            Console.WriteLine($"Wrote {folder.Display(fileName)}: {MigrationFile.Read(fileName, text).Statements.Count} statement(s)" +
+                              (MigrationFile.Read(fileName, text).Transactional ? "" : ", outside a transaction"));
+        foreach (var change in plan.Changes)
+            Console.WriteLine("  " + change.Description);
+        if (plan.Findings.Count > 0)
+            Console.WriteLine($"Accepted: {string.Join(", ", plan.Findings.Select(f => f.Rule.Id).Distinct())} (recorded in the file header).");
+        Console.WriteLine($"Updated {folder.Display(MigrationSum.FileName)} and {folder.Display(MigrationSet.SnapshotFileName)}. Review the SQL, then commit all of it.");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// One file per stage: enum values that later statements use are committed first, the main
+    /// change runs in one transaction, concurrent index builds run last and outside a transaction.
+    /// </summary>
+    private static List<(string FileName, string Text)> PlanFiles(MigrationSet set, MigrationPlan plan, string name)
+    {
+        var stages = plan.Stages.ToList();
+        var files = new List<(string, string)>();
+        var version = set.LastVersion;
+        foreach (var stage in stages)
+        {
+            var suffix = stage switch
+            {
+                MigrationStage.EnumValues when stages.Count > 1 => "_enum_values",
+                MigrationStage.Concurrent when stages.Count > 1 => "_indexes",
+                _ => "",
+            };
+            var fileName = MigrationFile.FileNameFor(++version, name + suffix);
+            files.Add((fileName, MigrationFile.Render(fileName, plan.Changes, plan.StatementsOf(stage), stage != MigrationStage.Concurrent, plan.Findings.ToList())));
+        }
+        return files;
+    }
+
+    public static int Script(Arguments arguments)
+    {
+        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
+        var folder = MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath);
+        var from = ParseVersion(arguments.Option("--from"), "--from") ?? 0;
+        var set = folder.Read();
+        var to = ParseVersion(arguments.Option("--to"), "--to") ?? set.LastVersion;
+        arguments.EnsureAllUsed();
+        if (folder.Report(set.Verify()))
+            throw new CliError("The migrations folder has the problems above; fix them first.");
+        if (from > to)
+            throw new CliError($"--from {from} is after --to {to}: --from is the version the database is at (0 for an empty one), --to the last migration to include.");
+        if (to > set.LastVersion)
+            throw new CliError($"--to {to}: the newest migration is {set.LastVersion:D4}.");
+
+        // Ready for psql: each transactional migration wrapped in its own transaction.
+        foreach (var migration in set.Migrations.Where(m => m.Version > from && m.Version <= to))
+        {
+            Console.Out.Write($"-- ───── {migration.FileName} ─────\n");
+            Console.Out.Write(migration.Transactional ? "BEGIN;\n" : "-- (outside a transaction)\n");
+            Console.Out.Write(migration.Text.Replace("\r\n", "\n").TrimEnd('\n') + "\n");
+            Console.Out.Write(migration.Transactional ? "COMMIT;\n\n" : "\n");
+        }
+        return ExitCodes.Ok;
+    }
+
+    public static int Check(Arguments arguments)
+    {
+        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
+        var folder = MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath);
+        arguments.EnsureAllUsed();
+
+        var set = folder.Read();
+        var problems = set.Verify().Concat(UnacceptedFindings(set)).ToList();
+        if (folder.Report(problems))
+            throw new CliError($"{problems.Count} problem(s) in {folder.Display("")} (above).");
+        var target = SchemaFile.Load(schemaPath);
+        var (current, _) = ReadSnapshot(folder, set);
+        var plan = SchemaDiffer.Diff(current, target);
+        if (!plan.IsEmpty)
+        {
+            Console.Error.WriteLine($"{SchemaDisplay(schemaPath)}: warning {MigrationDiagnostics.UncapturedChange.Id}: schema.yaml has changes no migration captures:");
+            foreach (var change in plan.Changes)
+                Console.Error.WriteLine($"  {SchemaDisplay(schemaPath)}({change.Span.Line},{change.Span.Column}): {change.Description}");
+            Console.Error.WriteLine("Run `narralytica migrations add <name>` to write them as a migration. The pending SQL:");
+            foreach (var statement in plan.Statements)
+                Console.Out.WriteLine(statement.Sql);
+            return ExitCodes.DifferenceFound;
+        }
+        Console.WriteLine($"Migrations are consistent: {set.Migrations.Count} migration(s), narralytica.sum and the snapshot match, schema.yaml has no uncaptured change.");
+        return ExitCodes.Ok;
+    }
+
+    public static int Hash(Arguments arguments)
+    {
+        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
+        var folder = MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath);
+        arguments.EnsureAllUsed();
+        var set = folder.Read();
+        if (set.Migrations.Count == 0)
+            throw new CliError($"{folder.Display("")} holds no migrations; nothing to record.");
+        if (set.SnapshotText is null)
+            throw new CliError($"{folder.Display(MigrationSet.SnapshotFileName)} is missing; restore it from version control before recording the migrations.");
+        var (model, _) = ReadSnapshot(folder, set);
+        var sum = MigrationSum.Compute(set.Migrations);
+        folder.Write(new[]
+        {
+            (MigrationSum.FileName, MigrationSum.Render(sum)),
+            (MigrationSet.SnapshotFileName, SnapshotWriter.Write(model, new SnapshotHeader(sum.Last().FileName, sum.Last().Hash))),
+        });
+        Console.WriteLine($"Recorded {sum.Count} migration(s) in {folder.Display(MigrationSum.FileName)}, up to {sum.Last().FileName}. " +
+                          "The snapshot keeps its schema: if a hand-written migration changes the schema, schema.yaml and the snapshot must say the same.");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Statements the lint finds unsafe in a file whose header does not accept their category.</summary>
+    private static IEnumerable<MigrationProblem> UnacceptedFindings(MigrationSet set)
+    {
+        foreach (var migration in set.Migrations)
+            foreach (var finding in StatementLint.Lint(migration).Where(f => !migration.Allowed.Contains(f.Rule.Category)))
+                yield return new MigrationProblem(MigrationDiagnostics.UnacceptedFinding, migration.FileName, finding.Line,
+                    $"{finding.Rule.Id} ({LintCategories.Name(finding.Rule.Category)}): {finding.Message}, but the migration does not accept {LintCategories.Name(finding.Rule.Category)} changes. " +
+                    $"Make the statement safe, or mark the acceptance in its header ('{MigrationFile.AllowDirective}{LintCategories.Name(finding.Rule.Category)}') and run `narralytica migrations hash`");
+    }
+
+    private static (SchemaModel, SnapshotHeader?) ReadSnapshot(MigrationsFolder folder, MigrationSet set)
+    {
+        try
+        {
+            return set.ReadSnapshot();
+        }
+        catch (MigrationInputException e)
+        {
+            throw new CliError(folder.Display(e.File) + e.Message.Substring(e.File.Length));
+        }
+    }
+
+    private static HashSet<LintCategory> ParseAllow(string? text)
+    {
+        var allowed = new HashSet<LintCategory>();
+        if (text is null)
+            return allowed;
+        foreach (var word in text.Split(',').Where(w => w.Trim().Length > 0))
+            allowed.Add(LintCategories.Parse(word) ?? throw new CliError($"--allow {word.Trim()}: not a kind of change; write one or more of {LintCategories.AllNames}, separated by commas."));
+        return allowed;
+    }
+
+    private static string NormalizeName(string? name)
+    {
+        if (name is null)
+            throw new CliError("Name the migration: narralytica migrations add <name> (for example add_video_language).");
+        var normalized = System.Text.RegularExpressions.Regex.Replace(name.Trim().ToLowerInvariant(), "[^a-z0-9]+", "_").Trim('_');
+        if (normalized.Length == 0)
+            throw new CliError($"'{name}' is not a usable migration name; use letters and digits, for example add_video_language.");
+        return normalized.Length > 48 ? normalized.Substring(0, 48).TrimEnd('_') : normalized;
+    }
+
+    private static int? ParseVersion(string? text, string option)
+    {
+        if (text is null)
+            return null;
+        return int.TryParse(text, out var version) && version >= 0
+            ? version
+            : throw new CliError($"{option} {text}: write a migration number, such as 3 or 0003.");
+    }
+
+    private static string SchemaDisplay(string schemaPath) => System.IO.Path.GetRelativePath(System.IO.Directory.GetCurrentDirectory(), schemaPath);
+}

@@ -1,0 +1,122 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using Narralytica.Schema.Model;
+using Narralytica.Schema.Sql;
+
+namespace Narralytica.Schema.Migrations;
+
+/// <summary>
+/// Writes the schema as the migrations leave it: every convention already applied, every name
+/// explicit, one line per column and per constraint, so a reviewer can read the diff of the
+/// snapshot in a pull request and <see cref="SnapshotReader"/> needs no conventions to read it back.
+/// </summary>
+public static class SnapshotWriter
+{
+    public static string Write(SchemaModel model, SnapshotHeader header)
+    {
+        var text = new StringBuilder();
+        text.Append("# Narralytica schema snapshot: the schema as the migrations in this folder leave it.\n");
+        text.Append("# Written by `narralytica migrations add`; `migrations check` compares it with schema.yaml. Do not edit.\n");
+        text.Append("after: ").Append(Scalar(header.LastMigration)).Append('\n');
+        text.Append("sum: ").Append(Scalar(header.Sum)).Append('\n');
+
+        text.Append("enums:").Append(model.Enums.Count == 0 ? " {}\n" : "\n");
+        foreach (var enumType in model.Enums)
+        {
+            text.Append("  ").Append(Scalar(enumType.Name)).Append(":\n");
+            text.Append("    values: ").Append(List(enumType.Values)).Append('\n');
+            if (enumType.Doc is not null)
+                text.Append("    doc: ").Append(Scalar(enumType.Doc)).Append('\n');
+        }
+
+        text.Append("tables:").Append(model.Tables.Count == 0 ? " {}\n" : "\n");
+        foreach (var table in model.Tables)
+            WriteTable(text, table);
+        return text.ToString();
+    }
+
+    private static void WriteTable(StringBuilder text, Table table)
+    {
+        text.Append("  ").Append(Scalar(table.Name)).Append(":\n");
+        text.Append("    scope: ").Append(table.IsTenantScoped ? "tenant" : "global").Append('\n');
+        if (table.AppendOnly)
+            text.Append("    append_only: true\n");
+        if (table.Quoted)
+            text.Append("    quote: true\n");
+        if (table.Doc is not null)
+            text.Append("    doc: ").Append(Scalar(table.Doc)).Append('\n');
+
+        text.Append("    columns:\n");
+        foreach (var column in table.Columns)
+        {
+            var fields = new List<string> { "type: " + Scalar(column.Type.Sql) };
+            if (column.Nullable) fields.Add("nullable: true");
+            if (column.Default is not null) fields.Add("default: " + Scalar(column.Default));
+            if (column.Quoted) fields.Add("quote: true");
+            if (column.Doc is not null) fields.Add("doc: " + Scalar(column.Doc));
+            text.Append("      ").Append(Scalar(column.Name)).Append(": {").Append(string.Join(", ", fields)).Append("}\n");
+        }
+
+        text.Append("    primary_key: {name: ").Append(Scalar(table.PrimaryKey.Name))
+            .Append(", columns: ").Append(List(table.PrimaryKey.Columns)).Append("}\n");
+        Section(text, "unique", table.Uniques, u => $"name: {Scalar(u.Name)}, columns: {List(u.Columns)}");
+        Section(text, "checks", table.Checks, c => $"name: {Scalar(c.Name)}, expression: {Scalar(c.Expression)}");
+        Section(text, "foreign_keys", table.ForeignKeys, k =>
+            $"name: {Scalar(k.Name)}, columns: {List(k.Columns)}, references: {Scalar(k.ReferencedTable)}, " +
+            $"referenced_columns: {List(k.ReferencedColumns)}, on_delete: {SnapshotVocabulary.OnDeleteName(k.OnDelete)}");
+        Section(text, "indexes", table.Indexes, WriteIndex);
+    }
+
+    private static string WriteIndex(Index index)
+    {
+        var fields = new List<string>
+        {
+            "name: " + Scalar(index.Name),
+            "columns: " + List(index.Columns.Select(SnapshotVocabulary.IndexColumnText)),
+        };
+        if (index.Unique) fields.Add("unique: true");
+        if (index.Method != IndexMethod.Btree) fields.Add("using: " + index.Method.ToString().ToLowerInvariant());
+        if (index.Include.Count > 0) fields.Add("include: " + List(index.Include));
+        if (index.Where is not null) fields.Add("where: " + Scalar(index.Where));
+        return string.Join(", ", fields);
+    }
+
+    private static void Section<T>(StringBuilder text, string key, EquatableArray<T> items, System.Func<T, string> line) where T : System.IEquatable<T>
+    {
+        if (items.Count == 0)
+            return;
+        text.Append("    ").Append(key).Append(":\n");
+        foreach (var item in items)
+            text.Append("      - {").Append(line(item)).Append("}\n");
+    }
+
+    private static string List(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(Scalar)) + "]";
+
+    /// <summary>
+    /// A plain identifier stays bare; anything else is double-quoted with YAML (JSON-compatible)
+    /// escapes, so no value can be read back as another type or break the line structure.
+    /// </summary>
+    private static string Scalar(string value)
+    {
+        if (SqlIdentifier.IsValid(value) && value is not ("null" or "true" or "false" or "yes" or "no" or "on" or "off" or "y" or "n"))
+            return value;
+        var quoted = new StringBuilder("\"");
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"': quoted.Append("\\\""); break;
+                case '\\': quoted.Append("\\\\"); break;
+                case '\n': quoted.Append("\\n"); break;
+                case '\r': quoted.Append("\\r"); break;
+                case '\t': quoted.Append("\\t"); break;
+                default:
+                    if (c < ' ') quoted.Append("\\x").Append(((int)c).ToString("x2"));
+                    else quoted.Append(c);
+                    break;
+            }
+        }
+        return quoted.Append('"').ToString();
+    }
+}

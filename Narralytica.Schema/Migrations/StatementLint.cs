@@ -1,0 +1,106 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Narralytica.Schema.Sql;
+
+namespace Narralytica.Schema.Migrations;
+
+/// <summary>A safety finding in a migration file, at the line of its statement.</summary>
+public sealed record StatementFinding(MigrationRule Rule, int Line, string Message);
+
+/// <summary>
+/// Reads the SQL of a migration file and finds the unsafe statements, whoever wrote them: the
+/// backstop of <c>migrations check</c> for hand-edited or hand-written migrations. It knows less
+/// than the differ (no schema.yaml, no old types), so it flags a subset of what the differ flags,
+/// never more: every statement the differ writes is covered by the categories it accepted.
+/// </summary>
+public static class StatementLint
+{
+    private const string Name = @"(?:""(?:[^""]|"""")+""|[a-z_][a-z0-9_$]*)";
+    private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline;
+
+    private static readonly Regex CreateTable = new($@"^CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?<table>{Name})", Options);
+    private static readonly Regex AlterTable = new($@"^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?<table>{Name})\s+(?<action>.*)$", Options);
+    private static readonly Regex AddConstraint = new($@"\bADD\s+CONSTRAINT\s+(?<name>{Name})\s+(?<kind>PRIMARY\s+KEY|UNIQUE|CHECK|FOREIGN\s+KEY)", Options);
+    private static readonly Regex DropConstraint = new($@"\bDROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?(?<name>{Name})", Options);
+    private static readonly Regex CreateIndex = new($@"^CREATE\s+(?<unique>UNIQUE\s+)?INDEX\s+(?<concurrently>CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?<name>{Name})\s+ON\s+(?:ONLY\s+)?(?<table>{Name})", Options);
+    private static readonly Regex DropIndex = new($@"^DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?(?<name>{Name})", Options);
+    private static readonly Regex AddColumn = new($@"\bADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?{Name}\s+(?<definition>.*)$", Options);
+    private static readonly Regex AlterType = new($@"\bALTER\s+(?:COLUMN\s+)?{Name}\s+(?:SET\s+DATA\s+)?TYPE\s+(?<type>[^,]*?)(?<using>\s+USING\b.*)?$", Options);
+
+    public static IReadOnlyList<StatementFinding> Lint(MigrationFile migration)
+    {
+        var statements = migration.Statements;
+        // What the file itself creates is new: changing it cannot hurt existing rows.
+        var newTables = new HashSet<string>(statements.Select(s => CreateTable.Match(s.Sql)).Where(m => m.Success).Select(m => Unquote(m.Groups["table"].Value)));
+        var createdNames = new HashSet<string>(statements.SelectMany(s => CreatedNames(s.Sql)));
+        var findings = new List<StatementFinding>();
+        foreach (var statement in statements)
+            findings.AddRange(LintStatement(statement, newTables, createdNames));
+        return findings;
+    }
+
+    private static IEnumerable<string> CreatedNames(string sql)
+    {
+        foreach (Match match in AddConstraint.Matches(sql))
+            yield return Unquote(match.Groups["name"].Value);
+        if (CreateIndex.Match(sql) is { Success: true } index)
+            yield return Unquote(index.Groups["name"].Value);
+    }
+
+    private static IEnumerable<StatementFinding> LintStatement(SqlStatement statement, HashSet<string> newTables, HashSet<string> createdNames)
+    {
+        var sql = Regex.Replace(statement.Sql.TrimEnd(';'), @"\s+", " ");
+        StatementFinding Finding(MigrationRule rule, string message) => new(rule, statement.Line, message);
+
+        if (Regex.IsMatch(sql, @"^DROP\s+TABLE\b", Options))
+            yield return Finding(MigrationRules.DropTable, "DROP TABLE deletes the table and its rows");
+        if (Regex.IsMatch(sql, @"^DROP\s+TYPE\b", Options))
+            yield return Finding(MigrationRules.DropEnumValue, "DROP TYPE removes an enum type (or the old copy of a recreated enum, whose removed values are gone)");
+        if (DropIndex.Match(sql) is { Success: true } dropIndex && !createdNames.Contains(Unquote(dropIndex.Groups["name"].Value)))
+            yield return Finding(MigrationRules.DropIndex, $"drops index {dropIndex.Groups["name"].Value}, which the migration does not create again");
+        if (CreateIndex.Match(sql) is { Success: true } index && !newTables.Contains(Unquote(index.Groups["table"].Value)))
+        {
+            if (!index.Groups["concurrently"].Success)
+                yield return Finding(MigrationRules.BlockingIndex, $"builds index {index.Groups["name"].Value} on existing table {index.Groups["table"].Value} without CONCURRENTLY, blocking writes");
+            if (index.Groups["unique"].Success)
+                yield return Finding(MigrationRules.NewUniqueKey, $"unique index {index.Groups["name"].Value} fails if existing rows repeat its columns");
+        }
+
+        var alter = AlterTable.Match(sql);
+        if (!alter.Success || newTables.Contains(Unquote(alter.Groups["table"].Value)))
+            yield break;
+        var table = alter.Groups["table"].Value;
+        var action = alter.Groups["action"].Value;
+        if (Regex.IsMatch(action, @"^DROP\s+(?:COLUMN\s+)?(?!CONSTRAINT\b)", Options) && !Regex.IsMatch(action, @"\bDROP\s+(?:NOT\s+NULL|DEFAULT|IDENTITY|EXPRESSION)\b", Options))
+            yield return Finding(MigrationRules.DropColumn, $"drops a column of {table} and its data");
+        if (DropConstraint.Match(action) is { Success: true } drop && !createdNames.Contains(Unquote(drop.Groups["name"].Value)))
+            yield return Finding(MigrationRules.DropConstraint, $"drops constraint {drop.Groups["name"].Value} of {table}, which the migration does not add again");
+        if (Regex.IsMatch(action, @"\bSET\s+NOT\s+NULL\b", Options))
+            yield return Finding(MigrationRules.SetNotNull, $"SET NOT NULL on {table} fails if a row holds NULL");
+        if (AddColumn.Match(action) is { Success: true } column && !Regex.IsMatch(action, @"^ADD\s+CONSTRAINT\b", Options)
+            && Regex.IsMatch(column.Groups["definition"].Value, @"\bNOT\s+NULL\b", Options) && !Regex.IsMatch(column.Groups["definition"].Value, @"\bDEFAULT\b", Options))
+            yield return Finding(MigrationRules.NotNullWithoutDefault, $"adds a NOT NULL column without a default to {table}: fails when the table has rows");
+        if (AlterType.Match(action) is { Success: true } type)
+        {
+            if (type.Groups["using"].Success)
+                yield return Finding(MigrationRules.NarrowingType, $"converts a column of {table} with USING: fails if a value does not convert");
+            if (type.Groups["using"].Success || !Regex.IsMatch(type.Groups["type"].Value.Trim(), @"^(text|character varying|varchar|numeric)\b", Options))
+                yield return Finding(MigrationRules.RewritesTable, $"changes a column type of {table}, rewriting the table under an exclusive lock");
+        }
+        foreach (Match constraint in AddConstraint.Matches(action))
+        {
+            var kind = Regex.Replace(constraint.Groups["kind"].Value.ToUpperInvariant(), @"\s+", " ");
+            var notValid = Regex.IsMatch(action, @"\bNOT\s+VALID\b", Options);
+            if (kind is "PRIMARY KEY" or "UNIQUE")
+                yield return Finding(MigrationRules.NewUniqueKey, $"adds {kind} {constraint.Groups["name"].Value} to existing table {table}: fails on duplicate rows");
+            if (kind == "CHECK")
+                yield return Finding(MigrationRules.NewCheck, $"adds check {constraint.Groups["name"].Value} to existing table {table}: fails if a row breaks it");
+            if (kind is "CHECK" or "FOREIGN KEY" && !notValid)
+                yield return Finding(MigrationRules.ValidatingConstraint, $"adds {kind} {constraint.Groups["name"].Value} to existing table {table} without NOT VALID: every row is checked under a lock that blocks writes");
+        }
+    }
+
+    private static string Unquote(string name)
+        => name.StartsWith("\"", System.StringComparison.Ordinal) ? name.Substring(1, name.Length - 2).Replace("\"\"", "\"") : name.ToLowerInvariant();
+}
