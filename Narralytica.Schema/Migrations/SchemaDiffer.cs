@@ -48,6 +48,7 @@ public sealed class SchemaDiffer
     private readonly HashSet<string> _recreatedEnums = new(StringComparer.Ordinal);
     private readonly List<string> _addedEnumLiterals = new();
     private readonly HashSet<(string Table, string Column)> _retypedColumns = new();
+    private readonly HashSet<(string Table, string Column)> _enumRetypedColumns = new();
     private readonly HashSet<(string Table, string Columns)> _unstableKeys = new();
 
     private SchemaDiffer(SchemaModel from, SchemaModel to)
@@ -241,8 +242,11 @@ public sealed class SchemaDiffer
     {
         foreach (var column in table.Columns)
         {
-            if (old.FindColumn(column.Name) is { } before && NeedsRetype(before, column))
-                _retypedColumns.Add((table.Name, column.Name));
+            if (old.FindColumn(column.Name) is not { } before || !NeedsRetype(before, column))
+                continue;
+            _retypedColumns.Add((table.Name, column.Name));
+            if (before.Type.Kind == PgTypeKind.Enum || column.Type.Kind == PgTypeKind.Enum)
+                _enumRetypedColumns.Add((table.Name, column.Name));
         }
         if (!old.PrimaryKey.Columns.SequenceEqual(table.PrimaryKey.Columns))
             _unstableKeys.Add((table.Name, Key(old.PrimaryKey.Columns)));
@@ -445,7 +449,7 @@ public sealed class SchemaDiffer
 
     private void DiffChecks(Table original, Table old, Table table)
     {
-        // A check over a column whose values are converted is re-added: its stored expression may name the old type.
+        // A check over a column converted to or from an enum is re-added: its stored expression names the old type.
         var match = ObjectMatch.Of(old.Checks, table.Checks, c => c.Name,
             (a, b) => a.Expression == b.Expression && !MentionsConverted(table, a.Expression));
         foreach (var (before, after) in match.Renamed)
@@ -465,8 +469,12 @@ public sealed class SchemaDiffer
         }
     }
 
+    /// <summary>
+    /// Whether a check or index predicate names a column converted to or from an enum: PostgreSQL stores
+    /// its literals cast to the old type ('x'::status), which the new type cannot compare with.
+    /// </summary>
     private bool MentionsConverted(Table table, string? expression)
-        => expression is not null && table.Columns.Any(c => IsConverted(table.Name, c.Name) && SqlExpression.MentionsIdentifier(expression, c.Name));
+        => expression is not null && table.Columns.Any(c => _enumRetypedColumns.Contains((table.Name, c.Name)) && SqlExpression.MentionsIdentifier(expression, c.Name));
 
     private void DiffForeignKeys(Table original, Table old, Table table)
     {
@@ -515,33 +523,38 @@ public sealed class SchemaDiffer
             Emit(Phase.Renames, $"ALTER INDEX {Q(before.Name)} RENAME TO {Q(after.Name)};");
             Change($"rename index {before.Name} to {after.Name}", after.Span);
         }
-        foreach (var before in match.Dropped.Concat(match.Changed.Select(c => c.Old)))
+        foreach (var before in match.Dropped)
         {
             Emit(Phase.DropKeysAndIndexes, $"DROP INDEX {Q(before.Name)};");
             Dropped(MigrationRules.DropIndex, before.Name, $"drops index '{before.Name}' of '{table.Name}': queries that use it get slower. Check no hot query relies on it", table.Span);
-            if (match.Dropped.Contains(before))
-                Change($"drop index {before.Name}", table.Span);
+            Change($"drop index {before.Name}", table.Span);
         }
-        foreach (var index in match.Added.Concat(match.Changed.Select(c => c.New)))
+        foreach (var (before, index) in match.Added.Select(i => ((Index?)null, i)).Concat(match.Changed.Select(c => ((Index?)c.Old, c.New))))
         {
             _createdNames.Add(index.Name);
-            Change($"create index {index.Name} on {table.Name}", index.Span);
+            Change(before is null ? $"create index {index.Name} on {table.Name}" : $"rebuild index {index.Name} on {table.Name}", index.Span);
             if (index.Unique)
                 NewUniqueKey(table, $"unique index '{index.Name}'", index.Span);
-            // Rebuilt because its predicate names a converted column: the table is rewritten under lock anyway.
-            var rebuiltWithTable = match.Changed.Any(c => c.New == index) && SameIndex(match.Changed.First(c => c.New == index).Old, index);
+            // An old predicate naming a column converted to or from an enum must go before the conversion;
+            // the table is rewritten under lock then anyway, so the new index is built in the same transaction.
+            var rebuiltWithTable = before is not null && MentionsConverted(table, before.Where);
             var neededByNewKey = index.Unique && index.Where is null && _to.Tables.Any(t => t.ForeignKeys.Any(k =>
                 k.ReferencedTable == table.Name && Key(k.ReferencedColumns) == Key(index.Columns.Select(c => c.Name))));
             if (rebuiltWithTable || neededByNewKey)
             {
+                if (before is not null)
+                    Emit(Phase.DropKeysAndIndexes, $"DROP INDEX {Q(before.Name)};");
                 Emit(Phase.AddIndexes, SqlFragments.CreateIndex(table, index));
                 if (neededByNewKey && !rebuiltWithTable)
                     Find(MigrationRules.BlockingIndex,
                         $"unique index '{index.Name}' is the target of a foreign key added in the same migration, so it is built inside the transaction, blocking writes to '{table.Name}'. " +
                         "On a large table, add the index in one migration and the reference in the next", index.Span);
+                continue;
             }
-            else
-                Emit(Phase.ConcurrentIndexes, SqlFragments.CreateIndex(table, index, concurrently: true));
+            // Replaced next to its rebuild, both without blocking writes; IF EXISTS: a dropped column may have taken it already.
+            if (before is not null)
+                Emit(Phase.ConcurrentIndexes, $"DROP INDEX CONCURRENTLY IF EXISTS {Q(before.Name)};");
+            Emit(Phase.ConcurrentIndexes, SqlFragments.CreateIndex(table, index, concurrently: true));
         }
     }
 

@@ -1,0 +1,63 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Npgsql;
+
+namespace Narralytica.Tests.Infrastructure;
+
+/// <summary>
+/// What PostgreSQL's catalog says a schema holds, one normalized line per object, sorted: enums with
+/// their values in order, tables, columns (type, nullability, default as PostgreSQL re-prints it),
+/// constraints (pg_get_constraintdef, whether validated), indexes (pg_get_indexdef) and comments.
+/// Two databases hold the same schema exactly when their lines are equal. Column positions are left
+/// out: PostgreSQL cannot reorder columns, so a migration appends new ones at the end.
+/// </summary>
+public static class CatalogSnapshot
+{
+    private const string Query = """
+        SELECT 'enum ' || t.typname || ' (' || string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder) || ')'
+               || coalesce(' comment ' || quote_literal(obj_description(t.oid, 'pg_type')), '')
+        FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid
+        WHERE t.typnamespace = to_regnamespace(@schema)
+        GROUP BY t.oid, t.typname
+        UNION ALL
+        SELECT 'table ' || c.relname || coalesce(' comment ' || quote_literal(obj_description(c.oid, 'pg_class')), '')
+        FROM pg_class c WHERE c.relnamespace = to_regnamespace(@schema) AND c.relkind = 'r'
+        UNION ALL
+        SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+               || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
+               || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
+               || coalesce(' comment ' || quote_literal(col_description(c.oid, a.attnum)), '')
+        FROM pg_class c
+        JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+        LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+        WHERE c.relnamespace = to_regnamespace(@schema) AND c.relkind = 'r'
+        UNION ALL
+        SELECT 'constraint ' || c.relname || '.' || k.conname || ' ' || pg_get_constraintdef(k.oid)
+               || CASE WHEN k.convalidated THEN '' ELSE ' not validated' END
+        FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+        WHERE c.relnamespace = to_regnamespace(@schema)
+        UNION ALL
+        SELECT 'index ' || pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
+        FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+        WHERE c.relnamespace = to_regnamespace(@schema)
+        """;
+
+    /// <summary>The lines for <paramref name="schema"/>, read with that schema first on the search path so names print unqualified.</summary>
+    public static async Task<IReadOnlyList<string>> ReadAsync(NpgsqlConnection connection, string schema)
+    {
+        await using (var path = new NpgsqlCommand($"SET search_path TO \"{schema}\", public", connection))
+            await path.ExecuteNonQueryAsync();
+        var lines = new List<string>();
+        await using var command = new NpgsqlCommand(Query, connection);
+        command.Parameters.AddWithValue("schema", schema);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            lines.Add(reader.GetString(0).Replace($" {schema}.", " ").Replace($"\"{schema}\".", ""));
+        return lines.OrderBy(l => l, System.StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>The lines only one side has, marked - (expected) and + (actual), for a readable failure.</summary>
+    public static string Difference(IReadOnlyList<string> expected, IReadOnlyList<string> actual)
+        => string.Join("\n", expected.Except(actual).Select(l => "- " + l).Concat(actual.Except(expected).Select(l => "+ " + l)));
+}
