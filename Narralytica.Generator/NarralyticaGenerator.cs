@@ -52,8 +52,6 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
             .Select(static (files, _) => MigrationsSpec.Build(files.OrderBy(f => f.FileName, StringComparer.Ordinal).ToEquatableArray()))
             .WithTrackingName(TrackingNames.Migrations);
 
-        context.RegisterSourceOutput(migrations.Combine(settings), static (output, pair) =>
-            output.AddSource("NarralyticaMigrations.g.cs", SourceText.From(MigrationsEmitter.Emit(pair.Left, pair.Right.Namespace), System.Text.Encoding.UTF8)));
 
         var pending = schemaFiles
             .Combine(migrations)
@@ -69,6 +67,13 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
                 return files.Length == 1 && files[0].Compilation.Model is { } schema ? SpecBuilder.Build(schema, settings.Namespace) : null;
             })
             .WithTrackingName(TrackingNames.Model);
+
+        // Like everything else, not generated while schema.yaml has errors.
+        context.RegisterSourceOutput(migrations.Combine(model), static (output, pair) =>
+        {
+            if (pair.Right is { } spec)
+                output.AddSource("NarralyticaMigrations.g.cs", SourceText.From(MigrationsEmitter.Emit(pair.Left, spec.Namespace), System.Text.Encoding.UTF8));
+        });
 
         var entities = model
             .SelectMany(static (spec, _) => spec is null ? Enumerable.Empty<EntitySpec>() : spec.Entities)

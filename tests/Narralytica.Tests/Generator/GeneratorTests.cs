@@ -88,7 +88,7 @@ public sealed class GeneratorTests
         driver = driver.RunGenerators(edited);
 
         var steps = driver.GetRunResult().Results.Single().TrackedSteps;
-        foreach (var name in new[] { TrackingNames.CompiledSchema, TrackingNames.SchemaFiles, TrackingNames.Settings, TrackingNames.Model, TrackingNames.Entities })
+        foreach (var name in new[] { TrackingNames.CompiledSchema, TrackingNames.SchemaFiles, TrackingNames.Settings, TrackingNames.Model, TrackingNames.Entities, TrackingNames.Migrations, TrackingNames.PendingChanges })
         {
             Assert.True(steps.ContainsKey(name), $"step {name} was not tracked");
             var reasons = steps[name].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();

@@ -14,23 +14,7 @@ public sealed class CommandLineTests
 
     public CommandLineTests(PostgresFixture postgres) => _postgres = postgres;
 
-    private static async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        Console.SetOut(stdout);
-        Console.SetError(stderr);
-        try
-        {
-            var exit = await Narralytica.Cli.Program.Main(args);
-            return (exit, stdout.ToString(), stderr.ToString());
-        }
-        finally
-        {
-            Console.SetOut(oldOut);
-            Console.SetError(oldErr);
-        }
-    }
+    private static Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => CommandLine.RunAsync(args);
 
     [Fact]
     public async Task Schema_sql_prints_the_ddl()

@@ -1,0 +1,159 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using Narralytica.Schema.Migrations;
+using Narralytica.Tests.Infrastructure;
+using Xunit;
+
+namespace Narralytica.Tests.Migrations;
+
+/// <summary>
+/// `narralytica migrations add | check | script | hash` on a copy of the repository's schema.yaml and
+/// migrations folder: exit codes, messages, and that what `add` writes applies on PostgreSQL.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class MigrationCommandTests : IDisposable
+{
+    private readonly PostgresFixture _postgres;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "narralytica-migrations-" + Guid.NewGuid().ToString("N"));
+
+    public MigrationCommandTests(PostgresFixture postgres)
+    {
+        _postgres = postgres;
+        Directory.CreateDirectory(Path.Combine(_root, "migrations"));
+        File.Copy(RepositoryFiles.SchemaPath, SchemaPath);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "migrations")))
+            File.Copy(file, Path.Combine(_root, "migrations", Path.GetFileName(file)));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string SchemaPath => Path.Combine(_root, "schema.yaml");
+
+    private string MigrationPath(string name) => Path.Combine(_root, "migrations", name);
+
+    private string[] MigrationNames() => Directory.GetFiles(Path.Combine(_root, "migrations"), "*.sql").Select(Path.GetFileName).OrderBy(n => n).ToArray()!;
+
+    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => CommandLine.RunAsync(args.Concat(new[] { "--schema", SchemaPath }).ToArray());
+
+    private void EditSchema(string from, string to)
+    {
+        var text = File.ReadAllText(SchemaPath);
+        Assert.Contains(from, text);
+        File.WriteAllText(SchemaPath, text.Replace(from, to));
+    }
+
+    private const string VideoTitle = "      title: text\n";
+
+    [Fact]
+    public async Task Check_passes_on_the_repository_and_exits_2_with_the_pending_sql_after_an_edit()
+    {
+        var (exit, output, _) = await RunAsync("migrations", "check");
+        Assert.Equal(0, exit);
+        Assert.Contains("Migrations are consistent", output);
+
+        EditSchema(VideoTitle, VideoTitle + "      rating: integer?\n");
+        (exit, output, var errors) = await RunAsync("migrations", "check");
+        Assert.Equal(2, exit);
+        Assert.Contains("warning NARR3040", errors);
+        Assert.Contains("add column videos.rating (integer, nullable)", errors);
+        Assert.Contains("ALTER TABLE videos ADD COLUMN rating integer;", output);
+    }
+
+    [Fact]
+    public async Task Add_writes_migrations_that_apply_on_postgresql_and_check_passes_after()
+    {
+        EditSchema(VideoTitle, VideoTitle + "      rating: {type: integer?, check: rating BETWEEN 1 AND 5}\n");
+        EditSchema("      - [published_at desc]\n", "      - [published_at desc]\n      - [rating]\n");
+        var before = MigrationNames();
+        var (exit, output, errors) = await RunAsync("migrations", "add", "Add video rating", "--allow", "data-dependent");
+        Assert.True(exit == 0, errors);
+        var written = MigrationNames().Except(before).ToArray();
+        Assert.Equal(new[] { $"{before.Length + 1:D4}_add_video_rating.sql", $"{before.Length + 2:D4}_add_video_rating_indexes.sql" }, written);
+        Assert.Contains("outside a transaction", output);
+        Assert.Contains("-- narralytica:allow data-dependent", File.ReadAllText(MigrationPath(written[0])));
+        Assert.Contains("NARR3014", File.ReadAllText(MigrationPath(written[0])));
+
+        Assert.Equal(0, (await RunAsync("migrations", "check")).Exit);
+        var (again, againOutput, _) = await RunAsync("migrations", "add", "again");
+        Assert.Equal(0, again);
+        Assert.Contains("No changes", againOutput);
+        Assert.Equal(before.Length + 2, MigrationNames().Length);
+
+        // Every migration of the copy, in order, on an empty database, with rows in between.
+        await using var workspace = await SchemaWorkspace.OpenAsync(_postgres);
+        var schema = await workspace.NewSchemaAsync();
+        var set = MigrationSet.From(Directory.GetFiles(Path.Combine(_root, "migrations")).Select(f => (Path.GetFileName(f), File.ReadAllText(f))));
+        foreach (var migration in set.Migrations)
+            await MigrationRunner.RunFileAsync(workspace.Connection, migration);
+        var fresh = await workspace.FreshAsync(SchemaWorkspace.Compile(File.ReadAllText(SchemaPath)));
+        var expected = await workspace.CatalogAsync(fresh);
+        var actual = await workspace.CatalogAsync(schema);
+        Assert.True(expected.SequenceEqual(actual), CatalogSnapshot.Difference(expected, actual));
+    }
+
+    [Fact]
+    public async Task Add_refuses_an_unsafe_change_until_it_is_accepted_and_records_the_acceptance()
+    {
+        EditSchema("      url: text?\n", "");
+        var before = MigrationNames();
+        var (exit, _, errors) = await RunAsync("migrations", "add", "drop_url");
+        Assert.Equal(1, exit);
+        Assert.Matches(@"schema\.yaml\(\d+,\d+\): error NARR3002 \(destructive\): drops column 'videos.url'", errors);
+        Assert.Contains("--allow destructive", errors);
+        Assert.Equal(before, MigrationNames());
+
+        Assert.Equal(0, (await RunAsync("migrations", "add", "drop_url", "--allow", "destructive")).Exit);
+        var file = MigrationPath(MigrationNames().Last());
+        var text = File.ReadAllText(file);
+        Assert.Contains("-- narralytica:allow destructive", text);
+        Assert.Contains("ALTER TABLE videos DROP COLUMN url;", text);
+        Assert.Equal(0, (await RunAsync("migrations", "check")).Exit);
+
+        // Removing the mark (and re-recording the sum) makes check fail on the unmarked unsafe statement.
+        File.WriteAllText(file, text.Replace("-- narralytica:allow destructive\n", ""));
+        Assert.Equal(0, (await RunAsync("migrations", "hash")).Exit);
+        (exit, _, errors) = await RunAsync("migrations", "check");
+        Assert.Equal(1, exit);
+        Assert.Contains("error NARR3052: NARR3002 (destructive)", errors);
+    }
+
+    [Fact]
+    public async Task Check_fails_on_an_edited_migration_and_names_it()
+    {
+        File.AppendAllText(MigrationPath("0001_initial.sql"), "\nCREATE TABLE sneaky (id uuid);\n");
+        var (exit, _, errors) = await RunAsync("migrations", "check");
+        Assert.Equal(1, exit);
+        Assert.Contains("error NARR3050: 0001_initial.sql was edited after it was recorded", errors);
+    }
+
+    [Fact]
+    public async Task Script_prints_the_requested_range_ready_for_psql()
+    {
+        EditSchema(VideoTitle, VideoTitle + "      rating: integer?\n");
+        Assert.Equal(0, (await RunAsync("migrations", "add", "rating")).Exit);
+        var (exit, output, _) = await RunAsync("migrations", "script", "--from", "1");
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("0001_initial.sql", output);
+        Assert.Contains("-- ───── 0002_rating.sql ─────\nBEGIN;\n", output);
+        Assert.Contains("ALTER TABLE videos ADD COLUMN rating integer;", output);
+        Assert.EndsWith("COMMIT;\n\n", output);
+
+        var (all, allOutput, _) = await RunAsync("migrations", "script");
+        Assert.Equal(0, all);
+        Assert.Contains("CREATE TABLE segments (", allOutput);
+        Assert.Equal(1, (await RunAsync("migrations", "script", "--to", "9")).Exit);
+    }
+
+    [Fact]
+    public async Task Bad_arguments_are_errors_that_say_what_to_write()
+    {
+        var (exit, _, errors) = await RunAsync("migrations", "add", "x", "--allow", "reckless");
+        Assert.Equal(1, exit);
+        Assert.Contains("destructive, data-dependent, locking, tenancy", errors);
+        (exit, _, errors) = await RunAsync("migrations", "add");
+        Assert.Equal(1, exit);
+        Assert.Contains("Name the migration", errors);
+    }
+}
