@@ -14,8 +14,7 @@ public static class MigrationCommands
 {
     public static int Add(Arguments arguments)
     {
-        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
-        var folder = MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath);
+        var (schemaPath, folder) = Locate(arguments);
         var allowed = ParseAllow(arguments.Option("--allow"));
         var name = NormalizeName(arguments.Positional());
         arguments.EnsureAllUsed();
@@ -83,8 +82,7 @@ public static class MigrationCommands
 
     public static int Script(Arguments arguments)
     {
-        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
-        var folder = MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath);
+        var (schemaPath, folder) = Locate(arguments);
         var from = ParseVersion(arguments.Option("--from"), "--from") ?? 0;
         var set = folder.Read();
         var to = ParseVersion(arguments.Option("--to"), "--to") ?? set.LastVersion;
@@ -109,8 +107,7 @@ public static class MigrationCommands
 
     public static int Check(Arguments arguments)
     {
-        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
-        var folder = MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath);
+        var (schemaPath, folder) = Locate(arguments);
         arguments.EnsureAllUsed();
 
         var set = folder.Read();
@@ -136,8 +133,7 @@ public static class MigrationCommands
 
     public static int Hash(Arguments arguments)
     {
-        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
-        var folder = MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath);
+        var (schemaPath, folder) = Locate(arguments);
         arguments.EnsureAllUsed();
         var set = folder.Read();
         if (set.Migrations.Count == 0)
@@ -154,6 +150,13 @@ public static class MigrationCommands
         Console.WriteLine($"Recorded {sum.Count} migration(s) in {folder.Display(MigrationSum.FileName)}, up to {sum.Last().FileName}. " +
                           "The snapshot keeps its schema: if a hand-written migration changes the schema, schema.yaml and the snapshot must say the same.");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>schema.yaml (--schema, or found upwards) and the migrations folder (--migrations, or next to schema.yaml).</summary>
+    private static (string SchemaPath, MigrationsFolder Folder) Locate(Arguments arguments)
+    {
+        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
+        return (schemaPath, MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath));
     }
 
     /// <summary>Statements the lint finds unsafe in a file whose header does not accept their category.</summary>

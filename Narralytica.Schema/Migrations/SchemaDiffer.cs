@@ -429,10 +429,7 @@ public sealed class SchemaDiffer
     private void DiffUniques(Table original, Table old, Table table)
     {
         var match = ObjectMatch.Of(old.Uniques, table.Uniques, u => u.Name, (a, b) => a.Columns.SequenceEqual(b.Columns));
-        foreach (var (before, after) in match.Renamed)
-            RenameConstraint(table, before.Name, after.Name, after.Span);
-        foreach (var before in match.Dropped.Concat(match.Changed.Select(c => c.Old)))
-            DropConstraint(original, before.Name, $"unique constraint {before.Name}", table.Span);
+        RenameAndDrop(original, table, match, u => u.Name, u => u.Span, "unique constraint");
         foreach (var unique in match.Added.Concat(match.Changed.Select(c => c.New)))
         {
             Emit(Phase.AddKeys, $"ALTER TABLE {SqlFragments.Name(table)} ADD {SqlFragments.Unique(table, unique)};");
@@ -452,10 +449,7 @@ public sealed class SchemaDiffer
         // A check over a column converted to or from an enum is re-added: its stored expression names the old type.
         var match = ObjectMatch.Of(old.Checks, table.Checks, c => c.Name,
             (a, b) => a.Expression == b.Expression && !MentionsConverted(table, a.Expression));
-        foreach (var (before, after) in match.Renamed)
-            RenameConstraint(table, before.Name, after.Name, after.Span);
-        foreach (var before in match.Dropped.Concat(match.Changed.Select(c => c.Old)))
-            DropConstraint(original, before.Name, $"check constraint {before.Name}", table.Span);
+        RenameAndDrop(original, table, match, c => c.Name, c => c.Span, "check constraint");
         foreach (var check in match.Added.Concat(match.Changed.Select(c => c.New)))
         {
             // NOT VALID takes a short lock; VALIDATE then scans without blocking writes.
@@ -560,6 +554,15 @@ public sealed class SchemaDiffer
 
     private static bool SameIndex(Index a, Index b)
         => a.Columns.SequenceEqual(b.Columns) && a.Unique == b.Unique && a.Method == b.Method && a.Where == b.Where && a.Include.SequenceEqual(b.Include);
+
+    /// <summary>Renames the constraints matched by definition; drops the ones gone or changed (a changed one is added again by the caller).</summary>
+    private void RenameAndDrop<T>(Table original, Table table, ObjectMatch<T> match, Func<T, string> name, Func<T, SourceSpan> span, string kind)
+    {
+        foreach (var (before, after) in match.Renamed)
+            RenameConstraint(table, name(before), name(after), span(after));
+        foreach (var before in match.Dropped.Concat(match.Changed.Select(c => c.Old)))
+            DropConstraint(original, name(before), $"{kind} {name(before)}", table.Span);
+    }
 
     private void DropConstraint(Table original, string name, string what, SourceSpan span)
     {
