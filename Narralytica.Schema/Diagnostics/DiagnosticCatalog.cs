@@ -42,6 +42,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule DuplicateEntityName = new("NARR1020", "Two tables map to the same C# name", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule InvalidDefault = new("NARR1021", "Default or expression cannot be used", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule UnusedKey = new("NARR1022", "Key has no effect here", DiagnosticSeverity.Warning, Language);
+    public static readonly DiagnosticRule RepeatedKey = new("NARR1023", "Unique constraint repeats a key", DiagnosticSeverity.Error, Language);
 
     public static readonly DiagnosticRule TenantsTableMissing = new("NARR2001", "Tenant-scoped tables need a global 'tenants' table", DiagnosticSeverity.Error, Tenancy);
     public static readonly DiagnosticRule TenantColumnDeclared = new("NARR2002", "tenant_id is added by the convention", DiagnosticSeverity.Error, Tenancy);
@@ -57,7 +58,7 @@ public static class DiagnosticCatalog
         SchemaFile, YamlSyntax, UnknownKey, UnknownType, DuplicateTable, DuplicateColumn, MissingPrimaryKey,
         ForeignKeyMissingTable, ForeignKeyMissingColumn, ForeignKeyTypeMismatch, MissingColumn,
         InvalidIdentifier, ReservedWord, WrongShape, MissingKey, BadEnum, DuplicateName,
-        ForeignKeyTargetNotUnique, EmptySchema, NameTooLong, DuplicateEntityName, InvalidDefault, UnusedKey,
+        ForeignKeyTargetNotUnique, EmptySchema, NameTooLong, DuplicateEntityName, InvalidDefault, UnusedKey, RepeatedKey,
         TenantsTableMissing, TenantColumnDeclared, TenantNotLeading, GlobalReferencesTenant,
         NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape,
     };

@@ -48,6 +48,7 @@ public sealed class SchemaDiffer
     private readonly HashSet<string> _recreatedEnums = new(StringComparer.Ordinal);
     private readonly List<string> _addedEnumLiterals = new();
     private readonly HashSet<(string Table, string Column)> _retypedColumns = new();
+    private readonly HashSet<(string Table, string Column)> _rewrittenColumns = new();
     private readonly HashSet<(string Table, string Column)> _enumRetypedColumns = new();
     private readonly HashSet<(string Table, string Columns)> _unstableKeys = new();
 
@@ -245,8 +246,11 @@ public sealed class SchemaDiffer
             if (old.FindColumn(column.Name) is not { } before || !NeedsRetype(before, column))
                 continue;
             _retypedColumns.Add((table.Name, column.Name));
-            if (before.Type.Kind == PgTypeKind.Enum || column.Type.Kind == PgTypeKind.Enum)
+            var enumInvolved = before.Type.Kind == PgTypeKind.Enum || column.Type.Kind == PgTypeKind.Enum;
+            if (enumInvolved)
                 _enumRetypedColumns.Add((table.Name, column.Name));
+            if (enumInvolved || TypeChange.Classify(before.Type, column.Type) != TypeChangeKind.InPlace)
+                _rewrittenColumns.Add((table.Name, column.Name));
         }
         if (!old.PrimaryKey.Columns.SequenceEqual(table.PrimaryKey.Columns))
             _unstableKeys.Add((table.Name, Key(old.PrimaryKey.Columns)));
@@ -467,8 +471,13 @@ public sealed class SchemaDiffer
     /// Whether a check or index predicate names a column converted to or from an enum: PostgreSQL stores
     /// its literals cast to the old type ('x'::status), which the new type cannot compare with.
     /// </summary>
-    private bool MentionsConverted(Table table, string? expression)
-        => expression is not null && table.Columns.Any(c => _enumRetypedColumns.Contains((table.Name, c.Name)) && SqlExpression.MentionsIdentifier(expression, c.Name));
+    private bool MentionsConverted(Table table, string? expression) => Mentions(table, expression, _enumRetypedColumns);
+
+    /// <summary>Whether an expression names a column whose values are rewritten to another type.</summary>
+    private bool MentionsRewritten(Table table, string? expression) => Mentions(table, expression, _rewrittenColumns);
+
+    private static bool Mentions(Table table, string? expression, HashSet<(string Table, string Column)> columns)
+        => expression is not null && table.Columns.Any(c => columns.Contains((table.Name, c.Name)) && SqlExpression.MentionsIdentifier(expression, c.Name));
 
     private void DiffForeignKeys(Table original, Table old, Table table)
     {
@@ -529,9 +538,9 @@ public sealed class SchemaDiffer
             Change(before is null ? $"create index {index.Name} on {table.Name}" : $"rebuild index {index.Name} on {table.Name}", index.Span);
             if (index.Unique)
                 NewUniqueKey(table, $"unique index '{index.Name}'", index.Span);
-            // An old predicate naming a column converted to or from an enum must go before the conversion;
-            // the table is rewritten under lock then anyway, so the new index is built in the same transaction.
-            var rebuiltWithTable = before is not null && MentionsConverted(table, before.Where);
+            // An old predicate naming a column whose type changes may not parse for the new type: it goes
+            // before the conversion, and as the table is rewritten under lock anyway, the new index is built with it.
+            var rebuiltWithTable = before is not null && MentionsRewritten(table, before.Where);
             var neededByNewKey = index.Unique && index.Where is null && _to.Tables.Any(t => t.ForeignKeys.Any(k =>
                 k.ReferencedTable == table.Name && Key(k.ReferencedColumns) == Key(index.Columns.Select(c => c.Name))));
             if (rebuiltWithTable || neededByNewKey)

@@ -41,6 +41,8 @@ internal sealed class SchemaValidator
             });
         }
         CheckNames(enums, tables);
+        foreach (var table in tables)
+            CheckRepeatedKeys(table);
         return tables;
     }
 
@@ -140,6 +142,25 @@ internal sealed class SchemaValidator
         => target.PrimaryKey is { } pk && pk.Columns.SequenceEqual(columns)
            || target.Uniques.Any(u => u.Columns.SequenceEqual(columns))
            || target.Indexes.Any(i => i.Unique && i.Where is null && i.Columns.Select(c => c.Name).SequenceEqual(columns));
+
+    /// <summary>
+    /// A unique constraint over the primary key's columns (or another unique constraint's) adds
+    /// nothing, and PostgreSQL quietly drops it from CREATE TABLE but keeps it from ALTER TABLE, so a
+    /// fresh database and a migrated one would differ. Refused, with the constraint to remove.
+    /// </summary>
+    private void CheckRepeatedKeys(Table table)
+    {
+        var keys = new Dictionary<string, string> { [string.Join(",", table.PrimaryKey.Columns)] = "the primary key" };
+        foreach (var unique in table.Uniques)
+        {
+            var columns = string.Join(",", unique.Columns);
+            if (keys.TryGetValue(columns, out var owner))
+                Report(DiagnosticCatalog.RepeatedKey, unique.Span,
+                    $"unique constraint '{unique.Name}' of table '{table.Name}' covers the same columns as {owner} ({string.Join(", ", unique.Columns)}), so it adds nothing; remove it");
+            else
+                keys.Add(columns, $"unique constraint '{unique.Name}'");
+        }
+    }
 
     private void CheckNames(List<EnumType> enums, List<Table> tables)
     {

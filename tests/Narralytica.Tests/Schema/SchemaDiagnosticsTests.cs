@@ -239,6 +239,14 @@ public sealed class SchemaDiagnosticsTests
     }
 
     [Fact]
+    public void Unique_constraint_repeating_a_key_is_NARR1023()
+    {
+        var yaml = Tenants + "  videos:\n    scope: tenant\n    columns:\n      code: text\n      slug: text\n    unique:\n      - [code, slug]\n      - [tenant_id, code, slug]\n";
+        var diagnostic = Single(yaml, "NARR1023");
+        Assert.Contains("covers the same columns as unique constraint 'uq_videos_code_slug'", diagnostic.Message);
+    }
+
+    [Fact]
     public void Tenant_scoped_tenants_table_is_NARR2008()
     {
         var yaml = "tables:\n  tenants:\n    scope: tenant\n    columns:\n      name: text\n";
