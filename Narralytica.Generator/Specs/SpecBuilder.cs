@@ -84,7 +84,8 @@ internal static class SpecBuilder
     /// <summary>
     /// The C# initializer matching a column's database default, so a row built in C# starts with
     /// the value the database would give it: numbers, booleans, text and JSON literals, enum labels.
-    /// Other expressions (functions other than now()) have no C# equivalent and get none.
+    /// Other expressions (functions other than now()) have no C# equivalent and get none. Defaults
+    /// are canonical, so a literal of the column's own type comes without a cast ('{}' on jsonb).
     /// </summary>
     private static string? DefaultInitializer(Column column, string ns)
     {
@@ -107,8 +108,8 @@ internal static class SpecBuilder
         }
     }
 
-    private static bool IsNow(string? sql)
-        => sql is not null && sql.Trim().ToLowerInvariant() is "now()" or "current_timestamp" or "transaction_timestamp()";
+    /// <summary>Defaults are canonical (SqlExpression): CURRENT_TIMESTAMP and transaction_timestamp() are now().</summary>
+    private static bool IsNow(string? sql) => sql == "now()";
 
     /// <summary>The documentation a foreign-key column gets when schema.yaml gives none.</summary>
     private static string? ReferenceDoc(Table table, string column)

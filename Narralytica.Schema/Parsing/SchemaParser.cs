@@ -11,7 +11,9 @@ namespace Narralytica.Schema.Parsing;
 /// <summary>
 /// Reads schema.yaml into tables and columns, applying the conventions (tenant column, id,
 /// timestamps, tenant-leading keys) as it goes. Every shape problem becomes a diagnostic with
-/// its position; cross-table checks are left to <see cref="Validation.SchemaValidator"/>.
+/// its position; cross-table checks are left to <see cref="Validation.SchemaValidator"/>. SQL
+/// expressions (defaults, checks, index predicates) are kept in <see cref="SqlExpression"/>'s
+/// canonical form, so equivalent spellings make equal models.
 /// </summary>
 internal sealed class SchemaParser
 {
@@ -348,7 +350,10 @@ internal sealed class SchemaParser
             _read.Report(DiagnosticCatalog.IdRule, defaultSpan,
                 $"{where} has a default; ids are UUIDv7 values the client generates (Guid.CreateVersion7), never database defaults. Remove 'default'");
         if (defaultSql is not null)
+        {
             CheckDefault(where, type, defaultSql, defaultSpan);
+            defaultSql = SqlExpression.NormalizeDefault(defaultSql, type, _enumNames);
+        }
 
         if (referencesNode is not null)
             ReadReference(table, name, where, referencesNode, onDeleteNode);
@@ -359,7 +364,7 @@ internal sealed class SchemaParser
             table.Uniques.Add(new UniqueConstraint(SqlIdentifier.Fit($"uq_{table.Name}_{name}"),
                 TenantLeading(table, new[] { name }).ToEquatableArray(), key.Span));
         if (check is not null)
-            table.Checks.Add(new CheckConstraint(SqlIdentifier.Fit($"ck_{table.Name}_{name}"), check, checkSpan));
+            table.Checks.Add(new CheckConstraint(SqlIdentifier.Fit($"ck_{table.Name}_{name}"), SqlExpression.Normalize(check, _enumNames), checkSpan));
 
         return new Column(name, type, nullable ?? false, defaultSql, doc, ColumnOrigin.Declared, quoted, key.Span) { RenamedFrom = renamedFrom };
     }
@@ -482,7 +487,7 @@ internal sealed class SchemaParser
                 continue;
             if (!CheckIdentifier(entry.Key.Value, entry.Key.Span, "check", quoted: false))
                 continue;
-            table.Checks.Add(new CheckConstraint(SqlIdentifier.Fit($"ck_{table.Name}_{entry.Key.Value}"), expression, entry.Value.Span));
+            table.Checks.Add(new CheckConstraint(SqlIdentifier.Fit($"ck_{table.Name}_{entry.Key.Value}"), SqlExpression.Normalize(expression, _enumNames), entry.Value.Span));
         }
     }
 
@@ -508,7 +513,11 @@ internal sealed class SchemaParser
                         case "columns": columnsNode = value; break;
                         case "name": name = _read.Text(value, $"'name' of {where}"); break;
                         case "unique": unique = _read.Bool(value, $"'unique' of {where}") ?? false; break;
-                        case "where": predicate = _read.Text(value, $"'where' of {where}"); break;
+                        case "where":
+                            predicate = _read.Text(value, $"'where' of {where}");
+                            if (predicate is not null)
+                                predicate = SqlExpression.Normalize(predicate, _enumNames);
+                            break;
                         case "include": includeNode = value; break;
                         case "using":
                             var text = _read.Text(value, $"'using' of {where}");
