@@ -122,7 +122,7 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
         var text = SourceText.From(pending.SchemaText);
         var diagnostic = pending.Problem is { } problem
             ? MigrationDiagnostics.UnreadableFolder.At(pending.FirstSpan,
-                $"the migrations folder cannot be compared with schema.yaml: {problem}. Run `narralytica migrations check` for the details")
+                $"the migrations folder cannot be compared with schema.yaml: {problem.TrimEnd('.')}. Run `narralytica migrations check` for the details")
             : MigrationDiagnostics.UncapturedChange.At(pending.FirstSpan,
                 $"schema.yaml has {pending.Changes.Count} change(s) no migration captures ({string.Join("; ", pending.Changes.Take(5))}{(pending.Changes.Count > 5 ? "; …" : "")}); " +
                 "run `narralytica migrations add <name>` to write them as a migration");
