@@ -15,14 +15,15 @@ namespace Narralytica.Schema.Migrations;
 public sealed class SchemaDiffer
 {
     // The order statements run in. Drops come before renames (a rename may take a dropped name),
-    // renames before creations (a creation may take a renamed-away name).
+    // renames before creations (a creation may take a renamed-away name). Dropped tables go before
+    // dropped keys: their foreign keys may depend on a key of a table that stays.
     private enum Phase
     {
         CreateEnums,
         AddEnumValues,
         DropForeignKeys,
-        DropKeysAndIndexes,
         DropTables,
+        DropKeysAndIndexes,
         DropColumns,
         Renames,
         CreateTables,
