@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Cli.Commands;
+using Narralytica.Cli.Drift;
 
 namespace Narralytica.Cli;
 
@@ -21,7 +22,16 @@ public static class Program
                                                 pending SQL when schema.yaml has uncaptured changes).
           migrations hash                       Record the migrations as they are in narralytica.sum (after a reviewed
                                                 hand edit of a migration that was never applied).
-            (all migrations commands: [--schema PATH] [--migrations DIR], default DIR is migrations/ next to schema.yaml)
+          migrations apply [--connection CS] [--json]
+                                                Apply the pending migrations, each in its own transaction, recorded in
+                                                narralytica_schema_history; safe with many appliers at once.
+          migrations status [--connection CS] [--json]
+                                                Applied and pending migrations, and whether history and files agree
+                                                (exit 2 when some are pending, 1 when they disagree).
+            (all migrations commands: [--schema PATH] [--migrations DIR], default DIR is migrations/ next to schema.yaml;
+             without --connection, NARRALYTICA_DATABASE)
+          drift [--connection CS] [--json]      Compare the live database's catalog with schema.yaml: exit 2 with the
+                                                differences (missing, extra, changed) and the SQL that reconciles them.
           demo [--connection CS]                Create the schema on a database (a throwaway PostgreSQL when no
                                                 server is given; NARRALYTICA_DATABASE is used when set), load a
                                                 sample and show tenant isolation through the generated API.
@@ -47,6 +57,12 @@ public static class Program
                     return MigrationCommands.Script(new Arguments(args.Skip(2)));
                 case "migrations" when args.Length >= 2 && args[1] == "check":
                     return MigrationCommands.Check(new Arguments(args.Skip(2)));
+                case "migrations" when args.Length >= 2 && args[1] == "apply":
+                    return await ApplyCommands.ApplyAsync(new Arguments(args.Skip(2)));
+                case "migrations" when args.Length >= 2 && args[1] == "status":
+                    return await ApplyCommands.StatusAsync(new Arguments(args.Skip(2)));
+                case "drift":
+                    return await DriftCommand.RunAsync(new Arguments(args.Skip(1)));
                 case "migrations" when args.Length >= 2 && args[1] == "hash":
                     return MigrationCommands.Hash(new Arguments(args.Skip(2)));
                 case "demo":

@@ -34,6 +34,16 @@ public sealed class Arguments
         return null;
     }
 
+    /// <summary>Whether the switch <paramref name="name"/> (no value) was given.</summary>
+    public bool Flag(string name)
+    {
+        var index = _words.IndexOf(name);
+        if (index < 0)
+            return false;
+        _used.Add(index);
+        return true;
+    }
+
     /// <summary>The first word not consumed that is not an option; null when there is none. Read the options first.</summary>
     public string? Positional()
     {

@@ -29,33 +29,9 @@ public sealed class DatabaseTarget : IAsyncDisposable
 
     public static async Task<DatabaseTarget> OpenAsync(string? connectionOption, string throwawayDatabase)
     {
-        var connection = connectionOption ?? Environment.GetEnvironmentVariable("NARRALYTICA_DATABASE");
-        if (!string.IsNullOrWhiteSpace(connection))
-        {
-            var source = connectionOption is null ? "NARRALYTICA_DATABASE" : "--connection";
-            NpgsqlConnectionStringBuilder parsed;
-            try
-            {
-                parsed = new NpgsqlConnectionStringBuilder(connection);
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliError($"{source} is not a valid connection string ({e.Message}). Write it as 'Host=localhost;Port=5432;Database=app;Username=app;Password=…'.");
-            }
-            await using (var probe = new NpgsqlConnection(parsed.ConnectionString))
-            {
-                try
-                {
-                    await probe.OpenAsync();
-                }
-                catch (Exception e) when (e is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException)
-                {
-                    throw new CliError($"Could not connect to the server named by {source} (host {parsed.Host}, port {parsed.Port}, database {parsed.Database}): {e.Message}. " +
-                                       "Check that the server runs and the credentials are right, or leave the connection out to use a throwaway PostgreSQL.");
-                }
-            }
-            return new DatabaseTarget(parsed.ConnectionString, $"{parsed.Host}:{parsed.Port}/{parsed.Database} (from {source})", null);
-        }
+        var existing = await ConnectAsync(connectionOption);
+        if (existing is not null)
+            return existing;
 
         ThrowawayPostgres server;
         try
@@ -68,6 +44,42 @@ public sealed class DatabaseTarget : IAsyncDisposable
         }
         var connectionString = await server.CreateDatabaseAsync(throwawayDatabase);
         return new DatabaseTarget(connectionString, $"a throwaway PostgreSQL on 127.0.0.1:{server.Port} (removed on exit)", server);
+    }
+
+    /// <summary>The server named by --connection or NARRALYTICA_DATABASE; a command that changes a real database never falls back to a throwaway one.</summary>
+    public static async Task<DatabaseTarget> OpenExistingAsync(string? connectionOption, string command)
+        => await ConnectAsync(connectionOption)
+           ?? throw new CliError($"{command} needs a database: pass --connection \"Host=…;Database=…;Username=…;Password=…\" or set NARRALYTICA_DATABASE.");
+
+    /// <summary>Null when no connection is given; an error that says what to fix when it is malformed or unreachable.</summary>
+    private static async Task<DatabaseTarget?> ConnectAsync(string? connectionOption)
+    {
+        var connection = connectionOption ?? Environment.GetEnvironmentVariable("NARRALYTICA_DATABASE");
+        if (string.IsNullOrWhiteSpace(connection))
+            return null;
+        var source = connectionOption is null ? "NARRALYTICA_DATABASE" : "--connection";
+        NpgsqlConnectionStringBuilder parsed;
+        try
+        {
+            parsed = new NpgsqlConnectionStringBuilder(connection);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliError($"{source} is not a valid connection string ({e.Message}). Write it as 'Host=localhost;Port=5432;Database=app;Username=app;Password=…'.");
+        }
+        await using (var probe = new NpgsqlConnection(parsed.ConnectionString))
+        {
+            try
+            {
+                await probe.OpenAsync();
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException)
+            {
+                throw new CliError($"Could not connect to the server named by {source} (host {parsed.Host}, port {parsed.Port}, database {parsed.Database}): {e.Message}. " +
+                                   "Check that the server runs and the credentials are right.");
+            }
+        }
+        return new DatabaseTarget(parsed.ConnectionString, $"{parsed.Host}:{parsed.Port}/{parsed.Database} (from {source})", null);
     }
 
     public async ValueTask DisposeAsync()

@@ -55,6 +55,23 @@ public sealed class MigrationsFolder
         }
     }
 
+    /// <summary>The folder's migrations as the data layer applies them, after the folder is verified.</summary>
+    public IReadOnlyList<Narralytica.Model.SchemaMigration> ReadVerified()
+    {
+        var set = Read();
+        if (Report(set.Verify()))
+            throw new CliError("The migrations folder has the problems above; fix them first (`narralytica migrations check`).");
+        return ToSchemaMigrations(set.Migrations);
+    }
+
+    /// <summary>Migration files as the data layer's <see cref="Narralytica.Model.SchemaMigration"/>, with their chained sums.</summary>
+    public static IReadOnlyList<Narralytica.Model.SchemaMigration> ToSchemaMigrations(IReadOnlyList<MigrationFile> migrations)
+    {
+        var sums = MigrationSum.Compute(migrations);
+        return migrations.Select((m, i) => new Narralytica.Model.SchemaMigration(m.Version, m.Name, m.FileName, m.Checksum, sums[i].Hash, m.Transactional, m.Text,
+            m.Statements.Select(s => new Narralytica.Model.SchemaMigrationStatement(s.Line, s.Sql)).ToList())).ToList();
+    }
+
     /// <summary>Prints the folder's problems to stderr; true when there were any.</summary>
     public bool Report(IEnumerable<MigrationProblem> problems)
     {

@@ -29,7 +29,7 @@ public static class GeneratorHarness
     public static CSharpCompilation RuntimeCompilation()
     {
         var runtimeDir = Path.Combine(RepositoryFiles.Root, "Narralytica.Model", "Runtime");
-        var trees = Directory.GetFiles(runtimeDir, "*.cs").OrderBy(f => f, StringComparer.Ordinal)
+        var trees = Directory.GetFiles(runtimeDir, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
             .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), ParseOptions, f));
         return CSharpCompilation.Create("Narralytica.Model", trees, References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Narralytica.Model;
+using Npgsql;
+
+namespace Narralytica.Cli.Commands;
+
+/// <summary>
+/// <c>migrations apply</c> and <c>migrations status</c>: the migrations folder against a live
+/// database, through the data layer's <see cref="SchemaMigrator"/> (the same code an application
+/// runs at start-up with the migrations compiled in).
+/// </summary>
+public static class ApplyCommands
+{
+    public static async Task<int> ApplyAsync(Arguments arguments)
+    {
+        var (migrations, connection, json) = Read(arguments);
+        await using var target = await DatabaseTarget.OpenExistingAsync(connection, "migrations apply");
+        await using var dataSource = CreateDataSource(target, "narralytica migrations apply");
+        var migrator = new SchemaMigrator(dataSource, migrations);
+        var applied = new List<(SchemaMigration Migration, TimeSpan Duration)>();
+        var progress = new ImmediateProgress(e =>
+        {
+            if (e.Kind == MigrationEventKind.Applied)
+                applied.Add((e.Migration!, e.Duration));
+            if (json)
+                return;
+            if (e.Kind == MigrationEventKind.Starting)
+                Console.Write($"  {e.Migration!.FileName} … ");
+            else if (e.Kind == MigrationEventKind.Applied)
+                Console.WriteLine($"done in {e.Duration.TotalMilliseconds:0} ms");
+            else
+                Console.WriteLine(e.Message);
+        });
+        if (!json)
+            Console.WriteLine($"Applying migrations to {target.Description}:");
+        try
+        {
+            await migrator.ApplyAsync(progress);
+        }
+        catch (Exception e) when (e is MigrationConflictException or MigrationFailedException)
+        {
+            if (!json)
+                Console.WriteLine("failed");
+            Console.Error.WriteLine("error: " + e.Message);
+            if (json)
+                WriteJson(new { applied = Applied(applied), error = e.Message });
+            return ExitCodes.Error;
+        }
+        if (json)
+            WriteJson(new { applied = Applied(applied), upToDate = true });
+        else
+            Console.WriteLine(applied.Count == 0
+                ? $"Nothing to apply: the database is at {migrations.LastOrDefault()?.FileName ?? "no migration"}."
+                : $"Applied {applied.Count} migration(s) in {applied.Sum(a => a.Duration.TotalMilliseconds):0} ms; the database is at {applied.Last().Migration.FileName}.");
+        return ExitCodes.Ok;
+    }
+
+    public static async Task<int> StatusAsync(Arguments arguments)
+    {
+        var (migrations, connection, json) = Read(arguments);
+        await using var target = await DatabaseTarget.OpenExistingAsync(connection, "migrations status");
+        await using var dataSource = CreateDataSource(target, "narralytica migrations status");
+        var status = await new SchemaMigrator(dataSource, migrations).StatusAsync();
+        if (json)
+        {
+            WriteJson(new
+            {
+                applied = status.Applied.Select(a => new { version = a.Version, file = a.FileName, checksum = a.Checksum, appliedAt = a.AppliedAt, durationMs = a.DurationMs, appliedBy = a.AppliedBy }),
+                pending = status.Pending.Select(m => new { version = m.Version, file = m.FileName, transactional = m.Transactional }),
+                conflicts = status.Conflicts.Select(c => new { kind = c.Kind.ToString(), version = c.Version, file = c.FileName, message = c.Message }),
+                upToDate = status.IsUpToDate,
+            });
+        }
+        else
+        {
+            Console.WriteLine($"Migrations of {target.Description}:");
+            foreach (var row in status.Applied)
+                Console.WriteLine($"  applied  {row.FileName,-48} {row.AppliedAt:yyyy-MM-dd HH:mm:ss} UTC  {row.DurationMs,6} ms  by {row.AppliedBy}");
+            foreach (var migration in status.Pending)
+                Console.WriteLine($"  pending  {migration.FileName}{(migration.Transactional ? "" : " (outside a transaction)")}");
+            foreach (var conflict in status.Conflicts)
+                Console.Error.WriteLine($"  error: {conflict.Message}");
+            Console.WriteLine(status.Conflicts.Count > 0 ? "History and migrations disagree (above); `migrations apply` refuses until that is resolved."
+                : status.Pending.Count > 0 ? $"{status.Pending.Count} pending; run `narralytica migrations apply`."
+                : "Up to date: every migration is applied and history agrees with the files.");
+        }
+        return status.Conflicts.Count > 0 ? ExitCodes.Error : status.Pending.Count > 0 ? ExitCodes.DifferenceFound : ExitCodes.Ok;
+    }
+
+    private static (IReadOnlyList<SchemaMigration> Migrations, string? Connection, bool Json) Read(Arguments arguments)
+    {
+        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
+        var folder = MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath);
+        var connection = arguments.Option("--connection");
+        var json = arguments.Flag("--json");
+        arguments.EnsureAllUsed();
+        return (folder.ReadVerified(), connection, json);
+    }
+
+    private static NpgsqlDataSource CreateDataSource(DatabaseTarget target, string applicationName)
+        => NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(target.ConnectionString) { ApplicationName = applicationName }.ConnectionString);
+
+    private static object Applied(List<(SchemaMigration Migration, TimeSpan Duration)> applied)
+        => applied.Select(a => new { version = a.Migration.Version, file = a.Migration.FileName, durationMs = (int)a.Duration.TotalMilliseconds });
+
+    private static void WriteJson(object value) => Console.WriteLine(JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true }));
+
+    /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool and scramble the lines).</summary>
+    private sealed class ImmediateProgress : IProgress<MigrationEvent>
+    {
+        private readonly Action<MigrationEvent> _report;
+
+        public ImmediateProgress(Action<MigrationEvent> report) => _report = report;
+
+        public void Report(MigrationEvent value) => _report(value);
+    }
+}

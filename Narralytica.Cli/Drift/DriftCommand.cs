@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Narralytica.Cli.Commands;
+using Narralytica.Schema.Migrations;
+using Narralytica.Schema.Model;
+using Narralytica.Schema.Sql;
+using Npgsql;
+
+namespace Narralytica.Cli.Drift;
+
+/// <summary>
+/// <c>narralytica drift</c>: the live database's catalog against schema.yaml. The expected side is
+/// what PostgreSQL itself builds from schema.yaml, in a scratch schema inside a transaction that is
+/// rolled back, read back by the same <see cref="CatalogReader"/>: both sides are PostgreSQL's own
+/// re-print, so a database built by the migrations shows no false drift.
+/// </summary>
+public static class DriftCommand
+{
+    public static async Task<int> RunAsync(Arguments arguments)
+    {
+        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
+        var connectionOption = arguments.Option("--connection");
+        var json = arguments.Flag("--json");
+        arguments.EnsureAllUsed();
+        var expectedModel = SchemaFile.Load(schemaPath);
+        await using var target = await DatabaseTarget.OpenExistingAsync(connectionOption, "drift");
+        await using var connection = new NpgsqlConnection(target.ConnectionString);
+        await connection.OpenAsync();
+
+        var drift = await CompareAsync(connection, expectedModel);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                schema = drift.Schema,
+                differences = drift.Differences.Select(d => new { kind = d.Kind, what = d.What }),
+                sql = drift.Plan.Statements.Select(s => s.Sql),
+                drift = drift.HasDrift,
+            }, new JsonSerializerOptions { WriteIndented = true }));
+        }
+        else if (!drift.HasDrift)
+            Console.WriteLine($"No drift: schema {drift.Schema} of {target.Description} matches schema.yaml.");
+        else
+        {
+            Console.WriteLine($"Drift: schema {drift.Schema} of {target.Description} differs from schema.yaml in {drift.Differences.Count} way(s):");
+            foreach (var difference in drift.Differences)
+                Console.WriteLine($"  {difference.Kind,-8} {difference.What}");
+            if (drift.Plan.Statements.Count > 0)
+            {
+                Console.WriteLine("SQL that would bring the database to schema.yaml (review it; prefer a migration for anything you keep):");
+                foreach (var statement in drift.Plan.Statements)
+                    Console.WriteLine("  " + statement.Sql.Replace("\n", "\n  "));
+            }
+        }
+        return drift.HasDrift ? ExitCodes.DifferenceFound : ExitCodes.Ok;
+    }
+
+    /// <summary>The live schema (first on the search path) against what schema.yaml builds.</summary>
+    public static async Task<DriftReport> CompareAsync(NpgsqlConnection connection, SchemaModel expectedModel)
+    {
+        string schema;
+        await using (var current = new NpgsqlCommand("SELECT current_schema()", connection))
+            schema = (string?)await current.ExecuteScalarAsync()
+                     ?? throw new CliError("The connection has no current schema (the search_path names no existing schema); set one, e.g. Search Path=public.");
+        var live = await CatalogReader.ReadAsync(connection, null, schema);
+        var expected = await BuildExpectedAsync(connection, expectedModel, schema);
+        var plan = SchemaDiffer.Diff(live.Model, expected);
+        var differences = live.Unsupported.Select(u => new DriftDifference("extra", u))
+            .Concat(plan.Changes.Select(c => Classify(c.Description)))
+            .ToList();
+        return new DriftReport(schema, differences, plan);
+    }
+
+    private static async Task<SchemaModel> BuildExpectedAsync(NpgsqlConnection connection, SchemaModel model, string liveSchema)
+    {
+        var scratch = "narralytica_drift_" + Guid.NewGuid().ToString("N").Substring(0, 12);
+        await using var transaction = await connection.BeginTransactionAsync();
+        try
+        {
+            await Execute(connection, transaction, $"CREATE SCHEMA {scratch}");
+            await Execute(connection, transaction, $"SET LOCAL search_path TO {scratch}");
+            foreach (var statement in DdlEmitter.Statements(model))
+                await Execute(connection, transaction, statement);
+            return (await CatalogReader.ReadAsync(connection, transaction, scratch)).Model;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            throw new CliError($"drift builds schema.yaml in a scratch schema inside a transaction that is rolled back, which needs the CREATE privilege on the database: {e.MessageText}. " +
+                               "Run it as a user that may create schemas (nothing is kept).");
+        }
+        finally
+        {
+            await transaction.RollbackAsync();
+            await Execute(connection, null, $"SET search_path TO \"{liveSchema.Replace("\"", "\"\"")}\"");
+        }
+    }
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The differ speaks of what to do to the database; drift speaks of what the database has.</summary>
+    private static DriftDifference Classify(string change)
+    {
+        if (change.StartsWith("create ", StringComparison.Ordinal) || change.StartsWith("add ", StringComparison.Ordinal))
+            return new DriftDifference("missing", change.Substring(change.IndexOf(' ') + 1));
+        if (change.StartsWith("drop ", StringComparison.Ordinal))
+            return new DriftDifference("extra", change.Substring(5));
+        return new DriftDifference("changed", change);
+    }
+}
+
+/// <summary>One difference: <c>missing</c> (schema.yaml has it, the database not), <c>extra</c> (the other way round) or <c>changed</c>.</summary>
+public sealed record DriftDifference(string Kind, string What);
+
+public sealed record DriftReport(string Schema, IReadOnlyList<DriftDifference> Differences, MigrationPlan Plan)
+{
+    public bool HasDrift => Differences.Count > 0;
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Npgsql;
+
+namespace Narralytica.Model;
+
+/// <summary>One row of the history table: a migration applied to this database.</summary>
+public sealed record AppliedMigration(int Version, string Name, string FileName, string Checksum, string Sum, DateTimeOffset AppliedAt, int DurationMs, string AppliedBy);
+
+/// <summary>
+/// The table <c>narralytica_schema_history</c>, in the schema first on the connection's search path:
+/// one row per applied migration, written in the migration's own transaction (or right after a
+/// migration that runs outside one), so a row means the migration is complete.
+/// </summary>
+internal static class MigrationHistory
+{
+    public const string TableName = "narralytica_schema_history";
+
+    private const string CreateSql = $"""
+        CREATE TABLE IF NOT EXISTS {TableName} (
+            version integer PRIMARY KEY,
+            name text NOT NULL,
+            file_name text NOT NULL,
+            checksum text NOT NULL,
+            sum text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now(),
+            duration_ms integer NOT NULL,
+            applied_by text NOT NULL DEFAULT current_user
+        )
+        """;
+
+    public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(CreateSql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The applied migrations, oldest first; none when the table does not exist yet.</summary>
+    public static async Task<IReadOnlyList<AppliedMigration>> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var rows = new List<AppliedMigration>();
+        await using (var exists = new NpgsqlCommand($"SELECT to_regclass('{TableName}') IS NOT NULL", connection))
+            if (!(bool)(await exists.ExecuteScalarAsync(cancellationToken))!)
+                return rows;
+        await using var command = new NpgsqlCommand(
+            $"SELECT version, name, file_name, checksum, sum, applied_at, duration_ms, applied_by FROM {TableName} ORDER BY version", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            rows.Add(new AppliedMigration(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetFieldValue<DateTimeOffset>(5), reader.GetInt32(6), reader.GetString(7)));
+        return rows;
+    }
+
+    public static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SchemaMigration migration, int durationMs, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO {TableName} (version, name, file_name, checksum, sum, duration_ms) VALUES ($1, $2, $3, $4, $5, $6)", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = migration.Version });
+        command.Parameters.Add(new NpgsqlParameter { Value = migration.Name });
+        command.Parameters.Add(new NpgsqlParameter { Value = migration.FileName });
+        command.Parameters.Add(new NpgsqlParameter { Value = migration.Checksum });
+        command.Parameters.Add(new NpgsqlParameter { Value = migration.Sum });
+        command.Parameters.Add(new NpgsqlParameter { Value = durationMs });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

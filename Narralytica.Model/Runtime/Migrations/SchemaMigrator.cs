@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Npgsql;
+
+namespace Narralytica.Model;
+
+/// <summary>What the migrator is doing, for progress output.</summary>
+public enum MigrationEventKind
+{
+    /// <summary>Another process holds the migration lock; this one waits for it.</summary>
+    WaitingForLock,
+
+    /// <summary>A migration starts.</summary>
+    Starting,
+
+    /// <summary>An index left INVALID by an interrupted concurrent build is dropped to be built again.</summary>
+    RebuildingInvalidIndex,
+
+    /// <summary>A migration is applied and recorded.</summary>
+    Applied,
+}
+
+/// <summary>One progress report of <see cref="SchemaMigrator.ApplyAsync"/>.</summary>
+public sealed record MigrationEvent(MigrationEventKind Kind, SchemaMigration? Migration, TimeSpan Duration, string Message);
+
+/// <summary>
+/// Applies migrations to a database and records them in <c>narralytica_schema_history</c>, safely when
+/// many instances start at once: one applies, the others wait and then find nothing to do. Each
+/// migration runs in its own transaction (history row included), or, when marked to run outside
+/// one, statement by statement, re-runnable, with INVALID leftovers of concurrent index builds rebuilt.
+/// </summary>
+/// <example><code>
+/// await using var dataSource = NpgsqlDataSource.Create(connectionString);
+/// await new SchemaMigrator(dataSource).ApplyAsync();   // the migrations compiled into this assembly
+/// </code></example>
+public sealed class SchemaMigrator
+{
+    // One lock per schema: pg_try_advisory_lock(LockClass, hashtext(current_schema())).
+    private const int LockClass = 0x4E415252; // "NARR"
+
+    private static readonly Regex ConcurrentIndex = new(
+        @"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?(?<name>""(?:[^""]|"""")+""|[A-Za-z_][A-Za-z0-9_$]*)",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IReadOnlyList<SchemaMigration> _migrations;
+
+    /// <summary>A migrator for <paramref name="migrations"/>, by default those compiled into this assembly (<see cref="NarralyticaMigrations.All"/>).</summary>
+    public SchemaMigrator(NpgsqlDataSource dataSource, IReadOnlyList<SchemaMigration>? migrations = null)
+    {
+        _dataSource = dataSource;
+        _migrations = (migrations ?? NarralyticaMigrations.All).OrderBy(m => m.Version).ToList();
+    }
+
+    /// <summary>
+    /// How often a waiting applier asks for the lock again. It asks with pg_try_advisory_lock rather than
+    /// blocking in pg_advisory_lock: a blocked waiter holds a snapshot, which CREATE INDEX CONCURRENTLY in
+    /// the applying session would wait for — a deadlock.
+    /// </summary>
+    public TimeSpan LockPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Applied and pending migrations and their conflicts, read without taking the lock.</summary>
+    public async Task<MigrationStatus> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return MigrationStatus.Compare(await MigrationHistory.ReadAsync(connection, cancellationToken), _migrations);
+    }
+
+    /// <summary>
+    /// Applies every pending migration, oldest first, and returns the ones this call applied (none when
+    /// another instance applied them meanwhile). Refuses with <see cref="MigrationConflictException"/>
+    /// when history and migrations disagree; throws <see cref="MigrationFailedException"/> when a statement fails.
+    /// </summary>
+    public async Task<IReadOnlyList<SchemaMigration>> ApplyAsync(IProgress<MigrationEvent>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await LockAsync(connection, progress, cancellationToken);
+        try
+        {
+            await MigrationHistory.EnsureAsync(connection, cancellationToken);
+            var status = MigrationStatus.Compare(await MigrationHistory.ReadAsync(connection, cancellationToken), _migrations);
+            if (status.Conflicts.Count > 0)
+                throw new MigrationConflictException(status.Conflicts);
+            var applied = new List<SchemaMigration>();
+            foreach (var migration in status.Pending)
+            {
+                progress?.Report(new MigrationEvent(MigrationEventKind.Starting, migration, TimeSpan.Zero, $"applying {migration.FileName}"));
+                var clock = Stopwatch.StartNew();
+                if (migration.Transactional)
+                    await ApplyInTransactionAsync(connection, migration, clock, cancellationToken);
+                else
+                    await ApplyStatementByStatementAsync(connection, migration, clock, progress, cancellationToken);
+                applied.Add(migration);
+                progress?.Report(new MigrationEvent(MigrationEventKind.Applied, migration, clock.Elapsed, $"applied {migration.FileName}"));
+            }
+            return applied;
+        }
+        finally
+        {
+            await UnlockAsync(connection);
+        }
+    }
+
+    private async Task LockAsync(NpgsqlConnection connection, IProgress<MigrationEvent>? progress, CancellationToken cancellationToken)
+    {
+        var waiting = false;
+        while (true)
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockClass}, hashtext(current_schema()))", connection);
+            if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+                return;
+            if (!waiting)
+                progress?.Report(new MigrationEvent(MigrationEventKind.WaitingForLock, null, TimeSpan.Zero, "another process is applying migrations; waiting for it"));
+            waiting = true;
+            await Task.Delay(LockPollInterval, cancellationToken);
+        }
+    }
+
+    private static async Task UnlockAsync(NpgsqlConnection connection)
+    {
+        // A broken connection has released the lock already: PostgreSQL frees it with the session.
+        if (connection.State != System.Data.ConnectionState.Open)
+            return;
+        try
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockClass}, hashtext(current_schema()))", connection);
+            await command.ExecuteScalarAsync();
+        }
+        catch (NpgsqlException)
+        {
+        }
+    }
+
+    private static async Task ApplyInTransactionAsync(NpgsqlConnection connection, SchemaMigration migration, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var statement in migration.Statements)
+            await RunAsync(connection, transaction, migration, statement, cancellationToken);
+        await MigrationHistory.RecordAsync(connection, transaction, migration, (int)clock.ElapsedMilliseconds, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ApplyStatementByStatementAsync(NpgsqlConnection connection, SchemaMigration migration, Stopwatch clock,
+        IProgress<MigrationEvent>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var statement in migration.Statements)
+        {
+            if (ConcurrentIndex.Match(statement.Sql) is { Success: true } index && await IsInvalidIndexAsync(connection, index.Groups["name"].Value, cancellationToken))
+            {
+                progress?.Report(new MigrationEvent(MigrationEventKind.RebuildingInvalidIndex, migration, TimeSpan.Zero,
+                    $"index {index.Groups["name"].Value} is INVALID (an earlier concurrent build was interrupted); dropping it to build it again"));
+                await RunAsync(connection, null, migration, new SchemaMigrationStatement(statement.Line, $"DROP INDEX CONCURRENTLY IF EXISTS {index.Groups["name"].Value}"), cancellationToken);
+            }
+            await RunAsync(connection, null, migration, statement, cancellationToken);
+        }
+        await MigrationHistory.RecordAsync(connection, null, migration, (int)clock.ElapsedMilliseconds, cancellationToken);
+    }
+
+    private static async Task<bool> IsInvalidIndexAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = name.StartsWith("\"", StringComparison.Ordinal) ? name.Substring(1, name.Length - 2).Replace("\"\"", "\"") : name.ToLowerInvariant() });
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
+
+    private static async Task RunAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, SchemaMigration migration, SchemaMigrationStatement statement,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand(statement.Sql, connection, transaction) { CommandTimeout = 0 };
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new MigrationFailedException(migration, statement, e);
+        }
+    }
+}
+
+/// <summary>Apply refused: history and migrations disagree. <see cref="Conflicts"/> says how, each with its way out.</summary>
+public sealed class MigrationConflictException : Exception
+{
+    /// <summary>Built by <see cref="SchemaMigrator"/>.</summary>
+    public MigrationConflictException(IReadOnlyList<MigrationConflict> conflicts)
+        : base("The database's migration history and the migrations disagree; nothing was applied:\n" + string.Join("\n", conflicts.Select(c => "  " + c.Message)))
+        => Conflicts = conflicts;
+
+    /// <summary>Each disagreement.</summary>
+    public IReadOnlyList<MigrationConflict> Conflicts { get; }
+}

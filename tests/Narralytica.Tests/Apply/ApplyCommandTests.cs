@@ -1,0 +1,179 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Narralytica.Schema.Migrations;
+using Narralytica.Tests.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace Narralytica.Tests.Apply;
+
+/// <summary>
+/// `migrations apply`, `migrations status` and `drift` from the command line, and an applying
+/// process killed in the middle of a migration.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class ApplyCommandTests : IDisposable
+{
+    private readonly PostgresFixture _postgres;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "narralytica-apply-" + Guid.NewGuid().ToString("N"));
+
+    public ApplyCommandTests(PostgresFixture postgres)
+    {
+        _postgres = postgres;
+        Directory.CreateDirectory(Path.Combine(_root, "migrations"));
+        File.Copy(RepositoryFiles.SchemaPath, Path.Combine(_root, "schema.yaml"));
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "migrations")))
+            File.Copy(file, Path.Combine(_root, "migrations", Path.GetFileName(file)));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
+        => CommandLine.RunAsync(args.Concat(new[] { "--schema", Path.Combine(_root, "schema.yaml") }).ToArray());
+
+    /// <summary>Adds a hand-written migration to the copy and records it, as `migrations hash` would.</summary>
+    private async Task AddMigrationAsync(string name, string sql)
+    {
+        var version = Directory.GetFiles(Path.Combine(_root, "migrations"), "*.sql").Length + 1;
+        await File.WriteAllTextAsync(Path.Combine(_root, "migrations", MigrationFile.FileNameFor(version, name)), sql);
+        Assert.Equal(0, (await RunAsync("migrations", "hash")).Exit);
+    }
+
+    [Fact]
+    public async Task Apply_then_status_then_drift_on_a_new_database()
+    {
+        var connection = await _postgres.CreateEmptyDatabaseAsync();
+        var (exit, output, _) = await RunAsync("migrations", "status", "--connection", connection);
+        Assert.Equal(2, exit);
+        Assert.Contains("pending  0001_initial.sql", output);
+
+        (exit, output, var errors) = await RunAsync("migrations", "apply", "--connection", connection);
+        Assert.True(exit == 0, errors);
+        Assert.Matches(@"0001_initial\.sql … done in \d+ ms", output);
+
+        (exit, output, _) = await RunAsync("migrations", "apply", "--connection", connection, "--json");
+        Assert.Equal(0, exit);
+        using (var json = JsonDocument.Parse(output))
+        {
+            Assert.Equal(0, json.RootElement.GetProperty("applied").GetArrayLength());
+            Assert.True(json.RootElement.GetProperty("upToDate").GetBoolean());
+        }
+
+        (exit, output, _) = await RunAsync("migrations", "status", "--connection", connection, "--json");
+        Assert.Equal(0, exit);
+        using (var json = JsonDocument.Parse(output))
+            Assert.Equal("0001_initial.sql", json.RootElement.GetProperty("applied")[0].GetProperty("file").GetString());
+
+        (exit, output, _) = await RunAsync("drift", "--connection", connection);
+        Assert.True(exit == 0, output);
+        Assert.Contains("No drift", output);
+    }
+
+    [Fact]
+    public async Task Drift_reports_hand_made_changes_and_its_sql_reconciles_them()
+    {
+        var connection = await _postgres.CreateEmptyDatabaseAsync();
+        Assert.Equal(0, (await RunAsync("migrations", "apply", "--connection", connection)).Exit);
+        await PostgresFixture.ExecuteAsync(connection,
+            "CREATE INDEX ix_handmade ON videos (title); ALTER TABLE videos DROP COLUMN url; ALTER TABLE jobs ALTER COLUMN max_attempts SET DEFAULT 3; CREATE TABLE scratch (id integer PRIMARY KEY)");
+
+        var (exit, output, _) = await RunAsync("drift", "--connection", connection);
+        Assert.Equal(2, exit);
+        Assert.Contains("extra    index ix_handmade", output);
+        Assert.Contains("missing  column videos.url", output);
+        Assert.Contains("changed  set the default of jobs.max_attempts to 5", output);
+        Assert.Contains("extra    table scratch", output);
+
+        (exit, output, _) = await RunAsync("drift", "--connection", connection, "--json");
+        Assert.Equal(2, exit);
+        using var json = JsonDocument.Parse(output);
+        var sql = json.RootElement.GetProperty("sql").EnumerateArray().Select(s => s.GetString()!).ToList();
+        Assert.Contains("DROP INDEX ix_handmade;", sql);
+        Assert.Contains("DROP TABLE scratch;", sql);
+
+        // The reconciling SQL, run as printed, leaves no drift.
+        await using (var db = new NpgsqlConnection(connection))
+        {
+            await db.OpenAsync();
+            foreach (var statement in sql)
+                await new NpgsqlCommand(statement, db).ExecuteNonQueryAsync();
+        }
+        Assert.Equal(0, (await RunAsync("drift", "--connection", connection)).Exit);
+    }
+
+    [Fact]
+    public async Task A_killed_applier_leaves_nothing_half_applied_and_the_next_apply_completes()
+    {
+        var connection = await _postgres.CreateEmptyDatabaseAsync();
+        await AddMigrationAsync("slow", "CREATE TABLE slow_marker (id integer);\nSELECT pg_sleep(1.5);\nCREATE TABLE slow_done (id integer);\n");
+
+        var cli = Path.Combine(AppContext.BaseDirectory, "narralytica.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { cli, "migrations", "apply", "--schema", Path.Combine(_root, "schema.yaml"), "--connection", connection })
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        await using (var watcher = new NpgsqlConnection(connection))
+        {
+            await watcher.OpenAsync();
+            var seen = false;
+            for (var i = 0; i < 400 && !seen; i++)
+            {
+                await Task.Delay(25);
+                seen = (long)(await new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(1.5)%' AND state = 'active'", watcher).ExecuteScalarAsync())! > 0;
+            }
+            Assert.True(seen, "the applier never reached the slow statement");
+        }
+        process.Kill(entireProcessTree: true);
+        await process.WaitForExitAsync();
+
+        // PostgreSQL rolls the open transaction back when the session ends; the next apply waits for it.
+        var (exit, output, errors) = await RunAsync("migrations", "apply", "--connection", connection);
+        Assert.True(exit == 0, output + errors);
+        Assert.Contains("0002_slow.sql … done", output);
+        await using var check = new NpgsqlConnection(connection);
+        await check.OpenAsync();
+        Assert.Equal(2L, (long)(await new NpgsqlCommand("SELECT count(*) FROM narralytica_schema_history", check).ExecuteScalarAsync())!);
+        Assert.Equal(2L, (long)(await new NpgsqlCommand("SELECT count(*) FROM pg_class WHERE relname IN ('slow_marker', 'slow_done')", check).ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task Apply_refuses_an_edited_migration_with_exit_1_and_status_says_why()
+    {
+        var connection = await _postgres.CreateEmptyDatabaseAsync();
+        await AddMigrationAsync("small", "CREATE TABLE small (id integer);\n");
+        Assert.Equal(0, (await RunAsync("migrations", "apply", "--connection", connection)).Exit);
+        await File.WriteAllTextAsync(Path.Combine(_root, "migrations", "0002_small.sql"), "CREATE TABLE small (id bigint);\n");
+        Assert.Equal(0, (await RunAsync("migrations", "hash")).Exit);
+
+        var (exit, _, errors) = await RunAsync("migrations", "apply", "--connection", connection);
+        Assert.Equal(1, exit);
+        Assert.Contains("0002_small.sql was applied with checksum", errors);
+        (exit, _, errors) = await RunAsync("migrations", "status", "--connection", connection);
+        Assert.Equal(1, exit);
+        Assert.Contains("edited after it ran", errors);
+    }
+
+    [Fact]
+    public async Task Apply_without_a_database_or_with_a_bad_connection_string_says_what_to_do()
+    {
+        var saved = Environment.GetEnvironmentVariable("NARRALYTICA_DATABASE");
+        Environment.SetEnvironmentVariable("NARRALYTICA_DATABASE", null);
+        try
+        {
+            var (exit, _, errors) = await RunAsync("migrations", "apply");
+            Assert.Equal(1, exit);
+            Assert.Contains("migrations apply needs a database", errors);
+            (exit, _, errors) = await RunAsync("drift", "--connection", "Host=localhost;Port=notaport");
+            Assert.Equal(1, exit);
+            Assert.Contains("is not a valid connection string", errors);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("NARRALYTICA_DATABASE", saved);
+        }
+    }
+}
