@@ -45,15 +45,12 @@ public static class DemoCommand
 
     private static async Task<int> RunTourAsync(string connectionString)
     {
-        await using (var connection = new NpgsqlConnection(connectionString))
-        {
-            await connection.OpenAsync();
-            await using var transaction = await connection.BeginTransactionAsync();
-            foreach (var statement in NarralyticaSchema.CreateStatements)
-                await new NpgsqlCommand(statement, connection, transaction).ExecuteNonQueryAsync();
-            await transaction.CommitAsync();
-        }
-        Console.WriteLine($"Schema:   created {NarralyticaSchema.Tables.Count} tables ({NarralyticaSchema.Tables.Count(t => t.TenantScoped)} tenant-scoped) from schema.yaml");
+        // The schema comes from the migrations compiled into the model, as an application would migrate at start-up.
+        IReadOnlyList<SchemaMigration> applied;
+        await using (var migrationSource = NpgsqlDataSource.Create(connectionString))
+            applied = await new SchemaMigrator(migrationSource).ApplyAsync();
+        Console.WriteLine($"Schema:   {NarralyticaSchema.Tables.Count} tables ({NarralyticaSchema.Tables.Count(t => t.TenantScoped)} tenant-scoped), " +
+                          $"applied by {applied.Count} embedded migration(s) ({string.Join(", ", applied.Select(m => m.FileName))})");
 
         await using var dataSource = NarralyticaDb.CreateDataSource(connectionString);
         await using var db = new NarralyticaDb(dataSource);
