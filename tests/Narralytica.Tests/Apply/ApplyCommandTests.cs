@@ -19,27 +19,19 @@ namespace Narralytica.Tests.Apply;
 public sealed class ApplyCommandTests : IDisposable
 {
     private readonly PostgresFixture _postgres;
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "narralytica-apply-" + Guid.NewGuid().ToString("N"));
+    private readonly RepositoryCopy _copy = new();
 
-    public ApplyCommandTests(PostgresFixture postgres)
-    {
-        _postgres = postgres;
-        Directory.CreateDirectory(Path.Combine(_root, "migrations"));
-        File.Copy(RepositoryFiles.SchemaPath, Path.Combine(_root, "schema.yaml"));
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "migrations")))
-            File.Copy(file, Path.Combine(_root, "migrations", Path.GetFileName(file)));
-    }
+    public ApplyCommandTests(PostgresFixture postgres) => _postgres = postgres;
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _copy.Dispose();
 
-    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-        => CommandLine.RunAsync(args.Concat(new[] { "--schema", Path.Combine(_root, "schema.yaml") }).ToArray());
+    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => _copy.RunAsync(args);
 
     /// <summary>Adds a hand-written migration to the copy and records it, as `migrations hash` would.</summary>
     private async Task AddMigrationAsync(string name, string sql)
     {
-        var version = Directory.GetFiles(Path.Combine(_root, "migrations"), "*.sql").Length + 1;
-        await File.WriteAllTextAsync(Path.Combine(_root, "migrations", MigrationFile.FileNameFor(version, name)), sql);
+        var version = _copy.MigrationNames().Length + 1;
+        await File.WriteAllTextAsync(_copy.MigrationPath(MigrationFile.FileNameFor(version, name)), sql);
         Assert.Equal(0, (await RunAsync("migrations", "hash")).Exit);
     }
 
@@ -113,7 +105,7 @@ public sealed class ApplyCommandTests : IDisposable
 
         var cli = Path.Combine(AppContext.BaseDirectory, "narralytica.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { cli, "migrations", "apply", "--schema", Path.Combine(_root, "schema.yaml"), "--connection", connection })
+        foreach (var argument in new[] { cli, "migrations", "apply", "--schema", _copy.SchemaPath, "--connection", connection })
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
         await using (var watcher = new NpgsqlConnection(connection))
@@ -146,7 +138,7 @@ public sealed class ApplyCommandTests : IDisposable
         var connection = await _postgres.CreateEmptyDatabaseAsync();
         await AddMigrationAsync("small", "CREATE TABLE small (id integer);\n");
         Assert.Equal(0, (await RunAsync("migrations", "apply", "--connection", connection)).Exit);
-        await File.WriteAllTextAsync(Path.Combine(_root, "migrations", "0002_small.sql"), "CREATE TABLE small (id bigint);\n");
+        await File.WriteAllTextAsync(_copy.MigrationPath("0002_small.sql"), "CREATE TABLE small (id bigint);\n");
         Assert.Equal(0, (await RunAsync("migrations", "hash")).Exit);
 
         var (exit, _, errors) = await RunAsync("migrations", "apply", "--connection", connection);

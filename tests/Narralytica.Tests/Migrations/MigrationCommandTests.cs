@@ -16,26 +16,19 @@ namespace Narralytica.Tests.Migrations;
 public sealed class MigrationCommandTests : IDisposable
 {
     private readonly PostgresFixture _postgres;
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "narralytica-migrations-" + Guid.NewGuid().ToString("N"));
+    private readonly RepositoryCopy _copy = new();
 
-    public MigrationCommandTests(PostgresFixture postgres)
-    {
-        _postgres = postgres;
-        Directory.CreateDirectory(Path.Combine(_root, "migrations"));
-        File.Copy(RepositoryFiles.SchemaPath, SchemaPath);
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "migrations")))
-            File.Copy(file, Path.Combine(_root, "migrations", Path.GetFileName(file)));
-    }
+    public MigrationCommandTests(PostgresFixture postgres) => _postgres = postgres;
 
-    public void Dispose() => Directory.Delete(_root, recursive: true);
+    public void Dispose() => _copy.Dispose();
 
-    private string SchemaPath => Path.Combine(_root, "schema.yaml");
+    private string SchemaPath => _copy.SchemaPath;
 
-    private string MigrationPath(string name) => Path.Combine(_root, "migrations", name);
+    private string MigrationPath(string name) => _copy.MigrationPath(name);
 
-    private string[] MigrationNames() => Directory.GetFiles(Path.Combine(_root, "migrations"), "*.sql").Select(Path.GetFileName).OrderBy(n => n).ToArray()!;
+    private string[] MigrationNames() => _copy.MigrationNames();
 
-    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => CommandLine.RunAsync(args.Concat(new[] { "--schema", SchemaPath }).ToArray());
+    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => _copy.RunAsync(args);
 
     private void EditSchema(string from, string to)
     {
@@ -84,7 +77,7 @@ public sealed class MigrationCommandTests : IDisposable
         // Every migration of the copy, in order, on an empty database, with rows in between.
         await using var workspace = await SchemaWorkspace.OpenAsync(_postgres);
         var schema = await workspace.NewSchemaAsync();
-        var set = MigrationSet.From(Directory.GetFiles(Path.Combine(_root, "migrations")).Select(f => (Path.GetFileName(f), File.ReadAllText(f))));
+        var set = MigrationSet.From(Directory.GetFiles(_copy.MigrationsPath).Select(f => (Path.GetFileName(f), File.ReadAllText(f))));
         foreach (var migration in set.Migrations)
             await MigrationRunner.RunFileAsync(workspace.Connection, migration);
         var fresh = await workspace.FreshAsync(SchemaWorkspace.Compile(File.ReadAllText(SchemaPath)));
