@@ -20,14 +20,14 @@ public static class Program
           migrations script [--from N] [--to M] Print migrations N+1..M (default: all) as SQL, ready for psql.
           migrations check                      For CI: sum, snapshot, safety marks and schema.yaml agree (exit 2 and the
                                                 pending SQL when schema.yaml has uncaptured changes).
-          migrations hash                       Record the migrations as they are in narralytica.sum (after a reviewed
-                                                hand edit of a migration that was never applied).
           migrations apply [--connection CS] [--json]
                                                 Apply the pending migrations, each in its own transaction, recorded in
                                                 narralytica_schema_history; safe with many appliers at once.
           migrations status [--connection CS] [--json]
                                                 Applied and pending migrations, and whether history and files agree
                                                 (exit 2 when some are pending, 1 when they disagree).
+          migrations hash                       Record the migrations as they are in narralytica.sum (after a reviewed
+                                                hand edit of a migration that was never applied).
             (all migrations commands: [--schema PATH] [--migrations DIR], default DIR is migrations/ next to schema.yaml;
              without --connection, NARRALYTICA_DATABASE)
           drift [--connection CS] [--json]      Compare the live database's catalog with schema.yaml: exit 2 with the
