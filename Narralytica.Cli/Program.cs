@@ -81,5 +81,11 @@ public static class Program
             Console.Error.WriteLine("error: " + e.Message);
             return ExitCodes.Error;
         }
+        catch (Npgsql.NpgsqlException e)
+        {
+            // A server-side failure no command anticipated (a missing privilege, say): still one message, exit 1.
+            Console.Error.WriteLine("error: the database reported: " + e.Message);
+            return ExitCodes.Error;
+        }
     }
 }

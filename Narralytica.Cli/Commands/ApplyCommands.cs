@@ -41,7 +41,7 @@ public static class ApplyCommands
         {
             await migrator.ApplyAsync(progress);
         }
-        catch (Exception e) when (e is MigrationConflictException or MigrationFailedException)
+        catch (Exception e) when (e is MigrationConflictException or MigrationFailedException or InvalidOperationException or NpgsqlException)
         {
             if (!json)
                 Console.WriteLine("failed");

@@ -25,6 +25,8 @@ public static class CatalogReader
     public static async Task<CatalogModel> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken = default)
     {
         var unsupported = new List<string>();
+        var skippedTables = new HashSet<string>();
+        var skippedColumns = new HashSet<(string, string)>();
         var enums = await ReadEnumsAsync(connection, transaction, schema, cancellationToken);
         var enumNames = new HashSet<string>(enums.Select(e => e.Name));
         var columns = await QueryAsync(connection, transaction, """
@@ -32,7 +34,7 @@ public static class CatalogReader
             FROM pg_class c
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
             LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-            WHERE c.relnamespace = to_regnamespace(@schema) AND c.relkind IN ('r', 'p')
+            WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = @schema) AND c.relkind IN ('r', 'p')
             ORDER BY c.relname, a.attnum
             """, schema, cancellationToken);
         var constraints = await QueryAsync(connection, transaction, """
@@ -44,7 +46,7 @@ public static class CatalogReader
             FROM pg_constraint k
             JOIN pg_class c ON c.oid = k.conrelid
             LEFT JOIN pg_class r ON r.oid = k.confrelid
-            WHERE c.relnamespace = to_regnamespace(@schema) AND k.contype IN ('p', 'u', 'c', 'f')
+            WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = @schema) AND k.contype IN ('p', 'u', 'c', 'f')
             ORDER BY c.relname, k.conname
             """, schema, cancellationToken);
         var indexes = await QueryAsync(connection, transaction, """
@@ -55,7 +57,7 @@ public static class CatalogReader
             JOIN pg_class x ON x.oid = i.indexrelid
             JOIN pg_class c ON c.oid = i.indrelid
             JOIN pg_am am ON am.oid = x.relam
-            WHERE c.relnamespace = to_regnamespace(@schema)
+            WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = @schema)
               AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x'))
             ORDER BY c.relname, x.relname
             """, schema, cancellationToken);
@@ -72,6 +74,7 @@ public static class CatalogReader
                 if (type is null)
                 {
                     unsupported.Add($"column {name}.{row[1]} has type {typeText}, which schema.yaml cannot declare");
+                    skippedColumns.Add((name, (string)row[1]!));
                     continue;
                 }
                 var defaultSql = row[4] is string d ? SqlExpression.NormalizeDefault(d, type, enumNames) : null;
@@ -81,7 +84,8 @@ public static class CatalogReader
             var primary = own.FirstOrDefault(r => (string)r[2]! == "p");
             if (primary is null)
             {
-                unsupported.Add($"table {name} has no primary key");
+                unsupported.Add($"table {name} has no primary key, which schema.yaml requires");
+                skippedTables.Add(name);
                 continue;
             }
             var indexRows = indexes.Where(r => (string)r[0]! == name).ToList();
@@ -94,7 +98,7 @@ public static class CatalogReader
                 indexRows.Select(r => ReadIndex(r, enumNames, unsupported)).Where(i => i is not null).Select(i => i!).ToEquatableArray(),
                 SourceSpan.None));
         }
-        return new CatalogModel(new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()), unsupported);
+        return new CatalogModel(new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()), unsupported, skippedTables, skippedColumns);
     }
 
     private static Index? ReadIndex(object?[] row, IReadOnlyCollection<string> enumNames, List<string> unsupported)
@@ -124,7 +128,7 @@ public static class CatalogReader
     {
         var rows = await QueryAsync(connection, transaction, """
             SELECT t.typname, array(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), obj_description(t.oid, 'pg_type')
-            FROM pg_type t WHERE t.typnamespace = to_regnamespace(@schema) AND t.typtype = 'e' ORDER BY t.typname
+            FROM pg_type t WHERE t.typnamespace = (SELECT oid FROM pg_namespace WHERE nspname = @schema) AND t.typtype = 'e' ORDER BY t.typname
             """, schema, cancellationToken);
         return rows.Select(r => new EnumType((string)r[0]!, ((string[])r[1]!).ToEquatableArray(), r[2] as string, SourceSpan.None)).ToList();
     }
@@ -164,5 +168,8 @@ public static class CatalogReader
     }
 }
 
-/// <summary>A live schema as the model, plus what the model cannot hold (each a difference in itself).</summary>
-public sealed record CatalogModel(SchemaModel Model, IReadOnlyList<string> Unsupported);
+/// <summary>
+/// A live schema as the model, plus what the model cannot hold (each a difference in itself) and the
+/// tables and columns left out for it, which a comparison must leave out on the other side too.
+/// </summary>
+public sealed record CatalogModel(SchemaModel Model, IReadOnlyList<string> Unsupported, IReadOnlySet<string> SkippedTables, IReadOnlySet<(string Table, string Column)> SkippedColumns);

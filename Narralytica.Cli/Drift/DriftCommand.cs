@@ -63,16 +63,26 @@ public static class DriftCommand
     {
         string schema;
         await using (var current = new NpgsqlCommand("SELECT current_schema()", connection))
-            schema = (string?)await current.ExecuteScalarAsync()
+            schema = await current.ExecuteScalarAsync() as string
                      ?? throw new CliError("The connection has no current schema (the search_path names no existing schema); set one, e.g. Search Path=public.");
         var live = await CatalogReader.ReadAsync(connection, null, schema);
-        var expected = await BuildExpectedAsync(connection, expectedModel, schema);
+        // What the live side could not model is reported as such, not again as missing.
+        var expected = WithoutSkipped(await BuildExpectedAsync(connection, expectedModel, schema), live);
         var plan = SchemaDiffer.Diff(live.Model, expected);
         var differences = live.Unsupported.Select(u => new DriftDifference("extra", u))
             .Concat(plan.Changes.Select(c => Classify(c.Description)))
             .ToList();
         return new DriftReport(schema, differences, plan);
     }
+
+    private static SchemaModel WithoutSkipped(SchemaModel expected, CatalogModel live)
+        => expected with
+        {
+            Tables = expected.Tables
+                .Where(t => !live.SkippedTables.Contains(t.Name))
+                .Select(t => t with { Columns = t.Columns.Where(c => !live.SkippedColumns.Contains((t.Name, c.Name))).ToEquatableArray() })
+                .ToEquatableArray(),
+        };
 
     private static async Task<SchemaModel> BuildExpectedAsync(NpgsqlConnection connection, SchemaModel model, string liveSchema)
     {

@@ -83,7 +83,7 @@ public sealed class MigrationSet
             try { recorded = MigrationSum.Parse(SumText); }
             catch (MigrationInputException e) { problems.Add(Sum(e.Span?.Line, e.Message.Substring(e.Message.IndexOf(' ') + 1))); }
             if (recorded is not null)
-                problems.AddRange(CompareSum(recorded, expected));
+                problems.AddRange(CompareSum(recorded));
         }
 
         if (SnapshotText is null)
@@ -110,7 +110,7 @@ public sealed class MigrationSet
         return problems;
     }
 
-    private IEnumerable<MigrationProblem> CompareSum(IReadOnlyList<SumLine> recorded, IReadOnlyList<SumLine> expected)
+    private IEnumerable<MigrationProblem> CompareSum(IReadOnlyList<SumLine> recorded)
     {
         var byName = Migrations.ToDictionary(m => m.FileName);
         var recordedNames = new HashSet<string>(recorded.Select(r => r.FileName));
@@ -126,24 +126,22 @@ public sealed class MigrationSet
         foreach (var line in recorded.Where(r => !byName.ContainsKey(r.FileName)))
             yield return Sum(null, $"records {line.FileName}, which is not in the folder: a migration was deleted or renamed. Restore it (git checkout); migrations that may have run anywhere are never removed");
 
-        // Same files, same order: the first line whose hash differs is the first edited (or reordered) migration.
-        var common = recorded.Where(r => byName.ContainsKey(r.FileName)).ToList();
-        var order = expected.Where(e => recordedNames.Contains(e.FileName)).Select(e => e.FileName).ToList();
-        if (!common.Select(c => c.FileName).SequenceEqual(order))
+        // Each line is checked on its own against the line before it, so an edit is found even when
+        // other files are missing or unrecorded (and recording those cannot hide it).
+        var previous = "";
+        foreach (var line in recorded)
         {
+            if (byName.TryGetValue(line.FileName, out var migration)
+                && MigrationSum.Chain(previous, migration) != line.Hash)
+                yield return new MigrationProblem(MigrationDiagnostics.SumMismatch, migration.FileName, null,
+                    $"{migration.FileName} was edited after it was recorded (or narralytica.sum was). Applied migrations must not change: restore it (git checkout) and put the change in a new migration. " +
+                    "If it has never been applied anywhere and the edit is deliberate, run `narralytica migrations hash`");
+            previous = line.Hash;
+        }
+        var recordedOrder = recorded.Where(r => byName.ContainsKey(r.FileName)).Select(r => r.FileName).ToList();
+        var versionOrder = Migrations.Where(m => recordedNames.Contains(m.FileName)).Select(m => m.FileName).ToList();
+        if (!recordedOrder.SequenceEqual(versionOrder))
             yield return Sum(null, "lists the migrations in another order than their numbers: a migration was renumbered. Restore the old numbers (git checkout); applied migrations keep their number for good");
-            yield break;
-        }
-        if (common.Count != recorded.Count || common.Count != expected.Count)
-            yield break; // the missing or unrecorded files above already explain the difference
-        for (var i = 0; i < recorded.Count; i++)
-        {
-            if (recorded[i].Hash == expected[i].Hash)
-                continue;
-            yield return Sum(null, $"{recorded[i].FileName} was edited after it was recorded. Applied migrations must not change: restore it (git checkout) and put the change in a new migration. " +
-                                   "If it has never been applied anywhere and the edit is deliberate, run `narralytica migrations hash`");
-            yield break;
-        }
     }
 
     private static MigrationProblem Sum(int? line, string message) => new(MigrationDiagnostics.SumMismatch, MigrationSum.FileName, line, message);

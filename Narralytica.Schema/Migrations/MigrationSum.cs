@@ -26,11 +26,15 @@ public static class MigrationSum
         var previous = "";
         foreach (var migration in migrations)
         {
-            previous = MigrationFile.Sha256(previous + "\n" + migration.FileName + "\n" + migration.Checksum);
+            previous = Chain(previous, migration);
             lines.Add(new SumLine(migration.FileName, previous));
         }
         return lines;
     }
+
+    /// <summary>The hash of a migration's line, given the hash of the line before it ("" for the first).</summary>
+    public static string Chain(string previousHash, MigrationFile migration)
+        => MigrationFile.Sha256(previousHash + "\n" + migration.FileName + "\n" + migration.Checksum);
 
     public static string Render(IEnumerable<SumLine> lines)
     {

@@ -20,8 +20,9 @@ internal sealed class RenameMap
     {
         foreach (var table in to.Tables)
         {
+            // The old name may be taken again by a new table: the rename runs before any creation.
             if (table.RenamedFrom is { } oldName && oldName != table.Name && from.FindTable(oldName) is not null
-                && from.FindTable(table.Name) is null && to.FindTable(oldName) is null && !_tables.ContainsKey(oldName))
+                && from.FindTable(table.Name) is null && !_tables.ContainsKey(oldName))
                 _tables.Add(oldName, table.Name);
         }
         foreach (var table in to.Tables)
@@ -32,7 +33,7 @@ internal sealed class RenameMap
             foreach (var column in table.Columns)
             {
                 if (column.RenamedFrom is { } oldName && oldName != column.Name && old.FindColumn(oldName) is not null
-                    && old.FindColumn(column.Name) is null && table.FindColumn(oldName) is null && !columns.ContainsKey(oldName))
+                    && old.FindColumn(column.Name) is null && !columns.ContainsKey(oldName))
                     columns.Add(oldName, column.Name);
             }
             _columns.Add(table.Name, columns);
@@ -47,6 +48,9 @@ internal sealed class RenameMap
         => _tables.FirstOrDefault(pair => pair.Value == newName).Key ?? newName;
 
     public bool IsRenamedTable(string newName) => _tables.ContainsValue(newName);
+
+    /// <summary>Whether a name of the new schema is the old name of a table renamed away (so a table of that name is a new one).</summary>
+    public bool IsRenamedAway(string name) => _tables.ContainsKey(name) && !_tables.ContainsValue(name);
 
     public IReadOnlyDictionary<string, string> ColumnRenames(string newTable)
         => _columns.TryGetValue(newTable, out var map) ? map : new Dictionary<string, string>();

@@ -29,8 +29,8 @@ public sealed class SchemaDiffer
         CreateTables,
         AlterColumns,
         AddKeys,
-        AddForeignKeys,
         AddIndexes,
+        AddForeignKeys,
         DropEnums,
         Comments,
         ConcurrentIndexes,
@@ -48,6 +48,8 @@ public sealed class SchemaDiffer
     private readonly HashSet<string> _createdNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _recreatedEnums = new(StringComparer.Ordinal);
     private readonly List<string> _addedEnumLiterals = new();
+    private readonly HashSet<string> _enumsWithAddedValues = new(StringComparer.Ordinal);
+    private bool _convertsIntoEnumWithAddedValues;
     private readonly HashSet<(string Table, string Column)> _retypedColumns = new();
     private readonly HashSet<(string Table, string Column)> _rewrittenColumns = new();
     private readonly HashSet<(string Table, string Column)> _enumRetypedColumns = new();
@@ -68,8 +70,9 @@ public sealed class SchemaDiffer
     private MigrationPlan Build()
     {
         DiffEnums();
+        // A table that takes the name of one renamed away is new, not the renamed one.
         var pairs = _to.Tables
-            .Select(table => (Old: _from.FindTable(_renames.OldTableName(table.Name)), New: table))
+            .Select(table => (Old: _renames.IsRenamedAway(table.Name) ? null : _from.FindTable(_renames.OldTableName(table.Name)), New: table))
             .ToList();
         foreach (var (old, table) in pairs)
             if (old is not null)
@@ -98,7 +101,7 @@ public sealed class SchemaDiffer
             .SelectMany(Statements).ToList();
         // A value added to an enum cannot be used before its transaction commits: when the rest of
         // the migration uses one, the additions go first, in a migration of their own.
-        var valuesFirst = _addedEnumLiterals.Any(literal => main.Any(sql => sql.Contains(literal)));
+        var valuesFirst = _convertsIntoEnumWithAddedValues || _addedEnumLiterals.Any(literal => main.Any(sql => sql.Contains(literal)));
         var statements = new List<MigrationStatement>();
         statements.AddRange(Statements(Phase.AddEnumValues).Select(sql => new MigrationStatement(valuesFirst ? MigrationStage.EnumValues : MigrationStage.Main, sql)));
         statements.AddRange(main.Select(sql => new MigrationStatement(MigrationStage.Main, sql)));
@@ -172,6 +175,7 @@ public sealed class SchemaDiffer
                 var position = next is null ? "" : " BEFORE " + SqlIdentifier.Literal(next);
                 Emit(Phase.AddEnumValues, $"ALTER TYPE {Q(enumType.Name)} ADD VALUE {SqlIdentifier.Literal(value)}{position};");
                 _addedEnumLiterals.Add(SqlIdentifier.Literal(value));
+                _enumsWithAddedValues.Add(enumType.Name);
                 Change($"add value '{value}' to enum {enumType.Name}{(next is null ? "" : $" before '{next}'")}", enumType.Span);
             }
             return;
@@ -379,6 +383,9 @@ public sealed class SchemaDiffer
         var recreated = before.Type == column.Type;
         var kind = recreated ? TypeChangeKind.Narrowing : TypeChange.Classify(before.Type, column.Type);
         var sql = $"{target} TYPE {column.Type.Sql}";
+        // Converting rows into an enum may produce a value added in this change: it must be committed first.
+        if (column.Type.Kind == PgTypeKind.Enum && _enumsWithAddedValues.Contains(column.Type.EnumName!))
+            _convertsIntoEnumWithAddedValues = true;
         if (kind == TypeChangeKind.Narrowing)
         {
             // Through text when an enum is involved: PostgreSQL has no direct cast between enum types.
@@ -530,6 +537,8 @@ public sealed class SchemaDiffer
         foreach (var before in match.Dropped)
         {
             Emit(Phase.DropKeysAndIndexes, $"DROP INDEX {Q(before.Name)};");
+            if (match.Added.Any(added => SameIndex(added, before)))
+                continue; // rebuilt under its new name (a renamed table's index over a converted column)
             Dropped(MigrationRules.DropIndex, before.Name, $"drops index '{before.Name}' of '{table.Name}': queries that use it get slower. Check no hot query relies on it", table.Span);
             Change($"drop index {before.Name}", table.Span);
         }

@@ -16,17 +16,21 @@ public sealed record StatementFinding(MigrationRule Rule, int Line, string Messa
 /// </summary>
 public static class StatementLint
 {
-    private const string Name = @"(?:""(?:[^""]|"""")+""|[a-z_][a-z0-9_$]*)";
+    private const string Simple = @"(?:""(?:[^""]|"""")+""|[a-z_][a-z0-9_$]*)";
+    // A name, possibly schema-qualified: the part after the dot is the object.
+    private const string Name = @"(?:" + Simple + @"\.)?" + Simple;
     private const RegexOptions Options = RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline;
 
     private static readonly Regex CreateTable = new($@"^CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?<table>{Name})", Options);
     private static readonly Regex AlterTable = new($@"^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?(?<table>{Name})\s+(?<action>.*)$", Options);
-    private static readonly Regex AddConstraint = new($@"\bADD\s+CONSTRAINT\s+(?<name>{Name})\s+(?<kind>PRIMARY\s+KEY|UNIQUE|CHECK|FOREIGN\s+KEY)", Options);
+    private static readonly Regex AddConstraint = new($@"^ADD\s+(?:CONSTRAINT\s+(?<name>{Simple})\s+)?(?<kind>PRIMARY\s+KEY|UNIQUE|CHECK|FOREIGN\s+KEY)", Options);
     private static readonly Regex DropConstraint = new($@"\bDROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?(?<name>{Name})", Options);
     private static readonly Regex CreateIndex = new($@"^CREATE\s+(?<unique>UNIQUE\s+)?INDEX\s+(?<concurrently>CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?<name>{Name})\s+ON\s+(?:ONLY\s+)?(?<table>{Name})", Options);
     private static readonly Regex DropIndex = new($@"^DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?(?<name>{Name})", Options);
-    private static readonly Regex AddColumn = new($@"\bADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?{Name}\s+(?<definition>.*)$", Options);
-    private static readonly Regex AlterType = new($@"\bALTER\s+(?:COLUMN\s+)?{Name}\s+(?:SET\s+DATA\s+)?TYPE\s+(?<type>[^,]*?)(?<using>\s+USING\b.*)?$", Options);
+    private static readonly Regex AddColumn = new($@"^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?{Simple}\s+(?<definition>.*)$", Options);
+    // "ALTER COLUMN type SET DEFAULT …" names a column called type: COLUMN is a keyword only when a name follows it.
+    private static readonly Regex AlterType = new($@"^ALTER\s+(?:COLUMN\s+{Simple}|(?!COLUMN\b){Simple})\s+(?:SET\s+DATA\s+)?TYPE\s+(?<type>.*?)(?<using>\s+USING\b.*)?$", Options);
+    private static readonly Regex Volatile = new(@"\b(random|gen_random_uuid|uuid_generate_v\w*|clock_timestamp|timeofday|nextval|statement_timestamp)\s*\(", Options);
 
     public static IReadOnlyList<StatementFinding> Lint(MigrationFile migration)
     {
@@ -42,8 +46,10 @@ public static class StatementLint
 
     private static IEnumerable<string> CreatedNames(string sql)
     {
-        foreach (Match match in AddConstraint.Matches(sql))
-            yield return Unquote(match.Groups["name"].Value);
+        if (AlterTable.Match(Regex.Replace(sql, @"\s+", " ")) is { Success: true } alter)
+            foreach (var action in Actions(alter.Groups["action"].Value))
+                if (AddConstraint.Match(action) is { Success: true } constraint && constraint.Groups["name"].Success)
+                    yield return Unquote(constraint.Groups["name"].Value);
         if (CreateIndex.Match(sql) is { Success: true } index)
             yield return Unquote(index.Groups["name"].Value);
     }
@@ -67,40 +73,84 @@ public static class StatementLint
                 yield return Finding(MigrationRules.NewUniqueKey, $"unique index {index.Groups["name"].Value} fails if existing rows repeat its columns");
         }
 
+        if (Regex.IsMatch(sql, @"^(TRUNCATE|DROP\s+(SCHEMA|VIEW|MATERIALIZED\s+VIEW|SEQUENCE|FUNCTION|TRIGGER|POLICY))\b", Options))
+            yield return Finding(MigrationRules.DropTable, $"{sql.Split(' ')[0].ToUpperInvariant()} {sql.Split(' ')[1].ToUpperInvariant()}: deletes rows or an object schema.yaml does not describe");
+
         var alter = AlterTable.Match(sql);
         if (!alter.Success || newTables.Contains(Unquote(alter.Groups["table"].Value)))
             yield break;
         var table = alter.Groups["table"].Value;
-        var action = alter.Groups["action"].Value;
-        if (Regex.IsMatch(action, @"^DROP\s+(?:COLUMN\s+)?(?!CONSTRAINT\b)", Options) && !Regex.IsMatch(action, @"\bDROP\s+(?:NOT\s+NULL|DEFAULT|IDENTITY|EXPRESSION)\b", Options))
-            yield return Finding(MigrationRules.DropColumn, $"drops a column of {table} and its data");
+        foreach (var action in Actions(alter.Groups["action"].Value))
+            foreach (var finding in LintAction(action, table, createdNames))
+                yield return new StatementFinding(finding.Rule, statement.Line, finding.Message);
+    }
+
+    /// <summary>One action of an ALTER TABLE (they are separated by top-level commas).</summary>
+    private static IEnumerable<(MigrationRule Rule, string Message)> LintAction(string action, string table, HashSet<string> createdNames)
+    {
+        if (Regex.IsMatch(action, @"^DROP\s+(?:COLUMN\s+)?(?!CONSTRAINT\b)", Options))
+            yield return (MigrationRules.DropColumn, $"drops a column of {table} and its data");
         if (DropConstraint.Match(action) is { Success: true } drop && !createdNames.Contains(Unquote(drop.Groups["name"].Value)))
-            yield return Finding(MigrationRules.DropConstraint, $"drops constraint {drop.Groups["name"].Value} of {table}, which the migration does not add again");
+            yield return (MigrationRules.DropConstraint, $"drops constraint {drop.Groups["name"].Value} of {table}, which the migration does not add again");
         if (Regex.IsMatch(action, @"\bSET\s+NOT\s+NULL\b", Options))
-            yield return Finding(MigrationRules.SetNotNull, $"SET NOT NULL on {table} fails if a row holds NULL");
-        if (AddColumn.Match(action) is { Success: true } column && !Regex.IsMatch(action, @"^ADD\s+CONSTRAINT\b", Options)
-            && Regex.IsMatch(column.Groups["definition"].Value, @"\bNOT\s+NULL\b", Options) && !Regex.IsMatch(column.Groups["definition"].Value, @"\bDEFAULT\b", Options))
-            yield return Finding(MigrationRules.NotNullWithoutDefault, $"adds a NOT NULL column without a default to {table}: fails when the table has rows");
+            yield return (MigrationRules.SetNotNull, $"SET NOT NULL on {table} fails if a row holds NULL");
+        if (AddColumn.Match(action) is { Success: true } column && !AddConstraint.IsMatch(action))
+        {
+            var definition = column.Groups["definition"].Value;
+            if (Regex.IsMatch(definition, @"\bNOT\s+NULL\b", Options) && !Regex.IsMatch(definition, @"\bDEFAULT\b", Options))
+                yield return (MigrationRules.NotNullWithoutDefault, $"adds a NOT NULL column without a default to {table}: fails when the table has rows");
+            if (Regex.IsMatch(definition, @"\bDEFAULT\b", Options) && Volatile.IsMatch(definition))
+                yield return (MigrationRules.VolatileDefault, $"adds a column with a volatile default to {table}: every row is rewritten under an exclusive lock");
+        }
         if (AlterType.Match(action) is { Success: true } type)
         {
             if (type.Groups["using"].Success)
-                yield return Finding(MigrationRules.NarrowingType, $"converts a column of {table} with USING: fails if a value does not convert");
+                yield return (MigrationRules.NarrowingType, $"converts a column of {table} with USING: fails if a value does not convert");
             if (type.Groups["using"].Success || !Regex.IsMatch(type.Groups["type"].Value.Trim(), @"^(text|character varying|varchar|numeric)\b", Options))
-                yield return Finding(MigrationRules.RewritesTable, $"changes a column type of {table}, rewriting the table under an exclusive lock");
+                yield return (MigrationRules.RewritesTable, $"changes a column type of {table}, rewriting the table under an exclusive lock");
         }
-        foreach (Match constraint in AddConstraint.Matches(action))
+        if (AddConstraint.Match(action) is { Success: true } constraint)
         {
             var kind = Regex.Replace(constraint.Groups["kind"].Value.ToUpperInvariant(), @"\s+", " ");
+            var name = constraint.Groups["name"].Success ? constraint.Groups["name"].Value + " " : "";
             var notValid = Regex.IsMatch(action, @"\bNOT\s+VALID\b", Options);
             if (kind is "PRIMARY KEY" or "UNIQUE")
-                yield return Finding(MigrationRules.NewUniqueKey, $"adds {kind} {constraint.Groups["name"].Value} to existing table {table}: fails on duplicate rows");
+                yield return (MigrationRules.NewUniqueKey, $"adds {kind} {name}to existing table {table}: fails on duplicate rows");
             if (kind == "CHECK")
-                yield return Finding(MigrationRules.NewCheck, $"adds check {constraint.Groups["name"].Value} to existing table {table}: fails if a row breaks it");
+                yield return (MigrationRules.NewCheck, $"adds check {name}to existing table {table}: fails if a row breaks it");
             if (kind is "CHECK" or "FOREIGN KEY" && !notValid)
-                yield return Finding(MigrationRules.ValidatingConstraint, $"adds {kind} {constraint.Groups["name"].Value} to existing table {table} without NOT VALID: every row is checked under a lock that blocks writes");
+                yield return (MigrationRules.ValidatingConstraint, $"adds {kind} {name}to existing table {table} without NOT VALID: every row is checked under a lock that blocks writes");
         }
     }
 
+    /// <summary>Splits at commas outside parentheses and quotes.</summary>
+    private static IEnumerable<string> Actions(string actions)
+    {
+        var depth = 0;
+        var start = 0;
+        char? quote = null;
+        for (var i = 0; i < actions.Length; i++)
+        {
+            var c = actions[i];
+            if (quote is not null) { if (c == quote) quote = null; continue; }
+            if (c is '\'' or '"') quote = c;
+            else if (c == '(') depth++;
+            else if (c == ')') depth--;
+            else if (c == ',' && depth == 0)
+            {
+                yield return actions.Substring(start, i - start).Trim();
+                start = i + 1;
+            }
+        }
+        yield return actions.Substring(start).Trim();
+    }
+
+    private static readonly Regex LastPart = new($@"(?<last>{Simple})$", Options);
+
+    /// <summary>The object's own name, unquoted (schema.table → table); unquoted names fold to lower case as in PostgreSQL.</summary>
     private static string Unquote(string name)
-        => name.StartsWith("\"", System.StringComparison.Ordinal) ? name.Substring(1, name.Length - 2).Replace("\"\"", "\"") : name.ToLowerInvariant();
+    {
+        var last = LastPart.Match(name).Groups["last"].Value;
+        return last.StartsWith("\"", System.StringComparison.Ordinal) ? last.Substring(1, last.Length - 2).Replace("\"\"", "\"") : last.ToLowerInvariant();
+    }
 }

@@ -40,7 +40,7 @@ public sealed record MigrationEvent(MigrationEventKind Kind, SchemaMigration? Mi
 /// </code></example>
 public sealed class SchemaMigrator
 {
-    // One lock per schema: pg_try_advisory_lock(LockClass, hashtext(current_schema())).
+    // One lock per schema: pg_try_advisory_lock(LockClass, hashtext('<schema>')), the schema read once per run.
     private const int LockClass = 0x4E415252; // "NARR"
 
     private static readonly Regex ConcurrentIndex = new(
@@ -55,6 +55,8 @@ public sealed class SchemaMigrator
     {
         _dataSource = dataSource;
         _migrations = (migrations ?? NarralyticaMigrations.All).OrderBy(m => m.Version).ToList();
+        if (_migrations.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new ArgumentException($"Two migrations have number {twice.Key}: {string.Join(", ", twice.Select(m => m.FileName))}; each number once.", nameof(migrations));
     }
 
     /// <summary>
@@ -68,7 +70,8 @@ public sealed class SchemaMigrator
     public async Task<MigrationStatus> StatusAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return MigrationStatus.Compare(await MigrationHistory.ReadAsync(connection, cancellationToken), _migrations);
+        var schema = await TargetSchemaAsync(connection, cancellationToken);
+        return MigrationStatus.Compare(await MigrationHistory.ReadAsync(connection, schema, cancellationToken), _migrations);
     }
 
     /// <summary>
@@ -79,11 +82,13 @@ public sealed class SchemaMigrator
     public async Task<IReadOnlyList<SchemaMigration>> ApplyAsync(IProgress<MigrationEvent>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await LockAsync(connection, progress, cancellationToken);
+        // Read once: a migration that changes the search path must not move the lock or the history.
+        var schema = await TargetSchemaAsync(connection, cancellationToken);
+        await LockAsync(connection, schema, progress, cancellationToken);
         try
         {
-            await MigrationHistory.EnsureAsync(connection, cancellationToken);
-            var status = MigrationStatus.Compare(await MigrationHistory.ReadAsync(connection, cancellationToken), _migrations);
+            await MigrationHistory.EnsureAsync(connection, schema, cancellationToken);
+            var status = MigrationStatus.Compare(await MigrationHistory.ReadAsync(connection, schema, cancellationToken), _migrations);
             if (status.Conflicts.Count > 0)
                 throw new MigrationConflictException(status.Conflicts);
             var applied = new List<SchemaMigration>();
@@ -92,9 +97,9 @@ public sealed class SchemaMigrator
                 progress?.Report(new MigrationEvent(MigrationEventKind.Starting, migration, TimeSpan.Zero, $"applying {migration.FileName}"));
                 var clock = Stopwatch.StartNew();
                 if (migration.Transactional)
-                    await ApplyInTransactionAsync(connection, migration, clock, cancellationToken);
+                    await ApplyInTransactionAsync(connection, schema, migration, clock, cancellationToken);
                 else
-                    await ApplyStatementByStatementAsync(connection, migration, clock, progress, cancellationToken);
+                    await ApplyStatementByStatementAsync(connection, schema, migration, clock, progress, cancellationToken);
                 applied.Add(migration);
                 progress?.Report(new MigrationEvent(MigrationEventKind.Applied, migration, clock.Elapsed, $"applied {migration.FileName}"));
             }
@@ -102,16 +107,25 @@ public sealed class SchemaMigrator
         }
         finally
         {
-            await UnlockAsync(connection);
+            await UnlockAsync(connection, schema);
         }
     }
 
-    private async Task LockAsync(NpgsqlConnection connection, IProgress<MigrationEvent>? progress, CancellationToken cancellationToken)
+    /// <summary>The schema the migrations apply to: the first existing schema of the search path.</summary>
+    private static async Task<string> TargetSchemaAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT current_schema()", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) as string
+               ?? throw new InvalidOperationException("The connection has no current schema: its search_path names no existing schema. Create the schema, or set Search Path in the connection string.");
+    }
+
+    private async Task LockAsync(NpgsqlConnection connection, string schema, IProgress<MigrationEvent>? progress, CancellationToken cancellationToken)
     {
         var waiting = false;
         while (true)
         {
-            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockClass}, hashtext(current_schema()))", connection);
+            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockClass}, hashtext($1))", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = schema });
             if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
                 return;
             if (!waiting)
@@ -121,14 +135,15 @@ public sealed class SchemaMigrator
         }
     }
 
-    private static async Task UnlockAsync(NpgsqlConnection connection)
+    private static async Task UnlockAsync(NpgsqlConnection connection, string schema)
     {
         // A broken connection has released the lock already: PostgreSQL frees it with the session.
         if (connection.State != System.Data.ConnectionState.Open)
             return;
         try
         {
-            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockClass}, hashtext(current_schema()))", connection);
+            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockClass}, hashtext($1))", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = schema });
             await command.ExecuteScalarAsync();
         }
         catch (NpgsqlException)
@@ -136,21 +151,21 @@ public sealed class SchemaMigrator
         }
     }
 
-    private static async Task ApplyInTransactionAsync(NpgsqlConnection connection, SchemaMigration migration, Stopwatch clock, CancellationToken cancellationToken)
+    private static async Task ApplyInTransactionAsync(NpgsqlConnection connection, string schema, SchemaMigration migration, Stopwatch clock, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         foreach (var statement in migration.Statements)
             await RunAsync(connection, transaction, migration, statement, cancellationToken);
-        await MigrationHistory.RecordAsync(connection, transaction, migration, (int)clock.ElapsedMilliseconds, cancellationToken);
+        await MigrationHistory.RecordAsync(connection, transaction, schema, migration, (int)clock.ElapsedMilliseconds, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static async Task ApplyStatementByStatementAsync(NpgsqlConnection connection, SchemaMigration migration, Stopwatch clock,
+    private static async Task ApplyStatementByStatementAsync(NpgsqlConnection connection, string schema, SchemaMigration migration, Stopwatch clock,
         IProgress<MigrationEvent>? progress, CancellationToken cancellationToken)
     {
         foreach (var statement in migration.Statements)
         {
-            if (ConcurrentIndex.Match(statement.Sql) is { Success: true } index && await IsInvalidIndexAsync(connection, index.Groups["name"].Value, cancellationToken))
+            if (ConcurrentIndex.Match(statement.Sql) is { Success: true } index && await IsInvalidIndexAsync(connection, schema, index.Groups["name"].Value, cancellationToken))
             {
                 progress?.Report(new MigrationEvent(MigrationEventKind.RebuildingInvalidIndex, migration, TimeSpan.Zero,
                     $"index {index.Groups["name"].Value} is INVALID (an earlier concurrent build was interrupted); dropping it to build it again"));
@@ -158,15 +173,16 @@ public sealed class SchemaMigrator
             }
             await RunAsync(connection, null, migration, statement, cancellationToken);
         }
-        await MigrationHistory.RecordAsync(connection, null, migration, (int)clock.ElapsedMilliseconds, cancellationToken);
+        await MigrationHistory.RecordAsync(connection, null, schema, migration, (int)clock.ElapsedMilliseconds, cancellationToken);
     }
 
-    private static async Task<bool> IsInvalidIndexAsync(NpgsqlConnection connection, string name, CancellationToken cancellationToken)
+    private static async Task<bool> IsInvalidIndexAsync(NpgsqlConnection connection, string schema, string name, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = $1 AND c.relnamespace = current_schema()::regnamespace",
+            "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = $1 AND n.nspname = $2",
             connection);
         command.Parameters.Add(new NpgsqlParameter { Value = name.StartsWith("\"", StringComparison.Ordinal) ? name.Substring(1, name.Length - 2).Replace("\"\"", "\"") : name.ToLowerInvariant() });
+        command.Parameters.Add(new NpgsqlParameter { Value = schema });
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 

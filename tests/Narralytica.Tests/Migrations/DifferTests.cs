@@ -109,6 +109,9 @@ public sealed class DifferTests
         { "reorder enum values", "status: [draft, live, archived]⟶status: [live, draft, archived]", new[] { "NARR3005", "NARR3012", "NARR3020" } },
         { "add an enum and a column of it", "enums:\n⟶enums:\n  mood: [calm, angry]\n⟶      note: text?⟶      note: text?\n      mood: mood?", new string[0] },
         { "change the primary key of a referenced table", "      code: {type: integer, unique: true}\n      label: varchar(10)?\n⟶      code: {type: integer, unique: true}\n      label: varchar(10)\n    primary_key: [code, label]\n", new[] { "NARR3002", "NARR3010", "NARR3013" } },
+        { "replace a unique constraint by a unique index a foreign key uses", "code: {type: integer, unique: true}\n      label: varchar(10)?\n⟶code: integer\n      label: varchar(10)?\n    indexes:\n      - columns: [code]\n        unique: true\n", new[] { "NARR3003", "NARR3013", "NARR3022" } },
+        { "rename a column and give its old name to a new one", "      note: text?\n⟶      remark: {type: text?, renamed_from: note}\n      note: text?\n", new string[0] },
+        { "add an enum value and convert a column into the enum", "status: [draft, live, archived]⟶status: [draft, live, archived, gone]⟶      note: text?⟶      note: status?", new[] { "NARR3012", "NARR3020" } },
         { "change docs", "    doc: Videos.⟶    doc: All videos.⟶      note: text?⟶      note: {type: text?, doc: A note.}", new string[0] },
         { "change the scope of a table", "  codes:\n    scope: global⟶  codes:\n    scope: tenant⟶code: {type: integer?, references: codes.code}⟶code: integer?", new[] { "NARR3003", "NARR3011", "NARR3013", "NARR3030" } },
     };
@@ -150,6 +153,20 @@ public sealed class DifferTests
         Assert.Contains("ALTER INDEX ix_videos_title RENAME TO ix_films_title;", sql);
         Assert.Contains("ALTER TABLE clips RENAME CONSTRAINT fk_clips_video_id TO fk_clips_video_id;", sql.Concat(new[] { "ALTER TABLE clips RENAME CONSTRAINT fk_clips_video_id TO fk_clips_video_id;" }));
         Assert.DoesNotContain(sql, s => s.StartsWith("DROP", System.StringComparison.Ordinal) || s.Contains("DROP CONSTRAINT"));
+    }
+
+    [Fact]
+    public void A_renamed_column_whose_old_name_is_reused_keeps_its_data_under_the_new_name()
+    {
+        var plan = Plan(Apply("      note: text?\n⟶      remark: {type: text?, renamed_from: note}\n      note: text?\n"));
+        Assert.Equal(new[] { "ALTER TABLE clips RENAME COLUMN note TO remark;", "ALTER TABLE clips ADD COLUMN note text;" }, plan.Statements.Select(s => s.Sql));
+    }
+
+    [Fact]
+    public void Values_added_to_an_enum_a_column_is_converted_into_are_committed_first()
+    {
+        var plan = Plan(Apply("status: [draft, live, archived]⟶status: [draft, live, archived, gone]⟶      note: text?⟶      note: status?"));
+        Assert.Equal(new[] { MigrationStage.EnumValues, MigrationStage.Main }, plan.Stages);
     }
 
     [Fact]

@@ -58,6 +58,16 @@ public sealed class MigrationFolderTests
         => Single(Replace(Folder(), "0002_b.sql", "CREATE TABLE b (id uuid, x int);\n"), "NARR3050", "0002_b.sql was edited after it was recorded");
 
     [Fact]
+    public void An_edited_migration_is_named_even_next_to_an_unrecorded_one()
+    {
+        var files = Replace(Folder(), "0002_b.sql", "CREATE TABLE b (id uuid, x int);\n");
+        files.Add(("0004_hand.sql", "SELECT 1;\n"));
+        var problem = Assert.Single(Verify(files), p => p.Message.Contains("0002_b.sql was edited after it was recorded"));
+        Assert.Equal("0002_b.sql", problem.File);
+        Assert.Contains(Verify(files), p => p.Message.Contains("0004_hand.sql is not recorded"));
+    }
+
+    [Fact]
     public void A_deleted_migration_is_named()
         => Single(Replace(Folder(), "0002_b.sql", null), "NARR3050", "records 0002_b.sql, which is not in the folder");
 
@@ -127,6 +137,13 @@ public sealed class MigrationFolderTests
     [InlineData("ALTER TABLE videos ALTER COLUMN views TYPE bigint;", "NARR3020")]
     [InlineData("CREATE INDEX ix_x ON videos (tenant_id, title);", "NARR3022")]
     [InlineData("ALTER TABLE videos ADD CONSTRAINT fk_x FOREIGN KEY (tenant_id, a_id) REFERENCES a (tenant_id, id);", "NARR3023")]
+    [InlineData("ALTER TABLE public.videos DROP COLUMN title;", "NARR3002")]
+    [InlineData("ALTER TABLE videos ADD COLUMN x integer, DROP COLUMN duration_ms;", "NARR3002")]
+    [InlineData("ALTER TABLE videos ADD FOREIGN KEY (tenant_id, a_id) REFERENCES a (tenant_id, id);", "NARR3023")]
+    [InlineData("ALTER TABLE videos ADD UNIQUE (tenant_id, code);", "NARR3013")]
+    [InlineData("ALTER TABLE videos ADD COLUMN token uuid DEFAULT gen_random_uuid();", "NARR3021")]
+    [InlineData("TRUNCATE videos;", "NARR3001")]
+    [InlineData("DROP SCHEMA public CASCADE;", "NARR3001")]
     public void The_statement_lint_finds_each_unsafe_statement(string sql, string id)
     {
         var findings = StatementLint.Lint(MigrationFile.Read("0002_x.sql", "-- hand-written\n\n" + sql + "\n"));
@@ -141,6 +158,7 @@ public sealed class MigrationFolderTests
     [InlineData("ALTER TABLE videos ADD COLUMN rating integer NOT NULL DEFAULT 0;")]
     [InlineData("DROP INDEX CONCURRENTLY IF EXISTS ix_x;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS ix_x ON videos (tenant_id, title DESC);")]
     [InlineData("ALTER TABLE videos ALTER COLUMN title DROP NOT NULL;\nALTER TABLE videos ALTER COLUMN title DROP DEFAULT;")]
+    [InlineData("ALTER TABLE videos ALTER COLUMN type SET DEFAULT 'x';\nALTER TABLE videos ALTER COLUMN type DROP NOT NULL;")]
     public void The_statement_lint_passes_safe_statements(string sql)
         => Assert.Empty(StatementLint.Lint(MigrationFile.Read("0002_x.sql", sql)));
 
