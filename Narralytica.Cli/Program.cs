@@ -20,7 +20,7 @@ public static class Program
           migrations script [--from N] [--to M] Print migrations N+1..M (default: all) as SQL, ready for psql.
           migrations check                      For CI: sum, snapshot, safety marks and schema.yaml agree (exit 2 and the
                                                 pending SQL when schema.yaml has uncaptured changes).
-          migrations apply [--connection CS] [--json]
+          migrations apply [--connection CS] [--json] [--lock-timeout 5s]
                                                 Apply the pending migrations, each in its own transaction, recorded in
                                                 narralytica_schema_history; safe with many appliers at once.
           migrations status [--connection CS] [--json]

@@ -17,10 +17,11 @@ public static class ApplyCommands
 {
     public static async Task<int> ApplyAsync(Arguments arguments)
     {
+        var lockTimeout = ParseLockTimeout(arguments.Option("--lock-timeout"));
         var (migrations, connection, json) = Read(arguments);
         await using var target = await DatabaseTarget.OpenExistingAsync(connection, "migrations apply");
         await using var dataSource = CreateDataSource(target, "narralytica migrations apply");
-        var migrator = new SchemaMigrator(dataSource, migrations);
+        var migrator = new SchemaMigrator(dataSource, migrations) { LockTimeout = lockTimeout };
         var applied = new List<(SchemaMigration Migration, TimeSpan Duration)>();
         var progress = new ImmediateProgress(e =>
         {
@@ -99,6 +100,18 @@ public static class ApplyCommands
         var json = arguments.Flag("--json");
         arguments.EnsureAllUsed();
         return (folder.ReadVerified(), connection, json);
+    }
+
+    /// <summary>--lock-timeout 5s, 500ms or 2m.</summary>
+    private static TimeSpan? ParseLockTimeout(string? text)
+    {
+        if (text is null)
+            return null;
+        var match = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^(\d+)(ms|s|m)$");
+        if (!match.Success || long.Parse(match.Groups[1].Value) == 0)
+            throw new CliError($"--lock-timeout {text}: write a duration such as 500ms, 5s or 2m.");
+        var n = long.Parse(match.Groups[1].Value);
+        return match.Groups[2].Value switch { "ms" => TimeSpan.FromMilliseconds(n), "s" => TimeSpan.FromSeconds(n), _ => TimeSpan.FromMinutes(n) };
     }
 
     private static NpgsqlDataSource CreateDataSource(DatabaseTarget target, string applicationName)

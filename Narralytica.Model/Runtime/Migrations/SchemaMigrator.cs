@@ -66,6 +66,14 @@ public sealed class SchemaMigrator
     /// </summary>
     public TimeSpan LockPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// How long a statement of a migration may wait for a table lock (PostgreSQL's lock_timeout) before it
+    /// fails, the migration rolled back; null (the default) waits as long as it takes. A DDL statement queued
+    /// behind a long transaction blocks every query on its table meanwhile, so production deploys often
+    /// set a few seconds and retry.
+    /// </summary>
+    public TimeSpan? LockTimeout { get; init; }
+
     /// <summary>Applied and pending migrations and their conflicts, read without taking the lock.</summary>
     public async Task<MigrationStatus> StatusAsync(CancellationToken cancellationToken = default)
     {
@@ -88,6 +96,11 @@ public sealed class SchemaMigrator
         try
         {
             await MigrationHistory.EnsureAsync(connection, schema, cancellationToken);
+            if (LockTimeout is { } timeout)
+            {
+                await using var setting = new NpgsqlCommand($"SET lock_timeout = '{(long)timeout.TotalMilliseconds}ms'", connection);
+                await setting.ExecuteNonQueryAsync(cancellationToken);
+            }
             var status = MigrationStatus.Compare(await MigrationHistory.ReadAsync(connection, schema, cancellationToken), _migrations);
             if (status.Conflicts.Count > 0)
                 throw new MigrationConflictException(status.Conflicts);

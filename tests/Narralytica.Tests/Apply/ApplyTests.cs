@@ -178,6 +178,53 @@ public sealed class ApplyTests
         Assert.True(await ScalarAsync<bool>(dataSource, "SELECT indisvalid FROM pg_index WHERE indexrelid = 'ux_tags_code'::regclass"));
     }
 
+    [Fact]
+    public async Task A_mixed_case_schema_gets_its_own_history_and_status_ignores_other_schemas()
+    {
+        var connectionString = await _postgres.CreateEmptyDatabaseAsync();
+        await PostgresFixture.ExecuteAsync(connectionString, "CREATE SCHEMA \"MyApp\"; CREATE SCHEMA other");
+        var migrations = TestMigrations.Of("CREATE TABLE a (id integer PRIMARY KEY);", TestMigrations.NoTransaction + "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_a ON a (id);");
+        await using (var mixed = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "\"MyApp\"" }.ConnectionString))
+        {
+            Assert.Equal(2, (await new SchemaMigrator(mixed, migrations).ApplyAsync()).Count);
+            Assert.True((await new SchemaMigrator(mixed, migrations).StatusAsync()).IsUpToDate);
+        }
+        // Drift reads the mixed-case schema too: the repository's migrations there match schema.yaml.
+        await using (var app = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "\"MyApp\"" }.ConnectionString))
+        {
+            await app.OpenAsync();
+            await new NpgsqlCommand("DROP TABLE a; DROP TABLE narralytica_schema_history", app).ExecuteNonQueryAsync();
+            await using (var source = NpgsqlDataSource.Create(app.ConnectionString))
+                await new SchemaMigrator(source, TestMigrations.Repository()).ApplyAsync();
+            var drift = await Narralytica.Cli.Drift.DriftCommand.CompareAsync(app, SchemaWorkspace.Compile(RepositoryFiles.SchemaText));
+            Assert.Equal("MyApp", drift.Schema);
+            Assert.False(drift.HasDrift, string.Join("\n", drift.Differences));
+        }
+
+        // "other" comes first on this path and has no history, even though "MyApp" further on has one.
+        await using var other = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = "other, \"MyApp\"" }.ConnectionString);
+        var status = await new SchemaMigrator(other, migrations).StatusAsync();
+        Assert.Empty(status.Applied);
+        Assert.Equal(2, status.Pending.Count);
+    }
+
+    [Fact]
+    public async Task A_lock_timeout_fails_a_migration_stuck_behind_a_long_transaction_and_rolls_it_back()
+    {
+        await using var dataSource = await EmptyDatabaseAsync();
+        var migrations = TestMigrations.Of("CREATE TABLE a (id integer);", "ALTER TABLE a ADD COLUMN note text;");
+        await new SchemaMigrator(dataSource, migrations.Take(1).ToList()).ApplyAsync();
+        await using var blocker = await dataSource.OpenConnectionAsync();
+        await using var transaction = await blocker.BeginTransactionAsync();
+        await new NpgsqlCommand("LOCK TABLE a IN ACCESS SHARE MODE", blocker, transaction).ExecuteNonQueryAsync();
+
+        var failure = await Assert.ThrowsAsync<MigrationFailedException>(() =>
+            new SchemaMigrator(dataSource, migrations) { LockTimeout = TimeSpan.FromMilliseconds(200) }.ApplyAsync());
+        Assert.Equal("55P03", failure.SqlState);
+        await transaction.RollbackAsync();
+        Assert.Equal(1L, await HistoryRowsAsync(dataSource));
+    }
+
     private sealed class SynchronousProgress : IProgress<MigrationEvent>
     {
         private readonly Action<MigrationEvent> _report;
