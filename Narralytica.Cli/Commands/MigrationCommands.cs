@@ -64,19 +64,15 @@ public static class MigrationCommands
     private static List<(string FileName, string Text)> PlanFiles(MigrationSet set, MigrationPlan plan, string name)
     {
         var stages = plan.Stages.ToList();
-        var files = new List<(string, string)>();
-        var version = set.LastVersion;
-        foreach (var stage in stages)
+        var names = stages.Select((stage, i) => MigrationFile.FileNameFor(set.LastVersion + i + 1, name + stage switch
         {
-            var suffix = stage switch
-            {
-                MigrationStage.EnumValues when stages.Count > 1 => "_enum_values",
-                MigrationStage.Concurrent when stages.Count > 1 => "_indexes",
-                _ => "",
-            };
-            var fileName = MigrationFile.FileNameFor(++version, name + suffix);
-            files.Add((fileName, MigrationFile.Render(fileName, plan.Changes, plan.StatementsOf(stage), stage != MigrationStage.Concurrent, plan.Findings.ToList())));
-        }
+            MigrationStage.EnumValues when stages.Count > 1 => "_enum_values",
+            MigrationStage.Concurrent when stages.Count > 1 => "_indexes",
+            _ => "",
+        })).ToList();
+        var files = new List<(string, string)>();
+        for (var i = 0; i < stages.Count; i++)
+            files.Add((names[i], MigrationFile.Render(names[i], plan.Changes, plan.StatementsOf(stages[i]), stages[i] != MigrationStage.Concurrent, plan.Findings.ToList(), names)));
         return files;
     }
 

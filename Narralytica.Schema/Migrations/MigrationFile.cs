@@ -78,11 +78,13 @@ public sealed class MigrationFile
     /// accepted and why it is unsafe), the directives, then the statements.
     /// </summary>
     public static string Render(string fileName, IEnumerable<SchemaChange> changes, IEnumerable<string> statements, bool transactional,
-        IReadOnlyCollection<LintFinding> accepted)
+        IReadOnlyCollection<LintFinding> accepted, IReadOnlyList<string>? parts = null)
     {
         var text = new StringBuilder();
         text.Append("-- Narralytica migration ").Append(fileName.Substring(0, fileName.Length - 4)).Append('\n');
         text.Append("-- Written by `narralytica migrations add` from schema.yaml; narralytica.sum records its text.\n");
+        if (parts is { Count: > 1 })
+            text.Append("-- One change in ").Append(parts.Count).Append(" migrations, applied in order: ").Append(string.Join(", ", parts)).Append(".\n");
         text.Append("--\n-- Changes:\n");
         foreach (var change in changes)
             text.Append("--   ").Append(change.Description.Replace("\n", " ")).Append('\n');

@@ -67,6 +67,7 @@ public sealed class MigrationCommandTests : IDisposable
         Assert.Contains("outside a transaction", output);
         Assert.Contains("-- narralytica:allow data-dependent", File.ReadAllText(MigrationPath(written[0])));
         Assert.Contains("NARR3014", File.ReadAllText(MigrationPath(written[0])));
+        Assert.Contains($"-- One change in 2 migrations, applied in order: {written[0]}, {written[1]}.", File.ReadAllText(MigrationPath(written[1])));
 
         Assert.Equal(0, (await RunAsync("migrations", "check")).Exit);
         var (again, againOutput, _) = await RunAsync("migrations", "add", "again");
