@@ -26,8 +26,6 @@ public sealed class MigrationSet
     public string? SnapshotText { get; }
     private IReadOnlyList<MigrationProblem> FileProblems { get; }
 
-    public bool IsEmpty => Migrations.Count == 0 && SumText is null && SnapshotText is null;
-
     /// <summary>From the folder's files (name without directory, text); other files are ignored, a misnamed .sql file is a problem.</summary>
     public static MigrationSet From(IEnumerable<(string FileName, string Text)> files)
     {

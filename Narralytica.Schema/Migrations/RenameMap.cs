@@ -47,8 +47,6 @@ internal sealed class RenameMap
     public string OldTableName(string newName)
         => _tables.FirstOrDefault(pair => pair.Value == newName).Key ?? newName;
 
-    public bool IsRenamedTable(string newName) => _tables.ContainsValue(newName);
-
     /// <summary>Whether a name of the new schema is the old name of a table renamed away (so a table of that name is a new one).</summary>
     public bool IsRenamedAway(string name) => _tables.ContainsKey(name) && !_tables.ContainsValue(name);
 
