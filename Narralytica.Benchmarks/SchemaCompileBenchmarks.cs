@@ -1,4 +1,3 @@
-using System.IO;
 using BenchmarkDotNet.Attributes;
 using Narralytica.Schema;
 using Narralytica.Schema.Sql;
@@ -12,13 +11,7 @@ public class SchemaCompileBenchmarks
     private string _yaml = "";
 
     [GlobalSetup]
-    public void Setup()
-    {
-        var dir = new DirectoryInfo(System.AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "schema.yaml")))
-            dir = dir.Parent;
-        _yaml = File.ReadAllText(Path.Combine(dir?.FullName ?? throw new FileNotFoundException("schema.yaml not found above the benchmark binaries"), "schema.yaml"));
-    }
+    public void Setup() => _yaml = SchemaSource.Repository();
 
     [Benchmark(Baseline = true)]
     public object Compile() => SchemaCompiler.Compile(_yaml);
