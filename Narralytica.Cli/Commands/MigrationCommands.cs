@@ -42,13 +42,14 @@ public static class MigrationCommands
         }
 
         var files = PlanFiles(set, plan, name);
-        var sum = MigrationSum.Compute(set.Migrations.Concat(files.Select(f => MigrationFile.Read(f.FileName, f.Text))));
+        var written = files.Select(f => MigrationFile.Read(f.FileName, f.Text)).ToList();
+        var sum = MigrationSum.Compute(set.Migrations.Concat(written));
         var snapshot = SnapshotWriter.Write(target, new SnapshotHeader(sum.Last().FileName, sum.Last().Hash));
         folder.Write(files.Concat(new[] { (MigrationSum.FileName, MigrationSum.Render(sum)), (MigrationSet.SnapshotFileName, snapshot) }));
 
-        foreach (var (fileName, text) in files)
-            Console.WriteLine($"Wrote {folder.Display(fileName)}: {MigrationFile.Read(fileName, text).Statements.Count} statement(s)" +
-                              (MigrationFile.Read(fileName, text).Transactional ? "" : ", outside a transaction"));
+        foreach (var migration in written)
+            Console.WriteLine($"Wrote {folder.Display(migration.FileName)}: {migration.Statements.Count} statement(s)" +
+                              (migration.Transactional ? "" : ", outside a transaction"));
         foreach (var change in plan.Changes)
             Console.WriteLine("  " + change.Description);
         if (plan.Findings.Count > 0)
