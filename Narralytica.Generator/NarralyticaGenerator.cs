@@ -80,7 +80,10 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Entities);
 
         context.RegisterSourceOutput(entities, static (output, entity) =>
-            output.AddSource($"{entity.EntityName}.g.cs", SourceText.From(EntityEmitter.Emit(entity), System.Text.Encoding.UTF8)));
+        {
+            output.AddSource($"{entity.EntityName}.g.cs", SourceText.From(EntityEmitter.Emit(entity), System.Text.Encoding.UTF8));
+            output.AddSource($"{entity.EntityName}.Access.g.cs", SourceText.From(ReadPathEmitter.Emit(entity), System.Text.Encoding.UTF8));
+        });
 
         context.RegisterSourceOutput(model, static (output, spec) =>
         {
@@ -91,6 +94,7 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
             output.AddSource("NarralyticaDb.g.cs", SourceText.From(AccessEmitter.EmitDb(spec), System.Text.Encoding.UTF8));
             output.AddSource("TenantScope.g.cs", SourceText.From(AccessEmitter.EmitTenantScope(spec), System.Text.Encoding.UTF8));
             output.AddSource("CrossTenantAccess.g.cs", SourceText.From(AccessEmitter.EmitCrossTenant(spec), System.Text.Encoding.UTF8));
+            output.AddSource("NarralyticaQueries.g.cs", SourceText.From(ReadPathEmitter.EmitCatalog(spec), System.Text.Encoding.UTF8));
             output.AddSource("NarralyticaSchema.g.cs", SourceText.From(SchemaSqlEmitter.Emit(spec), System.Text.Encoding.UTF8));
         });
     }

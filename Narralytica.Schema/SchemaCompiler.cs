@@ -26,6 +26,7 @@ public static class SchemaCompiler
 
         var (enums, drafts) = new SchemaParser(diagnostics).Parse(root);
         var tables = new SchemaValidator(diagnostics).Validate(enums, drafts);
+        tables = new ReadPathValidator(diagnostics).Validate(tables);
 
         var ordered = diagnostics.OrderBy(d => d.Span.Line).ThenBy(d => d.Span.Column).ThenBy(d => d.Id).ToEquatableArray();
         // Never half a model: any error means no model at all.

@@ -61,18 +61,6 @@ internal static class AccessEmitter
             : $"The <c>{entity.TableName}</c> table (global).", escape: false);
         w.Line($"public {queryType} {entity.CollectionName} => {query};");
 
-        var key = EntityEmitter.KeyWithinTenant(entity);
-        var parameters = string.Join(", ", key.Select(p => $"{p.ClrType} {Camel(p.Name)}"));
-        var predicate = string.Join(" && ", key.Select(p => $"row.{p.Name} == {Camel(p.Name)}"));
-        w.Line();
-        w.Summary($"The <c>{entity.TableName}</c> row with this key{(scoped ? " in this tenant" : "")}, or null.", escape: false);
-        w.Line($"public {type}? Find{entity.EntityName}({parameters})");
-        w.Line($"    => global::System.Linq.Queryable.FirstOrDefault({entity.CollectionName}, row => {predicate});");
-        w.Line();
-        w.Summary($"The <c>{entity.TableName}</c> row with this key{(scoped ? " in this tenant" : "")}, or null.", escape: false);
-        w.Line($"public global::System.Threading.Tasks.Task<{type}?> Find{entity.EntityName}Async({parameters}, {Token})");
-        w.Line($"    => global::LinqToDB.Async.AsyncExtensions.FirstOrDefaultAsync({entity.CollectionName}, row => {predicate}, cancellationToken)!;");
-
         var inserted = scoped ? " It is stamped with this scope's tenant; a row that names another tenant is refused." : "";
         w.Line();
         w.Summary($"Inserts a <c>{entity.TableName}</c> row, filling in what the schema's conventions own (id, timestamps).{inserted}", escape: false);
@@ -147,11 +135,4 @@ internal static class AccessEmitter
         w.Close();
     }
 
-    private static string Camel(string pascal)
-    {
-        var name = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
-        return IsKeyword(name) ? "@" + name : name;
-    }
-
-    private static bool IsKeyword(string name) => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None;
 }

@@ -69,9 +69,4 @@ internal static class EntityEmitter
             w.Line($"public {target}? {association.PropertyName} {{ get; set; }}");
         }
     }
-
-    /// <summary>The key properties after tenant_id: what a caller passes to find a row within a tenant.</summary>
-    public static PropertySpec[] KeyWithinTenant(EntitySpec spec)
-        => spec.Properties.Where(p => p.PrimaryKeyOrder >= 0 && !(spec.IsTenantScoped && p.Origin == Narralytica.Schema.Model.ColumnOrigin.TenantConvention))
-            .OrderBy(p => p.PrimaryKeyOrder).ToArray();
 }

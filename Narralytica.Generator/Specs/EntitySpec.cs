@@ -15,7 +15,11 @@ internal sealed record EntitySpec(
     bool IsTenantScoped,
     bool AppendOnly,
     EquatableArray<PropertySpec> Properties,
-    EquatableArray<AssociationSpec> Associations)
+    EquatableArray<AssociationSpec> Associations,
+    QuerySpec Find,
+    string CopySql,
+    EquatableArray<QuerySpec> Queries,
+    EquatableArray<FeedSpec> Feeds)
 {
     public string FullName => $"global::{Namespace}.{EntityName}";
 }
@@ -33,7 +37,12 @@ internal sealed record PropertySpec(
     string? DefaultInitializer,
     bool DefaultsToNow,
     ColumnOrigin Origin,
-    string? Doc);
+    string? Doc,
+    string CopyType)
+{
+    /// <summary>The property type without <c>?</c>: what a reader or a parameter handles.</summary>
+    public string ValueType => ClrType.TrimEnd('?');
+}
 
 /// <summary>
 /// A navigation property backed by a foreign key: to the referenced row (one) or, on the

@@ -33,7 +33,8 @@ internal static class SpecBuilder
             DefaultInitializer(c, ns),
             c.Origin != ColumnOrigin.TimestampConvention && IsNow(c.Default),
             c.Origin,
-            c.Doc ?? ReferenceDoc(table, c.Name))).ToEquatableArray();
+            c.Doc ?? ReferenceDoc(table, c.Name),
+            ReadPathSpecBuilder.CopyType(c.Type))).ToEquatableArray();
         var propertyNames = new HashSet<string>(properties.Select(p => p.Name)) { entityName };
 
         var associations = new List<AssociationSpec>();
@@ -78,7 +79,9 @@ internal static class SpecBuilder
         }
 
         return new EntitySpec(ns, entityName, ClrNaming.Collection(table.Name), table.Name, table.Doc,
-            table.IsTenantScoped, table.AppendOnly, properties, associations.ToEquatableArray());
+            table.IsTenantScoped, table.AppendOnly, properties, associations.ToEquatableArray(),
+            ReadPathSpecBuilder.Find(table, properties, entityName), ReadPathSql.Copy(table),
+            ReadPathSpecBuilder.Queries(table, properties), ReadPathSpecBuilder.Feeds(model, table, entityNames));
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace Narralytica.Model;
 
@@ -20,6 +22,20 @@ public sealed partial class TenantScope
 
     /// <summary>The connection underneath, for transactions (<c>BeginTransactionAsync</c>) and global tables.</summary>
     public NarralyticaDb Db { get; }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction: committed when it returns, rolled back when it
+    /// throws. Everything the scope does inside (inserts, <c>BulkInsertAsync</c>, queries) is part of it,
+    /// e.g. a transcript with its segments and their layers, all or nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This connection is already in a transaction.</exception>
+    public async Task InTransactionAsync(Func<TenantScope, Task> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var transaction = await Db.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await work(this).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The tenant a new row gets: this scope's, unless the row already names another one.</summary>
     private Guid ClaimTenant(Guid rowTenant, string table)

@@ -43,6 +43,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule InvalidDefault = new("NARR1021", "Default or expression cannot be used", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule UnusedKey = new("NARR1022", "Key has no effect here", DiagnosticSeverity.Warning, Language);
     public static readonly DiagnosticRule RepeatedKey = new("NARR1023", "Unique constraint repeats a key", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule BadReadPath = new("NARR1030", "Invalid query, feed or versions declaration", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule NoBackingIndex = new("NARR1031", "Query or feed not answered by an index", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule UnboundedWindow = new("NARR1032", "Time-window query without a longest-row check", DiagnosticSeverity.Error, Language);
 
     public static readonly DiagnosticRule TenantsTableMissing = new("NARR2001", "Tenant-scoped tables need a global 'tenants' table", DiagnosticSeverity.Error, Tenancy);
     public static readonly DiagnosticRule TenantColumnDeclared = new("NARR2002", "tenant_id is added by the convention", DiagnosticSeverity.Error, Tenancy);

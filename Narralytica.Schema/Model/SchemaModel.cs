@@ -58,6 +58,15 @@ public sealed record Table(
     /// </summary>
     public string? RenamedFrom { get; init; }
 
+    /// <summary><c>versions:</c>, when the table keeps versions of one thing; see <see cref="Versioning"/>.</summary>
+    public Versioning? Versions { get; init; }
+
+    /// <summary>The named queries (<c>queries:</c>); generated helpers, not part of the database.</summary>
+    public EquatableArray<NamedQuery> Queries { get; init; } = EquatableArray<NamedQuery>.Empty;
+
+    /// <summary>The rebuild feeds (<c>feeds:</c>); generated helpers, not part of the database.</summary>
+    public EquatableArray<Feed> Feeds { get; init; } = EquatableArray<Feed>.Empty;
+
     public Column? FindColumn(string name)
     {
         foreach (var column in Columns)

@@ -15,7 +15,7 @@ namespace Narralytica.Schema.Parsing;
 /// expressions (defaults, checks, index predicates) are kept in <see cref="SqlExpression"/>'s
 /// canonical form, so equivalent spellings make equal models.
 /// </summary>
-internal sealed class SchemaParser
+internal sealed partial class SchemaParser
 {
     public const string TenantColumn = "tenant_id";
     public const string TenantsTable = "tenants";
@@ -25,7 +25,7 @@ internal sealed class SchemaParser
 
     private static readonly string[] RootKeys = { "enums", "tables" };
     private static readonly string[] EnumKeys = { "values", "doc" };
-    private static readonly string[] TableKeys = { "scope", "doc", "entity", "append_only", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from" };
+    private static readonly string[] TableKeys = { "scope", "doc", "entity", "append_only", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from", "versions", "queries", "feeds" };
     private static readonly string[] ColumnKeys = { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "quote", "renamed_from" };
     private static readonly string[] IndexKeys = { "columns", "name", "unique", "where", "include", "using" };
     private static readonly string[] UniqueKeys = { "columns", "name" };
@@ -160,6 +160,7 @@ internal sealed class SchemaParser
             return null;
         var table = new TableDraft(name, key.Span);
         YamlNode? columnsNode = null, primaryKeyNode = null, uniqueNode = null, checksNode = null, indexesNode = null, timestampsNode = null;
+        YamlNode? versionsNode = null, queriesNode = null, feedsNode = null;
         var where = $"table '{name}'";
         _read.Keys(mapping, where, TableKeys, (k, value, _) =>
         {
@@ -182,6 +183,9 @@ internal sealed class SchemaParser
                 case "unique": uniqueNode = value; break;
                 case "checks": checksNode = value; break;
                 case "indexes": indexesNode = value; break;
+                case "versions": versionsNode = value; break;
+                case "queries": queriesNode = value; break;
+                case "feeds": feedsNode = value; break;
                 case "renamed_from":
                     table.RenamedFrom = _read.Text(value, $"'renamed_from' of {where}");
                     if (table.RenamedFrom is not null)
@@ -213,6 +217,9 @@ internal sealed class SchemaParser
         if (uniqueNode is not null) ReadUniques(table, uniqueNode);
         if (checksNode is not null) ReadChecks(table, checksNode);
         if (indexesNode is not null) ReadIndexes(table, indexesNode);
+        if (versionsNode is not null) ReadVersions(table, versionsNode);
+        if (queriesNode is not null) ReadQueries(table, queriesNode);
+        if (feedsNode is not null) ReadFeeds(table, feedsNode);
         return table;
     }
 

@@ -26,6 +26,9 @@ internal sealed class TableDraft
     public List<CheckConstraint> Checks { get; } = new();
     public List<Index> Indexes { get; } = new();
     public List<ReferenceDraft> References { get; } = new();
+    public Versioning? Versions { get; set; }
+    public List<NamedQuery> Queries { get; } = new();
+    public List<Feed> Feeds { get; } = new();
 
     public bool IsTenantScoped => Scope == TableScope.Tenant;
 }

@@ -38,6 +38,9 @@ internal sealed class SchemaValidator
                 ForeignKeys(draft, byName).ToEquatableArray(), draft.Indexes.ToEquatableArray(), draft.Span)
             {
                 RenamedFrom = draft.RenamedFrom,
+                Versions = draft.Versions,
+                Queries = draft.Queries.ToEquatableArray(),
+                Feeds = draft.Feeds.ToEquatableArray(),
             });
         }
         CheckNames(enums, tables);

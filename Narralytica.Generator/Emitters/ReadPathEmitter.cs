@@ -1,0 +1,263 @@
+using System.Linq;
+using Narralytica.Generator.Specs;
+using Narralytica.Schema.Model;
+
+namespace Narralytica.Generator.Emitters;
+
+/// <summary>
+/// One file per table with its fast paths, written as plain Npgsql: the SQL constants, a typed row
+/// reader and COPY writer (<c>SegmentRows</c>), and on the scope (or the database, for global tables)
+/// find by key, the named queries, the feeds and <c>BulkInsertAsync</c>. Prepared statements, typed
+/// parameters and typed reads, as fast as the same code written by hand.
+/// </summary>
+internal static class ReadPathEmitter
+{
+    private const string Token = "global::System.Threading.CancellationToken cancellationToken = default";
+    private const string Reader = "global::Npgsql.NpgsqlDataReader";
+
+    public static string Emit(EntitySpec entity)
+    {
+        var w = new SourceWriter();
+        w.Line(SourceWriter.Header);
+        w.Open($"namespace {entity.Namespace}");
+        WriteRows(w, entity);
+        w.Line();
+        var host = entity.IsTenantScoped ? "TenantScope" : "NarralyticaDb";
+        w.Open($"public sealed partial class {host}");
+        var db = entity.IsTenantScoped ? "Db" : "this";
+        WriteFind(w, entity, db);
+        foreach (var query in entity.Queries)
+        {
+            w.Line();
+            WriteQuery(w, entity, query, db);
+        }
+        foreach (var feed in entity.Feeds)
+        {
+            w.Line();
+            WriteFeed(w, entity, feed, db);
+        }
+        w.Line();
+        WriteBulkInsert(w, entity, db);
+        w.Close();
+        foreach (var feed in entity.Feeds)
+        {
+            w.Line();
+            WriteFeedItem(w, entity, feed);
+        }
+        w.Close();
+        return w.ToString();
+    }
+
+    /// <summary><c>NarralyticaQueries.All</c>: every generated lookup, query and feed page, with its SQL.</summary>
+    public static string EmitCatalog(ModelSpec model)
+    {
+        var w = new SourceWriter();
+        w.Line(SourceWriter.Header);
+        w.Open($"namespace {model.Namespace}");
+        w.Summary("Every statement the generated helpers send (find by key, the queries and feeds of schema.yaml), with the index that answers it.");
+        w.Open("public static class NarralyticaQueries");
+        w.Summary("In table order; for each table, find by key, then its queries, then its feeds.");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::" + model.Namespace + ".GeneratedQuery> All { get; } = new global::" + model.Namespace + ".GeneratedQuery[]");
+        w.Line("{");
+        foreach (var entity in model.Entities)
+        {
+            var host = entity.IsTenantScoped ? "TenantScope" : "NarralyticaDb";
+            foreach (var query in new[] { entity.Find }.Concat(entity.Queries))
+                w.Line($"    new({SourceWriter.Literal($"{host}.{query.MethodName}Async")}, {SourceWriter.Literal(entity.TableName)}, {RowsClass(entity)}.{query.ConstantName}, {SourceWriter.Literal(query.BackingIndex)}),");
+            foreach (var feed in entity.Feeds)
+                w.Line($"    new({SourceWriter.Literal($"{host}.{feed.MethodName}Async")}, {SourceWriter.Literal(entity.TableName)}, {RowsClass(entity)}.{feed.ConstantName}, {SourceWriter.Literal(feed.BackingIndex)}),");
+        }
+        w.Line("};");
+        w.Close();
+        w.Close();
+        return w.ToString();
+    }
+
+    public static string RowsClass(EntitySpec entity) => entity.EntityName + "Rows";
+
+    /// <summary>The SQL constants, the reader (columns in declared order from an offset) and the COPY writer.</summary>
+    private static void WriteRows(SourceWriter w, EntitySpec entity)
+    {
+        w.Summary($"The generated SQL of <c>{entity.TableName}</c>, and its rows read and written by column position, without boxing.", escape: false);
+        w.Open($"internal static class {RowsClass(entity)}");
+        w.Line($"public const string {entity.Find.ConstantName} = {SourceWriter.Literal(entity.Find.Sql)};");
+        foreach (var query in entity.Queries)
+            w.Line($"public const string {query.ConstantName} = {SourceWriter.Literal(query.Sql)};");
+        foreach (var feed in entity.Feeds)
+            w.Line($"public const string {feed.ConstantName} = {SourceWriter.Literal(feed.Sql)};");
+        w.Line($"public const string Copy = {SourceWriter.Literal(entity.CopySql)};");
+        w.Line();
+        w.Line($"/// <summary>The row whose columns start at <paramref name=\"first\"/>, in declared order.</summary>");
+        w.Open($"public static {entity.FullName} Read({Reader} reader, int first) => new {entity.FullName}");
+        for (var i = 0; i < entity.Properties.Count; i++)
+        {
+            var property = entity.Properties[i];
+            var read = $"reader.GetFieldValue<{property.ValueType}>(first + {i})";
+            w.Line($"{property.Name} = {(property.CanBeNull ? $"reader.IsDBNull(first + {i}) ? null : {read}" : read)},");
+        }
+        w.Close(";");
+        w.Line();
+        w.Line("/// <summary>One row of a binary COPY, every column in declared order.</summary>");
+        w.Open($"public static async global::System.Threading.Tasks.Task WriteAsync(global::Npgsql.NpgsqlBinaryImporter importer, {entity.FullName} row, global::System.Threading.CancellationToken cancellationToken)");
+        w.Line("await importer.StartRowAsync(cancellationToken);");
+        foreach (var property in entity.Properties)
+        {
+            // PostgreSQL stores timestamptz in UTC, and Npgsql writes only offset-0 values.
+            var utc = property.ValueType == "global::System.DateTimeOffset" ? ".ToUniversalTime()" : "";
+            if (!property.CanBeNull)
+                w.Line($"await importer.WriteAsync(row.{property.Name}{utc}, {property.CopyType}, cancellationToken);");
+            else if (property.ClrType.EndsWith("[]?") || property.ValueType is "string" or "byte[]")
+                w.Line($"if (row.{property.Name} is null) await importer.WriteNullAsync(cancellationToken); else await importer.WriteAsync(row.{property.Name}{utc}, {property.CopyType}, cancellationToken);");
+            else
+                w.Line($"if (row.{property.Name} is {{ }} {Local(property)}) await importer.WriteAsync({Local(property)}{utc}, {property.CopyType}, cancellationToken); else await importer.WriteNullAsync(cancellationToken);");
+        }
+        w.Close();
+        w.Close();
+    }
+
+    private static string Local(PropertySpec property) => "value" + property.Name;
+
+    private static void WriteFind(SourceWriter w, EntitySpec entity, string db)
+    {
+        var find = entity.Find;
+        var arguments = Arguments(find);
+        w.Line($"// ── {entity.TableName}: generated SQL ──");
+        WriteDocs(w, find, withToken: false);
+        w.Open($"public {entity.FullName}? {find.MethodName}({arguments})");
+        w.Line($"using var command = {db}.CreateCommand({RowsClass(entity)}.{find.ConstantName});");
+        WriteParameters(w, find);
+        w.Line("command.Prepare();");
+        w.Line("using var reader = command.ExecuteReader();");
+        w.Line($"return reader.Read() ? {RowsClass(entity)}.Read(reader, 0) : null;");
+        w.Close();
+        w.Line();
+        WriteDocs(w, find, withToken: true);
+        w.Open($"public async global::System.Threading.Tasks.Task<{entity.FullName}?> {find.MethodName}Async({arguments}, {Token})");
+        WriteSingleRowBody(w, entity, find, db);
+        w.Close();
+    }
+
+    private static void WriteQuery(SourceWriter w, EntitySpec entity, QuerySpec query, string db)
+    {
+        WriteDocs(w, query, withToken: true);
+        var result = query.SingleRow ? $"{entity.FullName}?" : $"global::System.Collections.Generic.List<{entity.FullName}>";
+        w.Open($"public async global::System.Threading.Tasks.Task<{result}> {query.MethodName}Async({Arguments(query)}, {Token})");
+        if (query.SingleRow)
+        {
+            WriteSingleRowBody(w, entity, query, db);
+        }
+        else
+        {
+            WriteOpenReader(w, entity, query.ConstantName, query, db);
+            w.Line($"var rows = new global::System.Collections.Generic.List<{entity.FullName}>();");
+            w.Line("while (await reader.ReadAsync(cancellationToken))");
+            w.Line($"    rows.Add({RowsClass(entity)}.Read(reader, 0));");
+            w.Line("return rows;");
+        }
+        w.Close();
+    }
+
+    private static void WriteSingleRowBody(SourceWriter w, EntitySpec entity, QuerySpec query, string db)
+    {
+        WriteOpenReader(w, entity, query.ConstantName, query, db);
+        w.Line($"return await reader.ReadAsync(cancellationToken) ? {RowsClass(entity)}.Read(reader, 0) : null;");
+    }
+
+    private static void WriteOpenReader(SourceWriter w, EntitySpec entity, string constant, QuerySpec query, string db)
+    {
+        w.Line($"await using var command = await {db}.CreateCommandAsync({RowsClass(entity)}.{constant}, cancellationToken);");
+        WriteParameters(w, query);
+        w.Line("await command.PrepareAsync(cancellationToken);");
+        w.Line("await using var reader = await command.ExecuteReaderAsync(cancellationToken);");
+    }
+
+    private static void WriteParameters(SourceWriter w, QuerySpec query)
+    {
+        foreach (var parameter in query.Parameters)
+            w.Line($"command.Parameters.Add(new global::Npgsql.NpgsqlParameter<{parameter.ClrType}> {{ TypedValue = {parameter.Argument} }});");
+    }
+
+    private static string Arguments(QuerySpec query)
+        => string.Join(", ", query.Parameters.Where(p => p.Argument != "TenantId").Select(p => $"{p.ClrType} {p.Name}"));
+
+    private static void WriteDocs(SourceWriter w, QuerySpec query, bool withToken)
+    {
+        w.Summary(query.Summary, escape: false);
+        foreach (var parameter in query.Parameters.Where(p => p.Argument != "TenantId"))
+            w.Line($"/// <param name=\"{parameter.Name.TrimStart('@')}\">{parameter.Doc}</param>");
+        if (withToken)
+            w.Line("/// <param name=\"cancellationToken\">Cancels the query.</param>");
+        w.Line($"/// <remarks>Answered by index <c>{query.BackingIndex}</c>. SQL: <c>{SourceWriter.Escape(query.Sql)}</c></remarks>");
+    }
+
+    private static void WriteFeed(SourceWriter w, EntitySpec entity, FeedSpec feed, string db)
+    {
+        var item = $"global::{entity.Namespace}.{feed.ItemName}";
+        var latest = $"global::{entity.Namespace}.{feed.LatestEntity}";
+        w.Summary((feed.Doc ?? $"Every <c>{entity.TableName}</c> row of the tenant in key order, each with the latest versions of its <c>{feed.LatestTable}</c>.") +
+            "\nStreamed page by page (one query per page, constant memory); between pages the connection is free, so a consumer may record its progress on it." +
+            "\nResumable: pass the id of the last row handled as <paramref name=\"after\"/>. Rows added later with higher ids (UUIDv7) are read too.", escape: false);
+        w.Line("/// <param name=\"after\">Start after this row id; null starts at the beginning.</param>");
+        w.Line("/// <param name=\"pageSize\">Rows per query.</param>");
+        w.Line("/// <param name=\"cancellationToken\">Stops the feed.</param>");
+        w.Line($"/// <remarks>SQL of a page: <c>{SourceWriter.Escape(feed.Sql)}</c></remarks>");
+        w.Open($"public async global::System.Collections.Generic.IAsyncEnumerable<{item}> {feed.MethodName}Async(global::System.Guid? after = null, int pageSize = 1000, " +
+               $"[global::System.Runtime.CompilerServices.EnumeratorCancellation] {Token})");
+        w.Line("if (pageSize < 1)");
+        w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(pageSize), pageSize, \"A feed page holds at least one row.\");");
+        w.Line("var cursor = after ?? global::System.Guid.Empty;");
+        w.Line($"var page = new global::System.Collections.Generic.List<{item}>(pageSize);");
+        w.Open("while (true)");
+        w.Line("page.Clear();");
+        w.Open($"await using (var command = await {db}.CreateCommandAsync({RowsClass(entity)}.{feed.ConstantName}, cancellationToken))");
+        w.Line("command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = TenantId });");
+        w.Line("command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = cursor });");
+        w.Line("command.Parameters.Add(new global::Npgsql.NpgsqlParameter<int> { TypedValue = pageSize });");
+        w.Line("await command.PrepareAsync(cancellationToken);");
+        w.Line("await using var reader = await command.ExecuteReaderAsync(cancellationToken);");
+        w.Line($"global::System.Collections.Generic.List<{latest}>? versions = null;");
+        w.Open("while (await reader.ReadAsync(cancellationToken))");
+        w.Line("// Rows come ordered by the row's id: a new id starts the next item.");
+        w.Open($"if (versions is null || page[page.Count - 1].{entity.EntityName}.Id != reader.GetFieldValue<global::System.Guid>(1))");
+        w.Line($"versions = new global::System.Collections.Generic.List<{latest}>();");
+        w.Line($"page.Add(new {item}({RowsClass(entity)}.Read(reader, 0), versions));");
+        w.Close();
+        w.Line($"if (!reader.IsDBNull({feed.LatestIdOrdinal}))");
+        w.Line($"    versions.Add({feed.LatestEntity}Rows.Read(reader, {feed.LatestOffset}));");
+        w.Close();
+        w.Close();
+        w.Line("foreach (var entry in page)");
+        w.Line("    yield return entry;");
+        w.Line("if (page.Count < pageSize)");
+        w.Line("    yield break;");
+        w.Line($"cursor = page[page.Count - 1].{entity.EntityName}.Id;");
+        w.Close();
+        w.Close();
+    }
+
+    private static void WriteFeedItem(SourceWriter w, EntitySpec entity, FeedSpec feed)
+    {
+        w.Summary($"An item of <see cref=\"TenantScope.{feed.MethodName}Async\"/>: a <c>{entity.TableName}</c> row and the latest version of each of its <c>{feed.LatestTable}</c> groups.", escape: false);
+        w.Line($"/// <param name=\"{entity.EntityName}\">The row; its <c>Id</c> is the cursor to resume after.</param>");
+        w.Line($"/// <param name=\"{feed.LatestProperty}\">The latest versions, ordered by their group.</param>");
+        w.Line($"public sealed record {feed.ItemName}({entity.FullName} {entity.EntityName}, global::System.Collections.Generic.IReadOnlyList<global::{entity.Namespace}.{feed.LatestEntity}> {feed.LatestProperty});");
+    }
+
+    private static void WriteBulkInsert(SourceWriter w, EntitySpec entity, string db)
+    {
+        var stamped = entity.IsTenantScoped ? " Each row is stamped with this scope's tenant; a row naming another tenant stops the copy." : "";
+        w.Summary($"Inserts <c>{entity.TableName}</c> rows with one binary COPY, filling in what the conventions own (id, timestamps).{stamped}" +
+                  "\nEvery constraint is checked; on any error nothing of the copy remains. Inside a transaction (<see cref=\"TenantScope.InTransactionAsync\"/>) it commits or rolls back with it.", escape: false);
+        w.Line("/// <returns>The number of rows inserted.</returns>");
+        w.Open($"public async global::System.Threading.Tasks.Task<ulong> BulkInsertAsync(global::System.Collections.Generic.IEnumerable<{entity.FullName}> rows, {Token})");
+        w.Line("global::System.ArgumentNullException.ThrowIfNull(rows);");
+        w.Line($"var connection = await {db}.OpenNpgsqlConnectionAsync(cancellationToken);");
+        w.Line($"await using var importer = await connection.BeginBinaryImportAsync({RowsClass(entity)}.Copy, cancellationToken);");
+        w.Open("foreach (var row in rows)");
+        w.Line("PrepareInsert(row);");
+        w.Line($"await {RowsClass(entity)}.WriteAsync(importer, row, cancellationToken);");
+        w.Close();
+        w.Line("return await importer.CompleteAsync(cancellationToken);");
+        w.Close();
+    }
+}
