@@ -62,6 +62,7 @@ public static class DiagnosticCatalog
         ForeignKeyMissingTable, ForeignKeyMissingColumn, ForeignKeyTypeMismatch, MissingColumn,
         InvalidIdentifier, ReservedWord, WrongShape, MissingKey, BadEnum, DuplicateName,
         ForeignKeyTargetNotUnique, EmptySchema, NameTooLong, DuplicateEntityName, InvalidDefault, UnusedKey, RepeatedKey,
+        BadReadPath, NoBackingIndex, UnboundedWindow,
         TenantsTableMissing, TenantColumnDeclared, TenantNotLeading, GlobalReferencesTenant,
         NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape,
     };
