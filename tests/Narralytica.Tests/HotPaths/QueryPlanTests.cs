@@ -1,0 +1,95 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Narralytica.Dataset;
+using Narralytica.Model;
+using Narralytica.Tests.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace Narralytica.Tests.HotPaths;
+
+/// <summary>
+/// EXPLAIN of every statement in <see cref="NarralyticaQueries.All"/>, with real arguments, on the analyzed
+/// data set: the table is read through the index schema.yaml's validation named, and nothing is read by a
+/// sequential scan. A helper added to schema.yaml without arguments here fails the coverage test.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class QueryPlanTests
+{
+    private readonly PostgresFixture _postgres;
+
+    public QueryPlanTests(PostgresFixture postgres) => _postgres = postgres;
+
+    public static IEnumerable<object[]> Helpers => NarralyticaQueries.All.Select(q => new object[] { q.Helper });
+
+    /// <summary>The arguments ($1, $2, …) each helper's statement is explained with.</summary>
+    private static Dictionary<string, object[]> Arguments(TranscriptDataset data)
+    {
+        var tenant = data.Tenants[0];
+        var content = data.Content(tenant, 5);
+        var (from, to) = content.WindowOver(data.Options.SegmentsPerTranscript / 2, 20);
+        var segments = content.Segments.Skip(100).Take(20).Select(s => s.Id).ToArray();
+        var arguments = new Dictionary<string, object[]>
+        {
+            ["TenantScope.SegmentsInWindowAsync"] = new object[] { tenant.Id, content.Header.Transcript.Id, from, to },
+            ["TenantScope.TranscriptSegmentsAsync"] = new object[] { tenant.Id, content.Header.Transcript.Id },
+            ["TenantScope.SpeakerSegmentsAsync"] = new object[] { tenant.Id, content.Segments.First(s => s.SpeakerId is not null).SpeakerId!.Value },
+            ["TenantScope.SegmentFeedAsync"] = new object[] { tenant.Id, content.Segments[0].Id, 1000 },
+            ["TenantScope.LatestLayersAsync"] = new object[] { tenant.Id, segments, data.Options.LayerKinds[0] },
+            ["TenantScope.LayerHistoryAsync"] = new object[] { tenant.Id, segments[0], data.Options.LayerKinds[0] },
+        };
+        // Find by key: the tenant (tenant-scoped tables) and key values; every key of this schema is uuid.
+        foreach (var find in NarralyticaQueries.All.Where(q => q.Helper.Contains(".Find")))
+        {
+            var keys = find.Sql.Count(c => c == '$');
+            arguments[find.Helper] = find.Helper.StartsWith("TenantScope.")
+                ? new object[] { tenant.Id }.Concat(Enumerable.Repeat<object>(segments[1], keys - 1)).ToArray()
+                : Enumerable.Repeat<object>(tenant.Id, keys).ToArray();
+        }
+        return arguments;
+    }
+
+    [Fact]
+    public async Task Every_generated_statement_has_arguments_here()
+    {
+        var data = (await LoadedDataset.GetAsync(_postgres)).Dataset;
+        var missing = NarralyticaQueries.All.Select(q => q.Helper).Except(Arguments(data).Keys).ToList();
+        Assert.True(missing.Count == 0, "give EXPLAIN arguments for: " + string.Join(", ", missing));
+        Assert.Contains(NarralyticaQueries.All, q => q.Helper == "TenantScope.SegmentsInWindowAsync" && q.Index == "ix_segments_transcript_id_start_ms");
+    }
+
+    [Theory]
+    [MemberData(nameof(Helpers))]
+    public async Task The_statement_is_answered_by_its_index_without_a_sequential_scan(string helper)
+    {
+        var loaded = await LoadedDataset.GetAsync(_postgres);
+        var query = NarralyticaQueries.All.Single(q => q.Helper == helper);
+        await using var dataSource = NarralyticaDb.CreateDataSource(loaded.ConnectionString);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand("EXPLAIN (FORMAT JSON) " + query.Sql, connection);
+        foreach (var argument in Arguments(loaded.Dataset)[helper])
+            command.Parameters.Add(new NpgsqlParameter { Value = argument });
+        var plan = (string)(await command.ExecuteScalarAsync())!;
+
+        var nodes = new List<JsonElement>();
+        Collect(JsonDocument.Parse(plan).RootElement[0].GetProperty("Plan"), nodes);
+        var summary = string.Join("; ", nodes.Select(n => n.GetProperty("Node Type").GetString() +
+            (n.TryGetProperty("Index Name", out var index) ? " using " + index.GetString() : "") +
+            (n.TryGetProperty("Relation Name", out var relation) ? " on " + relation.GetString() : "")));
+        Assert.DoesNotContain(nodes, n => n.GetProperty("Node Type").GetString() == "Seq Scan");
+        Assert.True(nodes.Any(n => n.TryGetProperty("Index Name", out var name) && name.GetString() == query.Index
+                                   && n.GetProperty("Relation Name").GetString() == query.Table),
+            $"{helper}: expected an index scan of {query.Table} using {query.Index}; the plan is: {summary}");
+    }
+
+    private static void Collect(JsonElement node, List<JsonElement> nodes)
+    {
+        nodes.Add(node);
+        if (node.TryGetProperty("Plans", out var children))
+            foreach (var child in children.EnumerateArray())
+                Collect(child, nodes);
+    }
+}
