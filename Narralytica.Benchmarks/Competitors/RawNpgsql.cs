@@ -1,0 +1,191 @@
+using System;
+using System.Collections.Generic;
+using System.Threading.Tasks;
+using Narralytica.Benchmarks.HotPaths;
+using Narralytica.Model;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Narralytica.Benchmarks.Competitors;
+
+/// <summary>
+/// The floor: hand-written SQL in explicitly prepared commands with positional, typed parameters, and typed
+/// reads by ordinal into the generated entities. One open connection, held for the whole benchmark.
+/// </summary>
+public sealed class RawNpgsql : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlCommand _window;
+    private readonly NpgsqlCommand _wholeTranscript;
+    private readonly NpgsqlCommand _latestLayers;
+    private readonly NpgsqlCommand _feedPage;
+
+    private RawNpgsql(NpgsqlConnection connection)
+    {
+        _connection = connection;
+        _window = Command(HotPathSql.Window, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Integer, NpgsqlDbType.Integer);
+        _wholeTranscript = Command(HotPathSql.WholeTranscript, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid);
+        _latestLayers = Command(HotPathSql.LatestLayers, NpgsqlDbType.Uuid, NpgsqlDbType.Array | NpgsqlDbType.Uuid, NpgsqlDbType.Varchar);
+        _feedPage = Command(HotPathSql.FeedPage, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Integer);
+    }
+
+    public static async Task<RawNpgsql> OpenAsync(NpgsqlDataSource dataSource)
+    {
+        var raw = new RawNpgsql(await dataSource.OpenConnectionAsync());
+        foreach (var command in new[] { raw._window, raw._wholeTranscript, raw._latestLayers, raw._feedPage })
+            await command.PrepareAsync();
+        return raw;
+    }
+
+    public async Task<List<Segment>> WindowAsync(Guid tenantId, Guid transcriptId, int fromMs, int toMs)
+    {
+        Set(_window, 0, tenantId);
+        Set(_window, 1, transcriptId);
+        Set(_window, 2, fromMs);
+        Set(_window, 3, toMs);
+        return await ReadSegmentsAsync(_window, capacity: 32);
+    }
+
+    public async Task<List<Segment>> WholeTranscriptAsync(Guid tenantId, Guid transcriptId, int expectedCount)
+    {
+        Set(_wholeTranscript, 0, tenantId);
+        Set(_wholeTranscript, 1, transcriptId);
+        return await ReadSegmentsAsync(_wholeTranscript, expectedCount);
+    }
+
+    public async Task<List<Layer>> LatestLayersAsync(Guid tenantId, Guid[] segmentIds, string kind)
+    {
+        Set(_latestLayers, 0, tenantId);
+        Set(_latestLayers, 1, segmentIds);
+        Set(_latestLayers, 2, kind);
+        var layers = new List<Layer>(segmentIds.Length);
+        await using var reader = await _latestLayers.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            layers.Add(RowReaders.ReadLayer(reader));
+        return layers;
+    }
+
+    /// <summary>
+    /// Streams the feed from after <paramref name="cursor"/> until <paramref name="segments"/> segments were seen
+    /// or the tenant ends, grouping the consecutive rows of a segment into one item; returns the item count.
+    /// </summary>
+    public async Task<int> FeedAsync(Guid tenantId, Guid cursor, int segments, int pageSize)
+    {
+        Set(_feedPage, 0, tenantId);
+        var items = 0;
+        while (items < segments)
+        {
+            Set(_feedPage, 1, cursor);
+            Set(_feedPage, 2, Math.Min(pageSize, segments - items));
+            var pageItems = 0;
+            FeedItem? current = null;
+            await using (var reader = await _feedPage.ExecuteReaderAsync())
+                while (await reader.ReadAsync())
+                {
+                    var segmentId = reader.GetGuid(1);
+                    if (current is null || current.Segment.Id != segmentId)
+                    {
+                        current = new FeedItem(RowReaders.ReadSegment(reader), new List<Layer>(4));
+                        pageItems++;
+                    }
+                    if (!reader.IsDBNull(RowReaders.SegmentColumns))
+                        current.Layers.Add(RowReaders.ReadLayer(reader, RowReaders.SegmentColumns));
+                }
+            if (current is null)
+                break;
+            items += pageItems;
+            cursor = current.Segment.Id;
+        }
+        return items;
+    }
+
+    /// <summary>Writes the segments, then the layers, with typed binary COPY, inside a transaction it rolls back.</summary>
+    public async Task<int> IngestAndRollBackAsync(IReadOnlyList<Segment> segments, IReadOnlyList<Layer> layers)
+    {
+        await using var transaction = await _connection.BeginTransactionAsync();
+        ulong written;
+        await using (var writer = await _connection.BeginBinaryImportAsync(HotPathSql.CopySegments))
+        {
+            foreach (var s in segments)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(s.TenantId, NpgsqlDbType.Uuid);
+                await writer.WriteAsync(s.Id, NpgsqlDbType.Uuid);
+                await writer.WriteAsync(s.TranscriptId, NpgsqlDbType.Uuid);
+                await WriteOrNullAsync(writer, s.SpeakerId, NpgsqlDbType.Uuid);
+                await writer.WriteAsync(s.Ordinal, NpgsqlDbType.Integer);
+                await writer.WriteAsync(s.StartMs, NpgsqlDbType.Integer);
+                await writer.WriteAsync(s.EndMs, NpgsqlDbType.Integer);
+                await writer.WriteAsync(s.Text, NpgsqlDbType.Text);
+                await WriteOrNullAsync(writer, s.Confidence, NpgsqlDbType.Real);
+                await writer.WriteAsync(s.CreatedAt, NpgsqlDbType.TimestampTz);
+                await writer.WriteAsync(s.UpdatedAt, NpgsqlDbType.TimestampTz);
+            }
+            written = await writer.CompleteAsync();
+        }
+        await using (var writer = await _connection.BeginBinaryImportAsync(HotPathSql.CopyLayers))
+        {
+            foreach (var l in layers)
+            {
+                await writer.StartRowAsync();
+                await writer.WriteAsync(l.TenantId, NpgsqlDbType.Uuid);
+                await writer.WriteAsync(l.Id, NpgsqlDbType.Uuid);
+                await writer.WriteAsync(l.SegmentId, NpgsqlDbType.Uuid);
+                await writer.WriteAsync(l.Kind, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(l.Version, NpgsqlDbType.Integer);
+                await writer.WriteAsync(l.Producer, NpgsqlDbType.Varchar);
+                if (l.Model is null)
+                    await writer.WriteNullAsync();
+                else
+                    await writer.WriteAsync(l.Model, NpgsqlDbType.Varchar);
+                await writer.WriteAsync(l.Payload, NpgsqlDbType.Jsonb);
+                await writer.WriteAsync(l.CreatedAt, NpgsqlDbType.TimestampTz);
+            }
+            written += await writer.CompleteAsync();
+        }
+        await transaction.RollbackAsync();
+        return (int)written;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var command in new[] { _window, _wholeTranscript, _latestLayers, _feedPage })
+            await command.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    private NpgsqlCommand Command(string sql, params NpgsqlDbType[] parameterTypes)
+    {
+        var command = new NpgsqlCommand(sql, _connection);
+        foreach (var type in parameterTypes)
+            command.Parameters.Add(type switch
+            {
+                NpgsqlDbType.Uuid => new NpgsqlParameter<Guid> { NpgsqlDbType = type },
+                NpgsqlDbType.Integer => new NpgsqlParameter<int> { NpgsqlDbType = type },
+                NpgsqlDbType.Varchar => new NpgsqlParameter<string> { NpgsqlDbType = type },
+                NpgsqlDbType.Array | NpgsqlDbType.Uuid => new NpgsqlParameter<Guid[]> { NpgsqlDbType = type },
+                _ => throw new ArgumentOutOfRangeException(nameof(parameterTypes), type, "No typed parameter for this type."),
+            });
+        return command;
+    }
+
+    // Typed values: no boxing on the way to the wire.
+    private static void Set<T>(NpgsqlCommand command, int position, T value) => ((NpgsqlParameter<T>)command.Parameters[position]).TypedValue = value;
+
+    private static async Task<List<Segment>> ReadSegmentsAsync(NpgsqlCommand command, int capacity)
+    {
+        var segments = new List<Segment>(capacity);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            segments.Add(RowReaders.ReadSegment(reader));
+        return segments;
+    }
+
+    private static async Task WriteOrNullAsync<T>(NpgsqlBinaryImporter writer, T? value, NpgsqlDbType type) where T : struct
+    {
+        if (value is { } present)
+            await writer.WriteAsync(present, type);
+        else
+            await writer.WriteNullAsync();
+    }
+}
