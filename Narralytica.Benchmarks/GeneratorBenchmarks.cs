@@ -9,7 +9,7 @@ namespace Narralytica.Benchmarks;
 
 /// <summary>
 /// What the source generator costs a build: a full run on the repository's schema.yaml and on
-/// synthetic schemas of 100 and 1,000 tables (the time should grow linearly with the tables), and a
+/// synthetic schemas of 100, 1,000 and 2,000 tables (the time should grow linearly with the tables), and a
 /// re-run after an unrelated C# edit, which the incremental pipeline should answer from its cache.
 /// </summary>
 [MemoryDiagnoser]
@@ -23,7 +23,7 @@ public class GeneratorBenchmarks
     private GeneratorDriver _warmDriver = null!;
 
     /// <summary>0: the repository's schema.yaml; otherwise a synthetic schema of that many tables.</summary>
-    [Params(0, 100, 1000)]
+    [Params(0, 100, 1000, 2000)]
     public int Tables { get; set; }
 
     [GlobalSetup]

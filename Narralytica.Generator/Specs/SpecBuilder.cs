@@ -12,13 +12,25 @@ internal static class SpecBuilder
     public static ModelSpec Build(SchemaModel model, string ns)
     {
         var entityNames = model.Tables.ToDictionary(t => t.Name, t => t.EntityName ?? ClrNaming.Entity(t.Name));
-        var entities = model.Tables.Select(t => BuildEntity(model, t, ns, entityNames)).ToEquatableArray();
+        var incoming = IncomingKeys(model);
+        var entities = model.Tables.Select(t => BuildEntity(t, ns, entityNames, incoming)).ToEquatableArray();
         var enums = model.Enums.Select(e => new EnumSpec(ns, ClrNaming.Pascal(e.Name), e.Name, e.Doc,
             UniqueNames(e.Values.Select(ClrNaming.Pascal)).Zip(e.Values, (name, value) => new EnumMemberSpec(name, value)).ToEquatableArray())).ToEquatableArray();
         return new ModelSpec(ns, entities, enums, DdlEmitter.Statements(model).ToEquatableArray(), DdlEmitter.Script(model));
     }
 
-    private static EntitySpec BuildEntity(SchemaModel model, Table table, string ns, Dictionary<string, string> entityNames)
+    /// <summary>
+    /// For each referenced table, the tables whose foreign keys refer to it, in schema.yaml order,
+    /// each with those keys in declaration order. Built once, so each entity finds its incoming
+    /// references without scanning every table.
+    /// </summary>
+    private static ILookup<string, (Table Other, List<ForeignKey> Keys)> IncomingKeys(SchemaModel model)
+        => model.Tables
+            .SelectMany(other => other.ForeignKeys.GroupBy(k => k.ReferencedTable).Select(keys => (Other: other, Keys: keys.ToList())))
+            .ToLookup(referencing => referencing.Keys[0].ReferencedTable);
+
+    private static EntitySpec BuildEntity(Table table, string ns, Dictionary<string, string> entityNames,
+        ILookup<string, (Table Other, List<ForeignKey> Keys)> incomingKeys)
     {
         var entityName = entityNames[table.Name];
         var properties = table.Columns.Select(c => new PropertySpec(
@@ -40,29 +52,28 @@ internal static class SpecBuilder
         var associations = new List<AssociationSpec>();
         foreach (var key in table.ForeignKeys)
         {
-            var target = model.FindTable(key.ReferencedTable)!;
+            var targetEntity = entityNames[key.ReferencedTable];
             var own = key.Columns.Last();
             var baseName = own == "tenant_id" ? "Tenant"
                 : own.EndsWith("_id") ? ClrNaming.Pascal(own.Substring(0, own.Length - 3))
-                : ClrNaming.Pascal(own) + entityNames[target.Name];
+                : ClrNaming.Pascal(own) + targetEntity;
             var nullable = key.Columns.Any(c => table.FindColumn(c)!.Nullable);
             associations.Add(new AssociationSpec(
                 Reserve(propertyNames, baseName),
-                entityNames[target.Name],
+                targetEntity,
                 key.Columns.Select(c => PropertyName(c, entityName)).ToEquatableArray(),
-                key.ReferencedColumns.Select(c => PropertyName(c, entityNames[target.Name])).ToEquatableArray(),
+                key.ReferencedColumns.Select(c => PropertyName(c, targetEntity)).ToEquatableArray(),
                 IsMany: false,
                 CanBeNull: nullable,
-                $"The <c>{target.Name}</c> row that <c>{string.Join(", ", key.Columns.Where(c => c != "tenant_id" || key.Columns.Count == 1))}</c> refers to."));
+                $"The <c>{key.ReferencedTable}</c> row that <c>{string.Join(", ", key.Columns.Where(c => c != "tenant_id" || key.Columns.Count == 1))}</c> refers to."));
         }
 
         // The other side: rows of other tables that reference this one. Only between tables of the same
         // scope, so a global row never leads to tenant rows outside a tenant scope.
-        foreach (var other in model.Tables)
+        foreach (var (other, incoming) in incomingKeys[table.Name])
         {
             if (other.IsTenantScoped != table.IsTenantScoped)
                 continue;
-            var incoming = other.ForeignKeys.Where(k => k.ReferencedTable == table.Name).ToList();
             foreach (var key in incoming)
             {
                 var collection = ClrNaming.Collection(other.Name);

@@ -18,16 +18,17 @@ internal sealed class RenameMap
 
     public RenameMap(SchemaModel from, SchemaModel to)
     {
+        var fromTables = from.TablesByName();
         foreach (var table in to.Tables)
         {
             // The old name may be taken again by a new table: the rename runs before any creation.
-            if (table.RenamedFrom is { } oldName && oldName != table.Name && from.FindTable(oldName) is not null
-                && from.FindTable(table.Name) is null && !_tables.ContainsKey(oldName))
+            if (table.RenamedFrom is { } oldName && oldName != table.Name && fromTables.ContainsKey(oldName)
+                && !fromTables.ContainsKey(table.Name) && !_tables.ContainsKey(oldName))
                 _tables.Add(oldName, table.Name);
         }
         foreach (var table in to.Tables)
         {
-            if (from.FindTable(OldTableName(table.Name)) is not { } old)
+            if (!fromTables.TryGetValue(OldTableName(table.Name), out var old))
                 continue;
             var columns = new Dictionary<string, string>();
             foreach (var column in table.Columns)

@@ -71,8 +71,9 @@ public sealed class SchemaDiffer
     {
         DiffEnums();
         // A table that takes the name of one renamed away is new, not the renamed one.
+        var fromTables = _from.TablesByName();
         var pairs = _to.Tables
-            .Select(table => (Old: _renames.IsRenamedAway(table.Name) ? null : _from.FindTable(_renames.OldTableName(table.Name)), New: table))
+            .Select(table => (Old: !_renames.IsRenamedAway(table.Name) && fromTables.TryGetValue(_renames.OldTableName(table.Name), out var old) ? old : null, New: table))
             .ToList();
         foreach (var (old, table) in pairs)
             if (old is not null)
@@ -80,9 +81,13 @@ public sealed class SchemaDiffer
 
         DropTables(pairs.Where(p => p.Old is not null).Select(p => p.Old!.Name));
         var created = new HashSet<string>(StringComparer.Ordinal);
+        var oldOf = new Dictionary<string, Table?>(StringComparer.Ordinal);
+        foreach (var (old, table) in pairs)
+            if (!oldOf.ContainsKey(table.Name))
+                oldOf.Add(table.Name, old);
         foreach (var table in DdlEmitter.DependencyOrder(_to))
         {
-            var old = pairs.First(p => p.New == table).Old;
+            var old = oldOf[table.Name];
             if (old is null)
                 CreateTable(table, created);
             else
@@ -208,13 +213,13 @@ public sealed class SchemaDiffer
     {
         var surviving = new HashSet<string>(survivingOldNames, StringComparer.Ordinal);
         var dropped = DdlEmitter.DependencyOrder(_from).Where(t => !surviving.Contains(t.Name)).Reverse().ToList();
+        var referencing = dropped.SelectMany(other => other.ForeignKeys.Select(key => (Other: other, Key: key))).ToLookup(r => r.Key.ReferencedTable);
         var gone = new HashSet<string>(StringComparer.Ordinal);
         foreach (var table in dropped)
         {
             // A foreign key closing a cycle between dropped tables would block the drop: remove it first.
-            foreach (var other in dropped.Where(o => o != table && !gone.Contains(o.Name)))
-                foreach (var key in other.ForeignKeys.Where(k => k.ReferencedTable == table.Name))
-                    Emit(Phase.DropTables, $"ALTER TABLE {SqlFragments.Name(other)} DROP CONSTRAINT {Q(key.Name)};");
+            foreach (var (other, key) in referencing[table.Name].Where(r => r.Other != table && !gone.Contains(r.Other.Name)))
+                Emit(Phase.DropTables, $"ALTER TABLE {SqlFragments.Name(other)} DROP CONSTRAINT {Q(key.Name)};");
             Emit(Phase.DropTables, $"DROP TABLE {SqlFragments.Name(table)};");
             gone.Add(table.Name);
             Change($"drop table {table.Name}", new SourceSpan(1, 1));

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace Narralytica.Schema.Model;
 
 /// <summary>
@@ -12,6 +14,19 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
             if (table.Name == name)
                 return table;
         return null;
+    }
+
+    /// <summary>
+    /// The tables by name, for code that looks up many names: one dictionary instead of a
+    /// <see cref="FindTable"/> scan per name. Like FindTable, the first table of a name wins.
+    /// </summary>
+    public Dictionary<string, Table> TablesByName()
+    {
+        var tables = new Dictionary<string, Table>(System.StringComparer.Ordinal);
+        foreach (var table in Tables)
+            if (!tables.ContainsKey(table.Name))
+                tables.Add(table.Name, table);
+        return tables;
     }
 
     public EnumType? FindEnum(string name)

@@ -77,20 +77,47 @@ public static class DdlEmitter
 
     /// <summary>
     /// Tables ordered so each comes after the tables it references; ties (and cycles) keep the
-    /// order of schema.yaml, so the output is the same every run.
+    /// order of schema.yaml, so the output is the same every run. Each step takes the first declared
+    /// table whose references are all placed, or, when none is (a cycle), the first declared table
+    /// not placed yet. Each table counts the references it still waits for, so a step costs a
+    /// lookup, not a scan of the remaining tables.
     /// </summary>
     public static IReadOnlyList<Table> DependencyOrder(SchemaModel model)
     {
-        var ordered = new List<Table>();
-        var placed = new HashSet<string>();
-        var remaining = model.Tables.ToList();
-        while (remaining.Count > 0)
+        var tables = model.Tables;
+        var waiting = new int[tables.Count];
+        var referencedBy = new Dictionary<string, List<int>>();
+        for (var i = 0; i < tables.Count; i++)
         {
-            var next = remaining.FirstOrDefault(t => t.ForeignKeys.All(k => k.ReferencedTable == t.Name || placed.Contains(k.ReferencedTable)))
-                       ?? remaining[0]; // a cycle: break it at the first declared table
-            ordered.Add(next);
-            placed.Add(next.Name);
-            remaining.Remove(next);
+            foreach (var key in tables[i].ForeignKeys.Where(k => k.ReferencedTable != tables[i].Name))
+            {
+                waiting[i]++;
+                if (!referencedBy.TryGetValue(key.ReferencedTable, out var referencing))
+                    referencedBy.Add(key.ReferencedTable, referencing = new List<int>());
+                referencing.Add(i);
+            }
+        }
+
+        var ready = new SortedSet<int>(Enumerable.Range(0, tables.Count).Where(i => waiting[i] == 0));
+        var placed = new bool[tables.Count];
+        var firstNotPlaced = 0;
+        var ordered = new List<Table>(tables.Count);
+        while (ordered.Count < tables.Count)
+        {
+            while (placed[firstNotPlaced])
+                firstNotPlaced++;
+            var next = ready.Count > 0 ? ready.Min : firstNotPlaced; // a cycle: break it at the first declared table
+            ready.Remove(next);
+            placed[next] = true;
+            ordered.Add(tables[next]);
+            // Placing a name satisfies every reference to it, once.
+            if (referencedBy.TryGetValue(tables[next].Name, out var referencing))
+            {
+                referencedBy.Remove(tables[next].Name);
+                foreach (var i in referencing)
+                    if (--waiting[i] == 0 && !placed[i])
+                        ready.Add(i);
+            }
         }
         return ordered;
     }
