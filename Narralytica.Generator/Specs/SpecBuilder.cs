@@ -13,7 +13,7 @@ internal static class SpecBuilder
     {
         var entityNames = model.Tables.ToDictionary(t => t.Name, t => t.EntityName ?? ClrNaming.Entity(t.Name));
         var incoming = IncomingKeys(model);
-        var entities = model.Tables.Select(t => BuildEntity(t, ns, entityNames, incoming)).ToEquatableArray();
+        var entities = model.Tables.Select(t => BuildEntity(model, t, ns, entityNames, incoming)).ToEquatableArray();
         var enums = model.Enums.Select(e => new EnumSpec(ns, ClrNaming.Pascal(e.Name), e.Name, e.Doc,
             UniqueNames(e.Values.Select(ClrNaming.Pascal)).Zip(e.Values, (name, value) => new EnumMemberSpec(name, value)).ToEquatableArray())).ToEquatableArray();
         return new ModelSpec(ns, entities, enums, DdlEmitter.Statements(model).ToEquatableArray(), DdlEmitter.Script(model));
@@ -29,7 +29,7 @@ internal static class SpecBuilder
             .SelectMany(other => other.ForeignKeys.GroupBy(k => k.ReferencedTable).Select(keys => (Other: other, Keys: keys.ToList())))
             .ToLookup(referencing => referencing.Keys[0].ReferencedTable);
 
-    private static EntitySpec BuildEntity(Table table, string ns, Dictionary<string, string> entityNames,
+    private static EntitySpec BuildEntity(SchemaModel model, Table table, string ns, Dictionary<string, string> entityNames,
         ILookup<string, (Table Other, List<ForeignKey> Keys)> incomingKeys)
     {
         var entityName = entityNames[table.Name];
