@@ -16,7 +16,7 @@ public static class SchemaSource
 
     /// <summary>
     /// A tenants table and <paramref name="tables"/> tenant tables shaped like the real ones: a few
-    /// columns, a doc, a reference to the table before, a unique key, a check and an index each.
+    /// columns, a doc, a reference to the table before, a unique key, a check, an index and a named query each.
     /// </summary>
     public static string Synthetic(int tables)
     {
@@ -29,7 +29,12 @@ public static class SchemaSource
             if (i > 1)
                 yaml.Append($"      parent_id: {{type: uuid?, references: table_{i - 1:D4}}}\n");
             yaml.Append("    unique: [[title, position]]\n    indexes:\n      - [happened_at desc]\n      - columns: [position]\n        where: state = 'live'\n");
+            yaml.Append($"    queries:\n      table_{i:D4}_titled:\n        match: title\n        order_by: position\n");
         }
+        // A schema with errors generates nothing, which would measure nothing: refuse it here.
+        var compiled = Narralytica.Schema.SchemaCompiler.Compile(yaml.ToString());
+        if (compiled.HasErrors)
+            throw new System.InvalidOperationException("The synthetic schema does not compile: " + compiled.Diagnostics[0].Message);
         return yaml.ToString();
     }
 }
