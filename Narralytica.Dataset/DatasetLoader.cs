@@ -17,8 +17,10 @@ public static class DatasetLoader
     public static async Task<LoadReport> LoadAsync(string connectionString, TranscriptDataset dataset, TextWriter? log = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
-        // Unmapped types: the enum columns are written by their PostgreSQL type name, without a CLR enum.
-        await using var dataSource = new NpgsqlDataSourceBuilder(connectionString).EnableUnmappedTypes().Build();
+        // No command timeout: finishing a COPY of millions of rows (its foreign key checks run at the end) and
+        // VACUUM take minutes. Unmapped types: the enum columns are written by their PostgreSQL type name.
+        var noTimeout = new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString;
+        await using var dataSource = new NpgsqlDataSourceBuilder(noTimeout).EnableUnmappedTypes().Build();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         long segments = 0, layers = 0;
         foreach (var tenant in dataset.Tenants)
@@ -38,10 +40,7 @@ public static class DatasetLoader
         // hint bits and the visibility map (index-only scans) on freshly copied pages.
         var vacuumClock = Stopwatch.StartNew();
         await using (var vacuum = new NpgsqlCommand("VACUUM (ANALYZE)", connection))
-        {
-            vacuum.CommandTimeout = 0;
             await vacuum.ExecuteNonQueryAsync(cancellationToken);
-        }
         log?.WriteLine($"  VACUUM (ANALYZE) in {vacuumClock.Elapsed.TotalSeconds:F1} s");
 
         await using var size = new NpgsqlCommand("SELECT pg_database_size(current_database())", connection);
