@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Diagnostics;
 using System.IO;
 using System.Threading;
@@ -26,10 +28,14 @@ public static class DatasetLoader
         foreach (var tenant in dataset.Tenants)
         {
             var tenantClock = Stopwatch.StartNew();
-            await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
+            await InTransactionAsync(connection, () => CopyHeadersAsync(connection, dataset, tenant, cancellationToken), cancellationToken);
+            // A few transcripts per transaction: the foreign-key checks of a COPY are queued until its
+            // statement ends, and one queue of millions of rows makes a big tenant load superlinearly.
+            for (var first = 0; first < tenant.TranscriptCount; first += TranscriptsPerTransaction)
             {
-                await CopyTenantAsync(connection, dataset, tenant, cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
+                var contents = Enumerable.Range(first, Math.Min(TranscriptsPerTransaction, tenant.TranscriptCount - first))
+                    .Select(i => dataset.Content(tenant, i)).ToList();
+                await InTransactionAsync(connection, () => CopyContentsAsync(connection, contents, cancellationToken), cancellationToken);
             }
             segments += dataset.SegmentCount(tenant);
             layers += dataset.LayerCount(tenant);
@@ -48,7 +54,16 @@ public static class DatasetLoader
         return new LoadReport(clock.Elapsed, segments, layers, bytes);
     }
 
-    private static async Task CopyTenantAsync(NpgsqlConnection connection, TranscriptDataset dataset, DatasetTenant tenant, CancellationToken cancellationToken)
+    private const int TranscriptsPerTransaction = 10;
+
+    private static async Task InTransactionAsync(NpgsqlConnection connection, Func<Task> work, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await work();
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task CopyHeadersAsync(NpgsqlConnection connection, TranscriptDataset dataset, DatasetTenant tenant, CancellationToken cancellationToken)
     {
         // The importer's Write calls are synchronous on purpose: they only fill a buffer, and an await per
         // value would cost more than the COPY itself. Each table is one COPY; parents before children.
@@ -118,11 +133,15 @@ public static class DatasetLoader
                 WriteTimestamps(writer, t.CreatedAt);
             }
         }, cancellationToken);
+    }
 
+    /// <summary>The segments, then the layers, of a few transcripts.</summary>
+    private static async Task CopyContentsAsync(NpgsqlConnection connection, List<TranscriptContent> contents, CancellationToken cancellationToken)
+    {
         await CopyAsync(connection, "segments (tenant_id, id, transcript_id, speaker_id, ordinal, start_ms, end_ms, text, confidence, created_at, updated_at)", writer =>
         {
-            for (var i = 0; i < tenant.TranscriptCount; i++)
-                foreach (var s in dataset.Content(tenant, i).Segments)
+            foreach (var content in contents)
+                foreach (var s in content.Segments)
                 {
                     writer.StartRow();
                     writer.Write(s.TenantId, NpgsqlDbType.Uuid);
@@ -140,8 +159,8 @@ public static class DatasetLoader
 
         await CopyAsync(connection, "layers (tenant_id, id, segment_id, kind, version, producer, model, payload, created_at)", writer =>
         {
-            for (var i = 0; i < tenant.TranscriptCount; i++)
-                foreach (var l in dataset.Content(tenant, i).Layers)
+            foreach (var content in contents)
+                foreach (var l in content.Layers)
                 {
                     writer.StartRow();
                     writer.Write(l.TenantId, NpgsqlDbType.Uuid);

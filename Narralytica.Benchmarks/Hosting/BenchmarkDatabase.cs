@@ -28,6 +28,12 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>How long the data set took to load, and its size.</summary>
+    public LoadReport? Load { get; private set; }
+
+    /// <summary>The server's <c>SHOW server_version</c>.</summary>
+    public string ServerVersion { get; private set; } = "";
+
     public static async Task<BenchmarkDatabase> CreateAsync(DatasetOptions options)
     {
         var database = await CreateEmptyAsync();
@@ -38,6 +44,12 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
             Console.WriteLine($"Loading the benchmark data set into {database._name}:");
             var report = await DatasetLoader.LoadAsync(database.ConnectionString, new TranscriptDataset(options), Console.Out);
             Console.WriteLine(report);
+            database.Load = report;
+            await using (var connection = new NpgsqlConnection(database.ConnectionString))
+            {
+                await connection.OpenAsync();
+                database.ServerVersion = connection.PostgreSqlVersion + " (" + connection.ServerVersion + ")";
+            }
             return database;
         }
         catch

@@ -18,6 +18,9 @@ public sealed class DatabaseOnDemand : EventProcessor, IAsyncDisposable
 
     public DatabaseOnDemand(string preset) => _preset = preset;
 
+    /// <summary>The loaded database, once a database benchmark has run.</summary>
+    public BenchmarkDatabase? Database => _database;
+
     public override void OnStartRunBenchmarksInType(Type type, IReadOnlyList<BenchmarkCase> benchmarks)
     {
         if (_database is not null || !typeof(DatabaseBenchmark).IsAssignableFrom(type))

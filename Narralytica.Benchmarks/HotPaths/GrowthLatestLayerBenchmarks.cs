@@ -20,4 +20,7 @@ public class GrowthLatestLayerBenchmarks : GrowthBenchmark
 
     [Benchmark(Baseline = true, Description = "raw Npgsql, prepared")]
     public Task<List<Layer>> RawNpgsql() => Raw.LatestLayersAsync(Tenant.Id, SegmentIds, Kind);
+
+    [Benchmark(Description = "generated helper")]
+    public Task<List<Layer>> Generated() => Scope.LatestLayersAsync(SegmentIds, Kind);
 }

@@ -17,4 +17,7 @@ public class GrowthWindowBenchmarks : GrowthBenchmark
 
     [Benchmark(Baseline = true, Description = "raw Npgsql, prepared")]
     public Task<List<Segment>> RawNpgsql() => Raw.WindowAsync(Tenant.Id, TranscriptId, FromMs, ToMs);
+
+    [Benchmark(Description = "generated helper")]
+    public Task<List<Segment>> Generated() => Scope.SegmentsInWindowAsync(TranscriptId, FromMs, ToMs);
 }

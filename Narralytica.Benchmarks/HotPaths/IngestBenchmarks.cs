@@ -31,6 +31,15 @@ public class IngestBenchmarks : DatabaseBenchmark
     [Benchmark(Baseline = true, Description = "raw Npgsql, typed binary COPY")]
     public Task<int> RawNpgsql() => Raw.IngestAndRollBackAsync(Segments, Layers);
 
+    [Benchmark(Description = "generated BulkInsertAsync")]
+    public async Task<int> Generated()
+    {
+        await using var transaction = await Scope.Db.BeginTransactionAsync();
+        var written = await Scope.BulkInsertAsync(Segments) + await Scope.BulkInsertAsync(Layers);
+        await transaction.RollbackAsync();
+        return (int)written;
+    }
+
     [Benchmark(Description = "linq2db BulkCopy (ProviderSpecific)")]
     public Task<int> Linq2DbBulkCopy() => Linq2Db.IngestAndRollBackAsync(Segments, Layers);
 

@@ -24,6 +24,9 @@ public class LatestLayerBenchmarks : DatabaseBenchmark
     [Benchmark(Baseline = true, Description = "raw Npgsql, prepared")]
     public Task<List<Layer>> RawNpgsql() => Raw.LatestLayersAsync(Tenant.Id, SegmentIds, Kind);
 
+    [Benchmark(Description = "generated helper")]
+    public Task<List<Layer>> Generated() => Scope.LatestLayersAsync(SegmentIds, Kind);
+
     [Benchmark(Description = "Dapper")]
     public Task<List<Layer>> DapperSql() => Dapper.LatestLayersAsync(Tenant.Id, SegmentIds, Kind);
 

@@ -33,6 +33,18 @@ public class RebuildFeedBenchmarks : DatabaseBenchmark
     [Benchmark(Baseline = true, Description = "raw Npgsql, prepared, streamed")]
     public Task<int> RawNpgsql() => Checked(Raw.FeedAsync(Tenant.Id, Cursor, Segments, PageSize));
 
+    [Benchmark(Description = "generated feed")]
+    public Task<int> Generated() => Checked(ReadGeneratedFeedAsync());
+
+    private async Task<int> ReadGeneratedFeedAsync()
+    {
+        var items = 0;
+        await foreach (var item in Scope.SegmentFeedAsync(Cursor, PageSize))
+            if (++items == Segments)
+                break;
+        return items;
+    }
+
     [Benchmark(Description = "EF Core LINQ, keyset pages")]
     public Task<int> EfCoreLinq() => Checked(EfCore.FeedAsync(Tenant.Id, Cursor, Segments, PageSize));
 

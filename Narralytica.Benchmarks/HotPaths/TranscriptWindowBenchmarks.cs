@@ -21,6 +21,9 @@ public class TranscriptWindowBenchmarks : DatabaseBenchmark
     [Benchmark(Baseline = true, Description = "raw Npgsql, prepared")]
     public Task<List<Segment>> RawNpgsql() => Raw.WindowAsync(Tenant.Id, TranscriptId, FromMs, ToMs);
 
+    [Benchmark(Description = "generated helper")]
+    public Task<List<Segment>> Generated() => Scope.SegmentsInWindowAsync(TranscriptId, FromMs, ToMs);
+
     [Benchmark(Description = "Dapper")]
     public Task<List<Segment>> DapperSql() => Dapper.WindowAsync(Tenant.Id, TranscriptId, FromMs, ToMs);
 

@@ -19,6 +19,9 @@ public class WholeTranscriptBenchmarks : DatabaseBenchmark
     [Benchmark(Baseline = true, Description = "raw Npgsql, prepared")]
     public Task<List<Segment>> RawNpgsql() => Raw.WholeTranscriptAsync(Tenant.Id, TranscriptId, Dataset.Options.SegmentsPerTranscript);
 
+    [Benchmark(Description = "generated helper")]
+    public Task<List<Segment>> Generated() => Scope.TranscriptSegmentsAsync(TranscriptId);
+
     [Benchmark(Description = "Dapper")]
     public Task<List<Segment>> DapperSql() => Dapper.WholeTranscriptAsync(Tenant.Id, TranscriptId);
 

@@ -124,9 +124,8 @@ internal static class ReadPathEmitter
         w.Line($"// ── {entity.TableName}: generated SQL ──");
         WriteDocs(w, find, withToken: false);
         w.Open($"public {entity.FullName}? {find.MethodName}({arguments})");
-        w.Line($"using var command = {db}.CreateCommand({RowsClass(entity)}.{find.ConstantName});");
-        WriteParameters(w, find);
-        w.Line("command.Prepare();");
+        WriteCommand(w, entity, find.ConstantName, find.Parameters.Select(p => p.ClrType).ToList(), db, async: false);
+        WriteParameterValues(w, find.Parameters.Select(p => (p.ClrType, p.Argument)).ToList());
         w.Line("using var reader = command.ExecuteReader();");
         w.Line($"return reader.Read() ? {RowsClass(entity)}.Read(reader, 0) : null;");
         w.Close();
@@ -165,16 +164,27 @@ internal static class ReadPathEmitter
 
     private static void WriteOpenReader(SourceWriter w, EntitySpec entity, string constant, QuerySpec query, string db)
     {
-        w.Line($"await using var command = await {db}.CreateCommandAsync({RowsClass(entity)}.{constant}, cancellationToken);");
-        WriteParameters(w, query);
-        w.Line("await command.PrepareAsync(cancellationToken);");
+        WriteCommand(w, entity, constant, query.Parameters.Select(p => p.ClrType).ToList(), db, async: true);
+        WriteParameterValues(w, query.Parameters.Select(p => (p.ClrType, p.Argument)).ToList());
         w.Line("await using var reader = await command.ExecuteReaderAsync(cancellationToken);");
     }
 
-    private static void WriteParameters(SourceWriter w, QuerySpec query)
+    /// <summary>The statement's prepared command (kept by the connection), its typed parameters declared once.</summary>
+    private static void WriteCommand(SourceWriter w, EntitySpec entity, string constant, System.Collections.Generic.IReadOnlyList<string> parameterTypes, string db, bool async)
     {
-        foreach (var parameter in query.Parameters)
-            w.Line($"command.Parameters.Add(new global::Npgsql.NpgsqlParameter<{parameter.ClrType}> {{ TypedValue = {parameter.Argument} }});");
+        w.Line(async
+            ? $"var command = await {db}.PreparedCommandAsync({RowsClass(entity)}.{constant}, static parameters =>"
+            : $"var command = {db}.PreparedCommand({RowsClass(entity)}.{constant}, static parameters =>");
+        w.Line("{");
+        foreach (var type in parameterTypes)
+            w.Line($"    parameters.Add(new global::Npgsql.NpgsqlParameter<{type}>());");
+        w.Line(async ? "}, cancellationToken);" : "});");
+    }
+
+    private static void WriteParameterValues(SourceWriter w, System.Collections.Generic.IReadOnlyList<(string ClrType, string Argument)> values)
+    {
+        for (var i = 0; i < values.Count; i++)
+            w.Line($"((global::Npgsql.NpgsqlParameter<{values[i].ClrType}>)command.Parameters[{i}]).TypedValue = {values[i].Argument};");
     }
 
     private static string Arguments(QuerySpec query)
@@ -209,11 +219,10 @@ internal static class ReadPathEmitter
         w.Line($"var page = new global::System.Collections.Generic.List<{item}>(pageSize);");
         w.Open("while (true)");
         w.Line("page.Clear();");
-        w.Open($"await using (var command = await {db}.CreateCommandAsync({RowsClass(entity)}.{feed.ConstantName}, cancellationToken))");
-        w.Line("command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = TenantId });");
-        w.Line("command.Parameters.Add(new global::Npgsql.NpgsqlParameter<global::System.Guid> { TypedValue = cursor });");
-        w.Line("command.Parameters.Add(new global::Npgsql.NpgsqlParameter<int> { TypedValue = pageSize });");
-        w.Line("await command.PrepareAsync(cancellationToken);");
+        w.Open("// One page, read to its end and its reader closed before any item is handed out:");
+        var parameters = new[] { ("global::System.Guid", "TenantId"), ("global::System.Guid", "cursor"), ("int", "pageSize") };
+        WriteCommand(w, entity, feed.ConstantName, parameters.Select(p => p.Item1).ToList(), db, async: true);
+        WriteParameterValues(w, parameters);
         w.Line("await using var reader = await command.ExecuteReaderAsync(cancellationToken);");
         w.Line($"global::System.Collections.Generic.List<{latest}>? versions = null;");
         w.Open("while (await reader.ReadAsync(cancellationToken))");
