@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Narralytica.Analyzers;
+
+/// <summary>
+/// NARR4002: hand-written SQL naming a tenant-scoped table, handed to an API that runs it (Npgsql, linq2db,
+/// Dapper, EF Core). Nothing binds such SQL to a tenant; the tables are the referenced model's tenant entities.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RawSqlAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(AnalyzerDiagnostics.RawSqlOnTenantTable);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (TenantModel.Resolve(start.Compilation) is not { HasNoTables: false } model)
+                return;
+            var acrossTenants = start.Compilation.GetTypeByMetadataName(AcrossTenantsMarks.AttributeName);
+            start.RegisterOperationAction(c => AnalyzeCall(c, model, acrossTenants), OperationKind.Invocation, OperationKind.ObjectCreation);
+            start.RegisterOperationAction(c => AnalyzeCommandText(c, model, acrossTenants), OperationKind.SimpleAssignment);
+        });
+    }
+
+    private static void AnalyzeCall(OperationAnalysisContext context, TenantModel model, INamedTypeSymbol? acrossTenants)
+    {
+        var (method, arguments) = context.Operation switch
+        {
+            IInvocationOperation invocation => (invocation.TargetMethod, invocation.Arguments),
+            IObjectCreationOperation { Constructor: { } constructor } creation => (constructor, creation.Arguments),
+            _ => (null, ImmutableArray<IArgumentOperation>.Empty),
+        };
+        if (method is null || SqlSinks.SqlParameter(method) is not { } sqlParameter)
+            return;
+        var sql = arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, sqlParameter));
+        if (sql is null || sql.ArgumentKind == ArgumentKind.DefaultValue)
+            return;
+        Check(context, sql.Value, SqlSinks.Describe(method), model, acrossTenants);
+    }
+
+    private static void AnalyzeCommandText(OperationAnalysisContext context, TenantModel model, INamedTypeSymbol? acrossTenants)
+    {
+        var assignment = (ISimpleAssignmentOperation)context.Operation;
+        if (assignment.Target is IPropertyReferenceOperation { Property: var property } && SqlSinks.IsCommandText(property))
+            Check(context, assignment.Value, property.ContainingType.Name + ".CommandText", model, acrossTenants);
+    }
+
+    private static void Check(OperationAnalysisContext context, IOperation sqlValue, string api, TenantModel model, INamedTypeSymbol? acrossTenants)
+    {
+        if (SqlText.Of(sqlValue) is not { } sql)
+            return;
+        var table = SqlTableNames.In(sql).Select(t => model.TableNamed(t.Name, t.Quoted)).FirstOrDefault(t => t is not null);
+        if (table is null || SanctionedCode.Contains(context, model, acrossTenants))
+            return;
+        context.ReportDiagnostic(Diagnostic.Create(
+            AnalyzerDiagnostics.RawSqlOnTenantTable, sqlValue.Syntax.GetLocation(), api, table.Name, table.CollectionName));
+    }
+}
