@@ -24,18 +24,17 @@ public sealed class GetTableAnalyzer : DiagnosticAnalyzer
         {
             if (TenantModel.Resolve(start.Compilation) is not { } model)
                 return;
-            var acrossTenants = start.Compilation.GetTypeByMetadataName(AcrossTenantsMarks.AttributeName);
-            start.RegisterOperationAction(c => AnalyzeInvocation(c, model, acrossTenants), OperationKind.Invocation);
+            start.RegisterOperationAction(c => AnalyzeInvocation(c, model), OperationKind.Invocation);
         });
     }
 
-    private static void AnalyzeInvocation(OperationAnalysisContext context, TenantModel model, INamedTypeSymbol? acrossTenants)
+    private static void AnalyzeInvocation(OperationAnalysisContext context, TenantModel model)
     {
         var method = ((IInvocationOperation)context.Operation).TargetMethod;
         if (method.Name != "GetTable" || method.TypeArguments.Length != 1 || !IsLinqToDb(method.ContainingType))
             return;
         var entity = method.TypeArguments[0];
-        if (!model.IsTenantEntity(entity) || SanctionedCode.Contains(context, model, acrossTenants))
+        if (!model.IsTenantEntity(entity) || SanctionedCode.Contains(context, model))
             return;
 
         var table = model.TableOf(entity);

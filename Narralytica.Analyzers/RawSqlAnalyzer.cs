@@ -24,13 +24,12 @@ public sealed class RawSqlAnalyzer : DiagnosticAnalyzer
         {
             if (TenantModel.Resolve(start.Compilation) is not { HasNoTables: false } model)
                 return;
-            var acrossTenants = start.Compilation.GetTypeByMetadataName(AcrossTenantsMarks.AttributeName);
-            start.RegisterOperationAction(c => AnalyzeCall(c, model, acrossTenants), OperationKind.Invocation, OperationKind.ObjectCreation);
-            start.RegisterOperationAction(c => AnalyzeCommandText(c, model, acrossTenants), OperationKind.SimpleAssignment);
+            start.RegisterOperationAction(c => AnalyzeCall(c, model), OperationKind.Invocation, OperationKind.ObjectCreation);
+            start.RegisterOperationAction(c => AnalyzeCommandText(c, model), OperationKind.SimpleAssignment);
         });
     }
 
-    private static void AnalyzeCall(OperationAnalysisContext context, TenantModel model, INamedTypeSymbol? acrossTenants)
+    private static void AnalyzeCall(OperationAnalysisContext context, TenantModel model)
     {
         var (method, arguments) = context.Operation switch
         {
@@ -43,22 +42,22 @@ public sealed class RawSqlAnalyzer : DiagnosticAnalyzer
         var sql = arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, sqlParameter));
         if (sql is null || sql.ArgumentKind == ArgumentKind.DefaultValue)
             return;
-        Check(context, sql.Value, SqlSinks.Describe(method), model, acrossTenants);
+        Check(context, sql.Value, SqlSinks.Describe(method), model);
     }
 
-    private static void AnalyzeCommandText(OperationAnalysisContext context, TenantModel model, INamedTypeSymbol? acrossTenants)
+    private static void AnalyzeCommandText(OperationAnalysisContext context, TenantModel model)
     {
         var assignment = (ISimpleAssignmentOperation)context.Operation;
         if (assignment.Target is IPropertyReferenceOperation { Property: var property } && SqlSinks.IsCommandText(property))
-            Check(context, assignment.Value, property.ContainingType.Name + ".CommandText", model, acrossTenants);
+            Check(context, assignment.Value, property.ContainingType.Name + ".CommandText", model);
     }
 
-    private static void Check(OperationAnalysisContext context, IOperation sqlValue, string api, TenantModel model, INamedTypeSymbol? acrossTenants)
+    private static void Check(OperationAnalysisContext context, IOperation sqlValue, string api, TenantModel model)
     {
         if (SqlText.Of(sqlValue) is not { } sql)
             return;
         var table = SqlTableNames.In(sql).Select(t => model.TableNamed(t.Name, t.Quoted)).FirstOrDefault(t => t is not null);
-        if (table is null || SanctionedCode.Contains(context, model, acrossTenants))
+        if (table is null || SanctionedCode.Contains(context, model))
             return;
         context.ReportDiagnostic(Diagnostic.Create(
             AnalyzerDiagnostics.RawSqlOnTenantTable, sqlValue.Syntax.GetLocation(), api, table.Name, table.CollectionName));

@@ -1,4 +1,3 @@
-using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace Narralytica.Analyzers;
@@ -9,7 +8,7 @@ namespace Narralytica.Analyzers;
 /// </summary>
 internal static class SanctionedCode
 {
-    public static bool Contains(OperationAnalysisContext context, TenantModel model, INamedTypeSymbol? acrossTenantsAttribute)
+    public static bool Contains(OperationAnalysisContext context, TenantModel model)
         => model.IsModelOwnCode(context.ContainingSymbol)
-           || AcrossTenantsMarks.IsMarked(context.Operation, context.ContainingSymbol, acrossTenantsAttribute);
+           || AcrossTenantsMarks.IsMarked(context.Operation, context.ContainingSymbol, model.AcrossTenantsAttribute);
 }

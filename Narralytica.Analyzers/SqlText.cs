@@ -16,9 +16,10 @@ internal static class SqlText
     /// <summary>The known text, with <see cref="Unknown"/> in the gaps; null when nothing is known.</summary>
     public static string? Of(IOperation value)
     {
-        var text = new StringBuilder();
-        Append(value, text);
-        return text.ToString().Trim(Unknown) is { Length: > 0 } ? text.ToString() : null;
+        var builder = new StringBuilder();
+        Append(value, builder);
+        var text = builder.ToString();
+        return text.Trim(Unknown).Length > 0 ? text : null;
     }
 
     private static void Append(IOperation operation, StringBuilder text)

@@ -27,6 +27,7 @@ internal sealed class TenantModel
         _compilationIsTheModel = SymbolEqualityComparer.Default.Equals(tenantEntity.ContainingAssembly, compilation.Assembly);
         _tablesByName = new Dictionary<string, TenantTable>(StringComparer.Ordinal);
         _tablesByEntity = new Dictionary<ITypeSymbol, TenantTable>(SymbolEqualityComparer.Default);
+        AcrossTenantsAttribute = compilation.GetTypeByMetadataName(AcrossTenantsMarks.AttributeName);
 
         var tableAttribute = compilation.GetTypeByMetadataName(TableAttributeName);
         var collections = ScopeCollections(compilation.GetTypeByMetadataName(TenantScopeName));
@@ -35,6 +36,7 @@ internal sealed class TenantModel
             var name = TableName(entity, tableAttribute);
             if (name is null)
                 continue;
+            // A model without a generated TenantScope has no collection names: the plural is the generator's convention.
             var table = new TenantTable(name, entity.Name, collections.TryGetValue(entity, out var collection) ? collection : entity.Name + "s");
             _tablesByName[name] = table;
             _tablesByEntity[entity] = table;
@@ -63,6 +65,9 @@ internal sealed class TenantModel
     /// </summary>
     public TenantTable? TableNamed(string identifier, bool quoted)
         => _tablesByName.TryGetValue(quoted ? identifier : identifier.ToLowerInvariant(), out var table) ? table : null;
+
+    /// <summary>The <c>[AcrossTenants]</c> attribute of the model (null in a model that predates it).</summary>
+    public INamedTypeSymbol? AcrossTenantsAttribute { get; }
 
     /// <summary>True when the compilation references no tenant table, so no SQL can name one.</summary>
     public bool HasNoTables => _tablesByName.Count == 0;
