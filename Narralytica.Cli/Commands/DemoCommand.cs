@@ -100,17 +100,8 @@ public static class DemoCommand
         {
             TenantId = sample.A.Tenant.Id, TranscriptId = sample.A.Transcript.Id, Ordinal = 99, StartMs = 0, EndMs = 1, Text = "forged",
         }));
-        await checks.ExpectDatabaseRefusalAsync("raw SQL: a B segment pointing at A's transcript violates the composite foreign key", async () =>
-        {
-            await using var connection = dataSource.CreateConnection();
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                "INSERT INTO segments (tenant_id, id, transcript_id, ordinal, start_ms, end_ms, text) VALUES ($1, $2, $3, 0, 0, 1000, 'cross-tenant')", connection);
-            command.Parameters.AddWithValue(sample.B.Tenant.Id);
-            command.Parameters.AddWithValue(Guid.CreateVersion7());
-            command.Parameters.AddWithValue(sample.A.Transcript.Id);
-            await command.ExecuteNonQueryAsync();
-        });
+        await checks.ExpectDatabaseRefusalAsync("raw SQL: a B segment pointing at A's transcript violates the composite foreign key",
+            () => InsertSegmentAcrossTenantsAsync(dataSource, sample.B.Tenant.Id, sample.A.Transcript.Id));
         await checks.ExpectAsync("A's segment is untouched",
             async () => (await a.FindSegmentAsync(victim.Id))?.Text == victim.Text);
 
@@ -119,6 +110,23 @@ public static class DemoCommand
             ? $"All {checks.Passed} isolation checks held."
             : $"{checks.Failed} of {checks.Passed + checks.Failed} isolation checks FAILED.");
         return checks.Failed == 0 ? ExitCodes.Ok : ExitCodes.Error;
+    }
+
+    /// <summary>
+    /// Tries what the tenant scope would never write: a segment of one tenant pointing at another tenant's
+    /// transcript, in raw SQL, so that only the composite foreign key stands in the way.
+    /// </summary>
+    [AcrossTenants("the demo shows the database refusing a cross-tenant reference that bypasses the tenant scope")]
+    private static async Task InsertSegmentAcrossTenantsAsync(NpgsqlDataSource dataSource, Guid segmentTenant, Guid otherTenantsTranscript)
+    {
+        await using var connection = dataSource.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO segments (tenant_id, id, transcript_id, ordinal, start_ms, end_ms, text) VALUES ($1, $2, $3, 0, 0, 1000, 'cross-tenant')", connection);
+        command.Parameters.AddWithValue(segmentTenant);
+        command.Parameters.AddWithValue(Guid.CreateVersion7());
+        command.Parameters.AddWithValue(otherTenantsTranscript);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

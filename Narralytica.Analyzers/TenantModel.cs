@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace Narralytica.Analyzers;
+
+/// <summary>
+/// What the analyzers need to know about the referenced Narralytica.Model, resolved once per compilation:
+/// which types are tenant entities, the tables they map and how the tenant scope names them.
+/// </summary>
+internal sealed class TenantModel
+{
+    private const string TenantEntityName = "Narralytica.Model.ITenantEntity";
+    private const string TenantScopeName = "Narralytica.Model.TenantScope";
+    private const string TableAttributeName = "LinqToDB.Mapping.TableAttribute";
+    private const string ModelNamespace = "Narralytica.Model";
+
+    private readonly INamedTypeSymbol _tenantEntity;
+    private readonly bool _compilationIsTheModel;
+    private readonly Dictionary<string, TenantTable> _tablesByName;
+    private readonly Dictionary<ITypeSymbol, TenantTable> _tablesByEntity;
+
+    private TenantModel(Compilation compilation, INamedTypeSymbol tenantEntity)
+    {
+        _tenantEntity = tenantEntity;
+        _compilationIsTheModel = SymbolEqualityComparer.Default.Equals(tenantEntity.ContainingAssembly, compilation.Assembly);
+        _tablesByName = new Dictionary<string, TenantTable>(StringComparer.Ordinal);
+        _tablesByEntity = new Dictionary<ITypeSymbol, TenantTable>(SymbolEqualityComparer.Default);
+        AcrossTenantsAttribute = compilation.GetTypeByMetadataName(AcrossTenantsMarks.AttributeName);
+
+        var tableAttribute = compilation.GetTypeByMetadataName(TableAttributeName);
+        var collections = ScopeCollections(compilation.GetTypeByMetadataName(TenantScopeName));
+        foreach (var entity in TypesOf(tenantEntity.ContainingAssembly.GlobalNamespace).Where(IsTenantEntity))
+        {
+            var name = TableName(entity, tableAttribute);
+            if (name is null)
+                continue;
+            // A model without a generated TenantScope has no collection names: the plural is the generator's convention.
+            var table = new TenantTable(name, entity.Name, collections.TryGetValue(entity, out var collection) ? collection : entity.Name + "s");
+            _tablesByName[name] = table;
+            _tablesByEntity[entity] = table;
+        }
+    }
+
+    /// <summary>The model the compilation references, or null when it references none (nothing to check then).</summary>
+    public static TenantModel? Resolve(Compilation compilation)
+        => compilation.GetTypeByMetadataName(TenantEntityName) is { } tenantEntity ? new TenantModel(compilation, tenantEntity) : null;
+
+    /// <summary>
+    /// Whether <paramref name="type"/> is a row of a tenant-scoped table: it implements ITenantEntity, or is a
+    /// type parameter constrained to it (a generic helper over tenant entities).
+    /// </summary>
+    public bool IsTenantEntity(ITypeSymbol type)
+        => type is ITypeParameterSymbol parameter
+            ? parameter.ConstraintTypes.Any(IsTenantEntity)
+            : SymbolEqualityComparer.Default.Equals(type, _tenantEntity) || type.AllInterfaces.Contains(_tenantEntity, SymbolEqualityComparer.Default);
+
+    /// <summary>The tenant table an entity maps, when it is one of the model's generated entities.</summary>
+    public TenantTable? TableOf(ITypeSymbol entity) => _tablesByEntity.TryGetValue(entity, out var table) ? table : null;
+
+    /// <summary>
+    /// The tenant table SQL names: a quoted identifier is compared as written, an unquoted one folded to
+    /// lower case, as PostgreSQL does.
+    /// </summary>
+    public TenantTable? TableNamed(string identifier, bool quoted)
+        => _tablesByName.TryGetValue(quoted ? identifier : identifier.ToLowerInvariant(), out var table) ? table : null;
+
+    /// <summary>The <c>[AcrossTenants]</c> attribute of the model (null in a model that predates it).</summary>
+    public INamedTypeSymbol? AcrossTenantsAttribute { get; }
+
+    /// <summary>True when the compilation references no tenant table, so no SQL can name one.</summary>
+    public bool HasNoTables => _tablesByName.Count == 0;
+
+    /// <summary>
+    /// Code of the model itself (its runtime and generated scope, escape hatch and helpers): these are the
+    /// sanctioned ways in, so the rules do not apply to them.
+    /// </summary>
+    public bool IsModelOwnCode(ISymbol symbol)
+    {
+        if (!_compilationIsTheModel)
+            return false;
+        var ns = symbol.ContainingNamespace?.ToDisplayString() ?? "";
+        return ns == ModelNamespace || ns.StartsWith(ModelNamespace + ".", StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<INamedTypeSymbol> TypesOf(INamespaceSymbol ns)
+    {
+        foreach (var type in ns.GetTypeMembers())
+            yield return type;
+        foreach (var child in ns.GetNamespaceMembers())
+            foreach (var type in TypesOf(child))
+                yield return type;
+    }
+
+    private bool IsTenantEntity(INamedTypeSymbol type)
+        => type.TypeKind == TypeKind.Class && type.AllInterfaces.Contains(_tenantEntity, SymbolEqualityComparer.Default);
+
+    private static string? TableName(INamedTypeSymbol entity, INamedTypeSymbol? tableAttribute)
+    {
+        foreach (var attribute in entity.GetAttributes())
+        {
+            if (!SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, tableAttribute))
+                continue;
+            foreach (var named in attribute.NamedArguments)
+                if (named.Key == "Name" && named.Value.Value is string fromProperty)
+                    return fromProperty;
+            if (attribute.ConstructorArguments.Length > 0 && attribute.ConstructorArguments[0].Value is string fromConstructor)
+                return fromConstructor;
+        }
+        return null;
+    }
+
+    // TenantScope has one IQueryable<Entity> property per tenant table; its name is what the messages suggest.
+    private static Dictionary<ITypeSymbol, string> ScopeCollections(INamedTypeSymbol? scope)
+    {
+        var collections = new Dictionary<ITypeSymbol, string>(SymbolEqualityComparer.Default);
+        if (scope is null)
+            return collections;
+        foreach (var property in scope.GetMembers().OfType<IPropertySymbol>())
+            if (property.Type is INamedTypeSymbol { Name: "IQueryable", TypeArguments.Length: 1 } queryable)
+                collections[queryable.TypeArguments[0]] = property.Name;
+        return collections;
+    }
+}
