@@ -62,22 +62,15 @@ public static class DemoCommand
 
         Console.WriteLine();
         Console.WriteLine($"Tenant {sample.A.Tenant.Slug}: segments of '{sample.A.Video.Title}' overlapping [4000 ms, 9000 ms), in time order");
-        var window = await a.Segments
-            .Where(s => s.TranscriptId == sample.A.Transcript.Id && s.StartMs < 9000 && s.EndMs > 4000)
-            .OrderBy(s => s.StartMs)
-            .LoadWith(s => s.Speaker)
-            .ToListAsync();
+        // The generated helpers declared in schema.yaml (queries: segments_in_window, latest_layers).
+        var window = await a.SegmentsInWindowAsync(sample.A.Transcript.Id, 4000, 9000);
+        var speakers = (await a.Speakers.Where(s => s.VideoId == sample.A.Video.Id).ToListAsync()).ToDictionary(s => s.Id, s => s.Label);
         foreach (var segment in window)
-            Console.WriteLine($"  {segment.StartMs,6}–{segment.EndMs,-6} {segment.Speaker?.Label,-10} {segment.Text}");
+            Console.WriteLine($"  {segment.StartMs,6}–{segment.EndMs,-6} {(segment.SpeakerId is { } speaker ? speakers[speaker] : ""),-10} {segment.Text}");
 
         Console.WriteLine($"Tenant {sample.A.Tenant.Slug}: latest 'summary' layer of each of those segments");
         var ids = window.Select(s => s.Id).ToArray();
-        var latest = await a.Layers
-            .Where(l => ids.Contains(l.SegmentId) && l.Kind == "summary")
-            .GroupBy(l => l.SegmentId)
-            .Select(g => g.OrderByDescending(l => l.Version).First())
-            .ToListAsync();
-        foreach (var layer in latest.OrderBy(l => window.FindIndex(s => s.Id == l.SegmentId)))
+        foreach (var layer in await a.LatestLayersAsync(ids, "summary"))
             Console.WriteLine($"  v{layer.Version} by {layer.Producer}: {layer.Payload}");
 
         Console.WriteLine();
@@ -88,6 +81,12 @@ public static class DemoCommand
             async () => await b.Segments.CountAsync(s => s.TranscriptId == sample.A.Transcript.Id) == 0);
         await checks.ExpectAsync("find by key: B cannot find A's segment by its id",
             async () => await b.FindSegmentAsync(victim.Id) is null);
+        await checks.ExpectAsync("generated query: B's window over A's transcript is empty",
+            async () => (await b.SegmentsInWindowAsync(sample.A.Transcript.Id, 0, int.MaxValue)).Count == 0);
+        await checks.ExpectAsync("generated query: B gets no latest layer for A's segment ids",
+            async () => (await b.LatestLayersAsync(ids, "summary")).Count == 0);
+        await checks.ExpectAsync("rebuild feed: B's feed holds none of A's segments",
+            async () => await b.SegmentFeedAsync().AllAsync(item => item.Segment.TenantId == sample.B.Tenant.Id));
         await checks.ExpectAsync("association: B's scope loads no A transcript through a segment",
             async () => (await b.Segments.Where(s => s.Id == victim.Id).Select(s => s.Transcript).ToListAsync()).Count == 0);
         await checks.ExpectAsync("set-based update: B's UPDATE … WHERE id = A's id changes 0 rows",

@@ -64,7 +64,7 @@ public sealed class CommandLineTests
         var connectionString = await _postgres.CreateEmptyDatabaseAsync();
         var (exit, output, errors) = await RunAsync("demo", "--connection", connectionString);
         Assert.True(exit == 0, output + errors);
-        Assert.Contains("All 10 isolation checks held.", output);
+        Assert.Contains("All 13 isolation checks held.", output);
         Assert.DoesNotContain("FAIL", output);
 
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
