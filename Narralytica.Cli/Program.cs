@@ -14,6 +14,7 @@ public static class Program
         Commands:
           schema sql   [--schema PATH]          Print the complete DDL for schema.yaml.
           schema check [--schema PATH]          Validate schema.yaml and print its diagnostics.
+          schema queries [--schema PATH]        List the queries and feeds schema.yaml declares: helper, index, SQL.
           migrations add <name> [--allow KINDS] Diff the migrations' snapshot with schema.yaml and write the change as
                                                 a new migration (plus narralytica.sum and the snapshot). Unsafe changes
                                                 are refused unless accepted: --allow destructive,data-dependent,locking,tenancy.
@@ -51,6 +52,8 @@ public static class Program
                     return SchemaCommands.Sql(new Arguments(args.Skip(2)));
                 case "schema" when args.Length >= 2 && args[1] == "check":
                     return SchemaCommands.Check(new Arguments(args.Skip(2)));
+                case "schema" when args.Length >= 2 && args[1] == "queries":
+                    return SchemaCommands.Queries(new Arguments(args.Skip(2)));
                 case "migrations" when args.Length >= 2 && args[1] == "add":
                     return MigrationCommands.Add(new Arguments(args.Skip(2)));
                 case "migrations" when args.Length >= 2 && args[1] == "script":

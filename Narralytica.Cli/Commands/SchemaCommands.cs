@@ -1,10 +1,14 @@
 using System;
 using System.Linq;
+using Narralytica.Schema.Naming;
 using Narralytica.Schema.Sql;
 
 namespace Narralytica.Cli.Commands;
 
-/// <summary><c>schema sql</c> prints the DDL; <c>schema check</c> validates schema.yaml.</summary>
+/// <summary>
+/// <c>schema sql</c> prints the DDL; <c>schema check</c> validates schema.yaml; <c>schema queries</c> lists the
+/// generated helpers schema.yaml declares, each with the index that answers it and its exact SQL.
+/// </summary>
 public static class SchemaCommands
 {
     public static int Sql(Arguments arguments)
@@ -22,5 +26,33 @@ public static class SchemaCommands
         var tenantTables = model.Tables.Count(t => t.IsTenantScoped);
         Console.WriteLine($"schema.yaml is valid: {model.Tables.Count} tables ({tenantTables} tenant-scoped, {model.Tables.Count - tenantTables} global), {model.Enums.Count} enums.");
         return ExitCodes.Ok;
+    }
+
+    public static int Queries(Arguments arguments)
+    {
+        var model = SchemaFile.Load(arguments.Option("--schema"));
+        arguments.EnsureAllUsed();
+        var count = 0;
+        foreach (var table in model.Tables)
+        {
+            var host = table.IsTenantScoped ? "TenantScope" : "NarralyticaDb";
+            foreach (var query in table.Queries)
+                Print(ref count, $"{table.Name}.{query.Name}", $"{host}.{ClrNaming.Pascal(query.Name)}Async", query.BackingIndex, ReadPathSql.Query(table, query).Sql);
+            foreach (var feed in table.Feeds)
+                Print(ref count, $"{table.Name}.{feed.Name} (feed, latest of {feed.LatestOf})", $"{host}.{ClrNaming.Pascal(feed.Name)}Async",
+                    table.PrimaryKey.Name, ReadPathSql.FeedPage(table, feed, model.FindTable(feed.LatestOf)!).Sql);
+        }
+        Console.WriteLine(count == 0
+            ? "schema.yaml declares no queries or feeds; see 'Read paths' in the README."
+            : $"{count} helper(s); every table also has Find<Entity>Async (its primary key) and BulkInsertAsync (binary COPY).");
+        return ExitCodes.Ok;
+    }
+
+    private static void Print(ref int count, string declared, string helper, string? index, string sql)
+    {
+        count++;
+        Console.WriteLine($"{declared} → {helper}, answered by {index}");
+        Console.WriteLine($"  {sql}");
+        Console.WriteLine();
     }
 }

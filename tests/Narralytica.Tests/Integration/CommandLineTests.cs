@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Tests.Infrastructure;
 using Xunit;
@@ -23,6 +24,21 @@ public sealed class CommandLineTests
         Assert.Equal(0, exit);
         Assert.Contains("CREATE TABLE segments (", output);
         Assert.Contains("CONSTRAINT pk_segments PRIMARY KEY (tenant_id, id)", output);
+    }
+
+    [Fact]
+    public async Task Schema_queries_lists_each_declared_helper_with_its_index_and_the_SQL_the_model_sends()
+    {
+        var (exit, output, _) = await RunAsync("schema", "queries", "--schema", RepositoryFiles.SchemaPath);
+        Assert.Equal(0, exit);
+        var declared = Narralytica.Model.NarralyticaQueries.All.Where(q => !q.Helper.Contains(".Find")).ToList();
+        Assert.Equal(6, declared.Count);
+        foreach (var query in declared)
+        {
+            Assert.Contains($"→ {query.Helper}, answered by {query.Index}", output);
+            Assert.Contains("  " + query.Sql + "\n", output.Replace("\r\n", "\n"));
+        }
+        Assert.Contains("6 helper(s)", output);
     }
 
     [Fact]
