@@ -33,6 +33,11 @@ public static class Program
              without --connection, NARRALYTICA_DATABASE)
           drift [--connection CS] [--json]      Compare the live database's catalog with schema.yaml: exit 2 with the
                                                 differences (missing, extra, changed) and the SQL that reconciles them.
+          roles create [--connection CS] [--owner-password P] [--app-password P]
+                                                Create (or update) the LOGIN roles narralytica_owner, which runs the
+                                                migrations, and narralytica_app, which the application connects as
+                                                (not superuser, no BYPASSRLS, CREATEDB or CREATEROLE). Passwords also
+                                                from NARRALYTICA_OWNER_PASSWORD and NARRALYTICA_APP_PASSWORD.
           demo [--connection CS]                Create the schema on a database (a throwaway PostgreSQL when no
                                                 server is given; NARRALYTICA_DATABASE is used when set), load a
                                                 sample and show tenant isolation through the generated API.
@@ -68,6 +73,8 @@ public static class Program
                     return await DriftCommand.RunAsync(new Arguments(args.Skip(1)));
                 case "migrations" when args.Length >= 2 && args[1] == "hash":
                     return MigrationCommands.Hash(new Arguments(args.Skip(2)));
+                case "roles" when args.Length >= 2 && args[1] == "create":
+                    return await RolesCommand.CreateAsync(new Arguments(args.Skip(2)));
                 case "demo":
                     return await DemoCommand.RunAsync(new Arguments(args.Skip(1)));
                 case null or "help" or "--help" or "-h":

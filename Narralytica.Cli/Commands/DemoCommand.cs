@@ -4,15 +4,18 @@ using System.Linq;
 using System.Threading.Tasks;
 using LinqToDB;
 using LinqToDB.Async;
+using Narralytica.Cli.Roles;
 using Narralytica.Model;
+using Narralytica.Schema.Sql;
 using Npgsql;
 
 namespace Narralytica.Cli.Commands;
 
 /// <summary>
-/// The newcomer's tour: creates the schema, loads two tenants' sample data, queries through the
-/// generated tenant scope, then shows that tenant B can neither see nor touch tenant A's rows.
-/// Exits 1 if any isolation check fails.
+/// The newcomer's tour: creates the schema, then, as the application role where it can, loads two
+/// tenants' sample data, queries through the generated tenant scope, shows that tenant B can neither
+/// see nor touch tenant A's rows and that PostgreSQL refuses to rewrite append-only history.
+/// Exits 1 if any check fails.
 /// </summary>
 public static class DemoCommand
 {
@@ -34,7 +37,9 @@ public static class DemoCommand
         }
         try
         {
-            return await RunTourAsync(connectionString);
+            await MigrateAsync(connectionString);
+            var tourConnectionString = await ApplicationRoleConnectionAsync(connectionString, target.IsThrowaway);
+            return await RunTourAsync(tourConnectionString ?? connectionString, asApplicationRole: tourConnectionString is not null);
         }
         finally
         {
@@ -43,15 +48,60 @@ public static class DemoCommand
         }
     }
 
-    private static async Task<int> RunTourAsync(string connectionString)
+    /// <summary>The schema comes from the migrations compiled into the model, as an application would migrate at start-up.</summary>
+    private static async Task MigrateAsync(string connectionString)
     {
-        // The schema comes from the migrations compiled into the model, as an application would migrate at start-up.
         IReadOnlyList<SchemaMigration> applied;
         await using (var migrationSource = NpgsqlDataSource.Create(connectionString))
-            applied = await new SchemaMigrator(migrationSource).ApplyAsync();
+        {
+            try
+            {
+                applied = await new SchemaMigrator(migrationSource).ApplyAsync();
+            }
+            catch (MigrationFailedException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+                throw new CliError($"{e.Message}\nThe migrations create the roles {DatabaseRoles.Owner} and {DatabaseRoles.App} where they are missing, " +
+                                   "which needs CREATEROLE: run `narralytica roles create` once as a user that has it, then the demo again.");
+            }
+        }
         Console.WriteLine($"Schema:   {NarralyticaSchema.Tables.Count} tables ({NarralyticaSchema.Tables.Count(t => t.TenantScoped)} tenant-scoped), " +
                           $"applied by {applied.Count} embedded migration(s) ({string.Join(", ", applied.Select(m => m.FileName))})");
+    }
 
+    /// <summary>
+    /// The connection the tour runs on as the application role, or null (with the reason printed) when it cannot.
+    /// On the throwaway server the demo creates the roles with LOGIN (trust authentication) and connects as
+    /// the application role; on a given server it switches to it when the user may (SET ROLE).
+    /// </summary>
+    private static async Task<string?> ApplicationRoleConnectionAsync(string connectionString, bool throwaway)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        if (throwaway)
+        {
+            await RoleSetup.CreateOrUpdateAsync(connection, ownerPassword: null, appPassword: null);
+            Console.WriteLine($"Roles:    {DatabaseRoles.Owner} and {DatabaseRoles.App} created with LOGIN; the tour connects as {DatabaseRoles.App}");
+            return new NpgsqlConnectionStringBuilder(connectionString) { Username = DatabaseRoles.App, Password = null }.ConnectionString;
+        }
+        await using var command = new NpgsqlCommand(
+            $"SELECT current_user::text, coalesce((SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = '{DatabaseRoles.App}'), false)", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var (user, mayBecomeApp) = (reader.GetString(0), reader.GetBoolean(1));
+        if (!mayBecomeApp)
+        {
+            Console.WriteLine($"Roles:    the tour runs as {user}, which may not SET ROLE {DatabaseRoles.App} " +
+                              $"(GRANT {DatabaseRoles.App} TO {user} to see the database enforce the application role's privileges)");
+            return null;
+        }
+        Console.WriteLine($"Roles:    the tour runs as {DatabaseRoles.App} (role set by {user} on connecting)");
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Options = ((builder.Options ?? "") + $" -c role={DatabaseRoles.App}").Trim();
+        return builder.ConnectionString;
+    }
+
+    private static async Task<int> RunTourAsync(string connectionString, bool asApplicationRole)
+    {
         await using var dataSource = NarralyticaDb.CreateDataSource(connectionString);
         await using var db = new NarralyticaDb(dataSource);
         var sample = await SampleData.LoadAsync(db);
@@ -70,7 +120,8 @@ public static class DemoCommand
 
         Console.WriteLine($"Tenant {sample.A.Tenant.Slug}: latest 'summary' layer of each of those segments");
         var ids = window.Select(s => s.Id).ToArray();
-        foreach (var layer in await a.LatestLayersAsync(ids, "summary"))
+        var latest = await a.LatestLayersAsync(ids, "summary");
+        foreach (var layer in latest)
             Console.WriteLine($"  v{layer.Version} by {layer.Producer}: {layer.Payload}");
 
         Console.WriteLine();
@@ -100,14 +151,27 @@ public static class DemoCommand
             TenantId = sample.A.Tenant.Id, TranscriptId = sample.A.Transcript.Id, Ordinal = 99, StartMs = 0, EndMs = 1, Text = "forged",
         }));
         await checks.ExpectDatabaseRefusalAsync("raw SQL: a B segment pointing at A's transcript violates the composite foreign key",
+            PostgresErrorCodes.ForeignKeyViolation, e => e.ConstraintName ?? "",
             () => InsertSegmentAcrossTenantsAsync(dataSource, sample.B.Tenant.Id, sample.A.Transcript.Id));
         await checks.ExpectAsync("A's segment is untouched",
             async () => (await a.FindSegmentAsync(victim.Id))?.Text == victim.Text);
 
         Console.WriteLine();
+        if (asApplicationRole)
+        {
+            Console.WriteLine($"Append-only: raw SQL as {DatabaseRoles.App}, which holds only SELECT and INSERT on these tables");
+            var layerOfA = latest[0];
+            foreach (var (what, sql) in AppendOnlyRewrites)
+                await checks.ExpectDatabaseRefusalAsync(what, PostgresErrorCodes.InsufficientPrivilege, e => $"{e.MessageText}, SQLSTATE {e.SqlState}",
+                    () => RewriteHistoryAsync(dataSource, sql, layerOfA.TenantId, layerOfA.Id));
+        }
+        else
+            Console.WriteLine($"Append-only: not checked, since the tour does not run as {DatabaseRoles.App} (the user it runs as may rewrite any table)");
+
+        Console.WriteLine();
         Console.WriteLine(checks.Failed == 0
-            ? $"All {checks.Passed} isolation checks held."
-            : $"{checks.Failed} of {checks.Passed + checks.Failed} isolation checks FAILED.");
+            ? $"All {checks.Passed} checks held."
+            : $"{checks.Failed} of {checks.Passed + checks.Failed} checks FAILED.");
         return checks.Failed == 0 ? ExitCodes.Ok : ExitCodes.Error;
     }
 
@@ -118,13 +182,34 @@ public static class DemoCommand
     [AcrossTenants("the demo shows the database refusing a cross-tenant reference that bypasses the tenant scope")]
     private static async Task InsertSegmentAcrossTenantsAsync(NpgsqlDataSource dataSource, Guid segmentTenant, Guid otherTenantsTranscript)
     {
-        await using var connection = dataSource.CreateConnection();
-        await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "INSERT INTO segments (tenant_id, id, transcript_id, ordinal, start_ms, end_ms, text) VALUES ($1, $2, $3, 0, 0, 1000, 'cross-tenant')", connection);
-        command.Parameters.AddWithValue(segmentTenant);
-        command.Parameters.AddWithValue(Guid.CreateVersion7());
-        command.Parameters.AddWithValue(otherTenantsTranscript);
+            "INSERT INTO segments (tenant_id, id, transcript_id, ordinal, start_ms, end_ms, text) VALUES ($1, $2, $3, 0, 0, 1000, 'cross-tenant')");
+        await ExecuteRawAsync(dataSource, command, segmentTenant, Guid.CreateVersion7(), otherTenantsTranscript);
+    }
+
+    /// <summary>Rewrites of history the application role must be refused: $1 is a tenant, $2 a layer of it.</summary>
+    private static readonly (string What, string Sql)[] AppendOnlyRewrites =
+    {
+        ("UPDATE of a layer", "UPDATE layers SET payload = '{}' WHERE tenant_id = $1 AND id = $2"),
+        ("DELETE of a layer", "DELETE FROM layers WHERE tenant_id = $1 AND id = $2"),
+        ("UPDATE of audit log rows", "UPDATE audit_logs SET action = 'rewritten' WHERE tenant_id = $1 AND $2::uuid IS NOT NULL"),
+        ("DELETE of event log rows", "DELETE FROM event_logs WHERE tenant_id = $1 AND $2::uuid IS NOT NULL"),
+    };
+
+    [AcrossTenants("the demo shows the database refusing raw SQL that rewrites append-only history")]
+    private static async Task RewriteHistoryAsync(NpgsqlDataSource dataSource, string sql, Guid tenant, Guid layer)
+    {
+        await using var command = new NpgsqlCommand(sql);
+        await ExecuteRawAsync(dataSource, command, tenant, layer);
+    }
+
+    /// <summary>Runs raw SQL with positional parameters, as code going around the generated API would send it.</summary>
+    private static async Task ExecuteRawAsync(NpgsqlDataSource dataSource, NpgsqlCommand command, params object[] values)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        command.Connection = connection;
+        foreach (var value in values)
+            command.Parameters.AddWithValue(value);
         await command.ExecuteNonQueryAsync();
     }
 
@@ -156,16 +241,17 @@ public static class DemoCommand
             }
         }
 
-        public async Task ExpectDatabaseRefusalAsync(string what, Func<Task> action)
+        /// <summary>Expects PostgreSQL itself to refuse the action with <paramref name="sqlState"/>; <paramref name="why"/> says how it did.</summary>
+        public async Task ExpectDatabaseRefusalAsync(string what, string sqlState, Func<PostgresException, string> why, Func<Task> action)
         {
             try
             {
                 await action();
                 Record(what, false, "was NOT refused");
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            catch (PostgresException e) when (e.SqlState == sqlState)
             {
-                Record(what, true, $"refused by PostgreSQL ({e.ConstraintName})");
+                Record(what, true, $"refused by PostgreSQL ({why(e)})");
             }
         }
 

@@ -13,7 +13,7 @@ namespace Narralytica.Cli.Drift;
 
 /// <summary>
 /// Reads a schema of a live database into the schema model the differ uses: enums, tables, columns,
-/// keys, checks, foreign keys, indexes and comments, as PostgreSQL's catalog has them. Expressions go
+/// keys, checks, foreign keys, indexes, comments and the application role's privileges, as PostgreSQL's catalog has them. Expressions go
 /// through the same normalization as schema.yaml's. What the language cannot express (a column of a
 /// type schema.yaml has no name for, an index on an expression) is listed in <see cref="CatalogModel.Unsupported"/>.
 /// </summary>
@@ -62,6 +62,8 @@ public static class CatalogReader
             ORDER BY c.relname, x.relname
             """, schema, cancellationToken);
 
+        var privileges = await ReadAppPrivilegesAsync(connection, transaction, schema, cancellationToken);
+
         var tables = new List<Table>();
         foreach (var group in columns.GroupBy(r => (string)r[0]!).Where(g => !OwnTables.Contains(g.Key)))
         {
@@ -96,9 +98,42 @@ public static class CatalogReader
                 own.Where(r => (string)r[2]! == "c").Select(r => new CheckConstraint((string)r[1]!, SqlExpression.Normalize(CheckBody((string)r[7]!), enumNames), SourceSpan.None)).ToEquatableArray(),
                 own.Where(r => (string)r[2]! == "f").Select(r => new ForeignKey((string)r[1]!, Names(r[3]), (string)r[4]!, Names(r[5]), OnDelete((string)r[6]!), SourceSpan.None)).ToEquatableArray(),
                 indexRows.Select(r => ReadIndex(r, enumNames, unsupported)).Where(i => i is not null).Select(i => i!).ToEquatableArray(),
-                SourceSpan.None));
+                SourceSpan.None)
+            {
+                AppPrivileges = privileges.Tables.TryGetValue(name, out var granted) ? granted : TablePrivileges.None,
+            });
         }
-        return new CatalogModel(new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()), unsupported, skippedTables, skippedColumns);
+        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = privileges.SchemaUsage };
+        return new CatalogModel(model, unsupported, skippedTables, skippedColumns);
+    }
+
+    /// <summary>
+    /// The privileges granted to the application role itself, on each table and on the schema (from the
+    /// access lists; grants through PUBLIC or another role are not the role's own). None when the role does not exist.
+    /// </summary>
+    private static async Task<(Dictionary<string, TablePrivileges> Tables, bool SchemaUsage)> ReadAppPrivilegesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken)
+    {
+        var rows = await QueryAsync(connection, transaction, $"""
+            SELECT c.relname, a.privilege_type
+            FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+            WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = @schema) AND c.relkind IN ('r', 'p')
+              AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = '{DatabaseRoles.App}')
+            UNION ALL
+            SELECT NULL, a.privilege_type
+            FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
+            WHERE n.nspname = @schema AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = '{DatabaseRoles.App}')
+            """, schema, cancellationToken);
+        var tables = new Dictionary<string, TablePrivileges>(StringComparer.Ordinal);
+        var schemaUsage = false;
+        foreach (var row in rows)
+        {
+            if (row[0] is not string table)
+                schemaUsage |= (string)row[1]! == "USAGE";
+            else if (TablePrivilegeNames.Parse((string)row[1]!) is { } privilege)
+                tables[table] = (tables.TryGetValue(table, out var held) ? held : TablePrivileges.None) | privilege;
+        }
+        return (tables, schemaUsage);
     }
 
     private static Index? ReadIndex(object?[] row, IReadOnlyCollection<string> enumNames, List<string> unsupported)

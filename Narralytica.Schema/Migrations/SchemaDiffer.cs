@@ -19,6 +19,7 @@ public sealed class SchemaDiffer
     // dropped keys: their foreign keys may depend on a key of a table that stays.
     private enum Phase
     {
+        Roles,
         CreateEnums,
         AddEnumValues,
         DropForeignKeys,
@@ -33,6 +34,7 @@ public sealed class SchemaDiffer
         AddForeignKeys,
         DropEnums,
         Comments,
+        Grants,
         ConcurrentIndexes,
     }
 
@@ -69,6 +71,7 @@ public sealed class SchemaDiffer
 
     private MigrationPlan Build()
     {
+        DiffRolesAndSchemaUsage();
         DiffEnums();
         // A table that takes the name of one renamed away is new, not the renamed one.
         var fromTables = _from.TablesByName();
@@ -133,6 +136,50 @@ public sealed class SchemaDiffer
     private void Dropped(MigrationRule rule, string name, string message, SourceSpan span) => _drops.Add((rule, name, message, span));
 
     private static string Q(string name) => SqlIdentifier.Quote(name);
+
+    // ───────────────────────────── roles and grants ─────────────────────────────
+
+    /// <summary>
+    /// The first migration that grants anything creates the roles where missing (GRANT needs them);
+    /// the application role's USAGE on the schema follows schema.yaml like any other privilege.
+    /// </summary>
+    private void DiffRolesAndSchemaUsage()
+    {
+        if (!_from.GrantsToApp && _to.GrantsToApp)
+        {
+            foreach (var statement in DatabaseRoles.CreateIfMissing())
+                Emit(Phase.Roles, statement);
+            Change($"create roles {DatabaseRoles.Owner} and {DatabaseRoles.App} (if they do not exist)", new SourceSpan(1, 1));
+        }
+        if (_from.AppSchemaUsage == _to.AppSchemaUsage)
+            return;
+        Emit(Phase.Roles, _to.AppSchemaUsage ? DatabaseRoles.GrantSchemaUsage() : DatabaseRoles.RevokeSchemaUsage());
+        Change($"{(_to.AppSchemaUsage ? "grant" : "revoke")} USAGE on the schema {(_to.AppSchemaUsage ? "to" : "from")} {DatabaseRoles.App}", new SourceSpan(1, 1));
+    }
+
+    /// <summary>The application role's privileges on a table that stays: what schema.yaml adds is granted, what it removes revoked.</summary>
+    private void DiffPrivileges(Table old, Table table)
+    {
+        var granted = table.AppPrivileges & ~old.AppPrivileges;
+        var revoked = old.AppPrivileges & ~table.AppPrivileges;
+        if (revoked != TablePrivileges.None)
+        {
+            Emit(Phase.Grants, DatabaseRoles.Revoke(table, revoked));
+            Change($"revoke {Keywords(revoked)} on {table.Name} from {DatabaseRoles.App}{(table.AppendOnly && !old.AppendOnly ? " (the table is append-only now)" : "")}", table.Span);
+        }
+        if (granted == TablePrivileges.None)
+            return;
+        Emit(Phase.Grants, DatabaseRoles.Grant(table, granted));
+        var reopened = old.AppendOnly && !table.AppendOnly;
+        Change($"grant {Keywords(granted)} on {table.Name} to {DatabaseRoles.App}{(reopened ? " (the table is no longer append-only)" : "")}", table.Span);
+        const TablePrivileges rewrites = TablePrivileges.Update | TablePrivileges.Delete;
+        if (reopened && (granted & rewrites) != TablePrivileges.None)
+            Find(MigrationRules.AppendOnlyReopened,
+                $"table '{table.Name}' is no longer append-only: {DatabaseRoles.App} gets {Keywords(granted & rewrites)} on it, so the application can change or remove rows " +
+                "that were history until now. To correct a row, append a new version instead; if rows must really change, accept it with --allow tenancy", table.Span);
+    }
+
+    private static string Keywords(TablePrivileges privileges) => string.Join(", ", TablePrivilegeNames.Keywords(privileges));
 
     // ───────────────────────────── enums ─────────────────────────────
 
@@ -233,7 +280,7 @@ public sealed class SchemaDiffer
     {
         var inline = table.ForeignKeys.Where(k => k.ReferencedTable == table.Name || created.Contains(k.ReferencedTable)).ToList();
         Emit(Phase.CreateTables, DdlEmitter.CreateTable(table, inline));
-        foreach (var statement in DdlEmitter.IndexesAndComments(table))
+        foreach (var statement in DdlEmitter.IndexesCommentsAndGrant(table))
             Emit(Phase.CreateTables, statement);
         // References to tables that already exist (or come later) are added once every column is in place.
         foreach (var key in table.ForeignKeys.Except(inline))
@@ -326,6 +373,7 @@ public sealed class SchemaDiffer
             Emit(Phase.Comments, SqlFragments.CommentOnTable(table));
             Change($"change the doc of table {table.Name}", table.Span);
         }
+        DiffPrivileges(old, table);
     }
 
     private static string Scope(Table table) => table.IsTenantScoped ? "tenant-scoped" : "global";

@@ -40,7 +40,9 @@ public sealed class SnapshotReader
         var tables = new List<Table>();
         foreach (var entry in Mapping(Get(top, "tables"), "'tables'").Entries)
             tables.Add(ReadTable(entry.Key, Mapping(entry.Value, $"table '{entry.Key.Value}'"), enumNames));
-        return (new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()), header);
+        // A snapshot written before grants existed has no app_schema_usage: nothing was granted then.
+        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = Flag(top, "app_schema_usage") };
+        return (model, header);
     }
 
     private Table ReadTable(YamlScalar name, YamlMapping fields, HashSet<string> enumNames)
@@ -79,7 +81,21 @@ public sealed class SnapshotReader
         var indexes = Items(fields, "indexes", ReadIndex);
 
         return new Table(name.Value, scope, Optional(fields, "doc"), null, Flag(fields, "append_only"), Flag(fields, "quote"),
-            columns.ToEquatableArray(), primaryKey, uniques, checks, foreignKeys, indexes, name.Span);
+            columns.ToEquatableArray(), primaryKey, uniques, checks, foreignKeys, indexes, name.Span)
+        {
+            AppPrivileges = ReadPrivileges(fields),
+        };
+    }
+
+    /// <summary><c>app_privileges: [select, insert]</c>; missing in a snapshot written before grants existed, which means none.</summary>
+    private TablePrivileges ReadPrivileges(YamlMapping fields)
+    {
+        if (Find(fields, "app_privileges") is not { } node)
+            return TablePrivileges.None;
+        var privileges = TablePrivileges.None;
+        foreach (var word in Names(node))
+            privileges |= TablePrivilegeNames.Parse(word) ?? throw Fail(node.Span, $"'{word}' is not a table privilege (select, insert, update, delete, truncate, references, trigger)");
+        return privileges;
     }
 
     private Index ReadIndex(YamlMapping fields)

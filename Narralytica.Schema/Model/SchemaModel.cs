@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace Narralytica.Schema.Model;
 
@@ -8,6 +9,15 @@ namespace Narralytica.Schema.Model;
 /// </summary>
 public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<Table> Tables)
 {
+    /// <summary>
+    /// Whether the application role has USAGE on the schema the tables live in (without it, its table
+    /// privileges reach nothing). schema.yaml always grants it; a snapshot written before grants existed does not.
+    /// </summary>
+    public bool AppSchemaUsage { get; init; }
+
+    /// <summary>Whether the application role is granted anything at all: then the roles must exist.</summary>
+    public bool GrantsToApp => AppSchemaUsage || Tables.Any(t => t.AppPrivileges != TablePrivileges.None);
+
     public Table? FindTable(string name)
     {
         foreach (var table in Tables)
@@ -81,6 +91,12 @@ public sealed record Table(
 
     /// <summary>The rebuild feeds (<c>feeds:</c>); generated helpers, not part of the database.</summary>
     public EquatableArray<Feed> Feeds { get; init; } = EquatableArray<Feed>.Empty;
+
+    /// <summary>
+    /// What the application role (<see cref="Narralytica.Schema.Sql.DatabaseRoles.App"/>) may do with the table's rows:
+    /// <see cref="TablePrivilegeNames.ForApplication"/> of <see cref="AppendOnly"/> in schema.yaml, as granted in a live database.
+    /// </summary>
+    public TablePrivileges AppPrivileges { get; init; }
 
     public Column? FindColumn(string name)
     {

@@ -8,13 +8,19 @@ namespace Narralytica.Schema.Sql;
 /// <summary>
 /// The complete DDL that creates the schema on an empty database: enum types, then tables in
 /// dependency order (a table after every table it references), each followed by its indexes and
-/// comments. Foreign keys that close a cycle between tables are added at the end.
+/// comments and its grant to the application role. Foreign keys that close a cycle between tables are
+/// added at the end. The roles are created first where missing, and the application role gets USAGE on
+/// the schema.
 /// </summary>
 public static class DdlEmitter
 {
     public static IReadOnlyList<string> Statements(SchemaModel model)
     {
         var statements = new List<string>();
+        if (model.GrantsToApp)
+            statements.AddRange(DatabaseRoles.CreateIfMissing());
+        if (model.AppSchemaUsage)
+            statements.Add(DatabaseRoles.GrantSchemaUsage());
         foreach (var enumType in model.Enums)
         {
             statements.Add(SqlFragments.CreateEnum(enumType));
@@ -30,7 +36,7 @@ public static class DdlEmitter
             deferred.AddRange(table.ForeignKeys.Except(inline).Select(k => (table, k)));
             statements.Add(CreateTable(table, inline));
             created.Add(table.Name);
-            statements.AddRange(IndexesAndComments(table));
+            statements.AddRange(IndexesCommentsAndGrant(table));
         }
         statements.AddRange(deferred.Select(d => AddForeignKey(d.Table, d.Key)));
         return statements;
@@ -47,8 +53,8 @@ public static class DdlEmitter
         return $"CREATE TABLE {SqlFragments.Name(table)} (\n    {string.Join(",\n    ", lines)}\n);";
     }
 
-    /// <summary>What follows a new table: its indexes, then the comments on it and its columns.</summary>
-    public static IEnumerable<string> IndexesAndComments(Table table)
+    /// <summary>What follows a new table: its indexes, the comments on it and its columns, then its grant to the application role.</summary>
+    public static IEnumerable<string> IndexesCommentsAndGrant(Table table)
     {
         foreach (var index in table.Indexes)
             yield return SqlFragments.CreateIndex(table, index);
@@ -56,6 +62,8 @@ public static class DdlEmitter
             yield return SqlFragments.CommentOnTable(table);
         foreach (var column in table.Columns.Where(c => c.Doc is not null))
             yield return SqlFragments.CommentOnColumn(table, column);
+        if (table.AppPrivileges != TablePrivileges.None)
+            yield return DatabaseRoles.Grant(table, table.AppPrivileges);
     }
 
     public static string AddForeignKey(Table table, ForeignKey key)
@@ -65,11 +73,13 @@ public static class DdlEmitter
     {
         var builder = new StringBuilder();
         builder.Append("-- Narralytica schema: the complete DDL for an empty database, generated from schema.yaml.\n");
+        var first = true;
         foreach (var statement in Statements(model))
         {
-            // A blank line before each type or table; its indexes and comments follow it directly.
-            if (statement.StartsWith("CREATE TYPE", System.StringComparison.Ordinal) || statement.StartsWith("CREATE TABLE", System.StringComparison.Ordinal))
+            // A blank line before the roles, each type and each table; what belongs to them follows directly.
+            if (first || statement.StartsWith("CREATE TYPE", System.StringComparison.Ordinal) || statement.StartsWith("CREATE TABLE", System.StringComparison.Ordinal))
                 builder.Append('\n');
+            first = false;
             builder.Append(statement).Append('\n');
         }
         return builder.ToString();

@@ -41,6 +41,7 @@ internal sealed class SchemaValidator
                 Versions = draft.Versions,
                 Queries = draft.Queries.ToEquatableArray(),
                 Feeds = draft.Feeds.ToEquatableArray(),
+                AppPrivileges = TablePrivilegeNames.ForApplication(draft.AppendOnly),
             });
         }
         CheckNames(enums, tables);

@@ -27,12 +27,13 @@ public sealed class ApplyCommandTests : IDisposable
 
     private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => _copy.RunAsync(args);
 
-    /// <summary>Adds a hand-written migration to the copy and records it, as `migrations hash` would.</summary>
-    private async Task AddMigrationAsync(string name, string sql)
+    /// <summary>Adds a hand-written migration after the repository's to the copy, records it as `migrations hash` would, and returns its file name.</summary>
+    private async Task<string> AddMigrationAsync(string name, string sql)
     {
-        var version = _copy.MigrationNames().Length + 1;
-        await File.WriteAllTextAsync(_copy.MigrationPath(MigrationFile.FileNameFor(version, name)), sql);
+        var fileName = MigrationFile.FileNameFor(_copy.MigrationNames().Length + 1, name);
+        await File.WriteAllTextAsync(_copy.MigrationPath(fileName), sql);
         Assert.Equal(0, (await RunAsync("migrations", "hash")).Exit);
+        return fileName;
     }
 
     [Fact]
@@ -80,20 +81,12 @@ public sealed class ApplyCommandTests : IDisposable
         Assert.Contains("changed  set the default of jobs.max_attempts to 5", output);
         Assert.Contains("extra    table scratch", output);
 
-        (exit, output, _) = await RunAsync("drift", "--connection", connection, "--json");
-        Assert.Equal(2, exit);
-        using var json = JsonDocument.Parse(output);
-        var sql = json.RootElement.GetProperty("sql").EnumerateArray().Select(s => s.GetString()!).ToList();
+        var sql = await DriftSql.ReadAsync(_copy, connection);
         Assert.Contains("DROP INDEX ix_handmade;", sql);
         Assert.Contains("DROP TABLE scratch;", sql);
 
         // The reconciling SQL, run as printed, leaves no drift.
-        await using (var db = new NpgsqlConnection(connection))
-        {
-            await db.OpenAsync();
-            foreach (var statement in sql)
-                await new NpgsqlCommand(statement, db).ExecuteNonQueryAsync();
-        }
+        await DriftSql.RunAsync(connection, sql);
         Assert.Equal(0, (await RunAsync("drift", "--connection", connection)).Exit);
     }
 
@@ -101,7 +94,7 @@ public sealed class ApplyCommandTests : IDisposable
     public async Task A_killed_applier_leaves_nothing_half_applied_and_the_next_apply_completes()
     {
         var connection = await _postgres.CreateEmptyDatabaseAsync();
-        await AddMigrationAsync("slow", "CREATE TABLE slow_marker (id integer);\nSELECT pg_sleep(1.5);\nCREATE TABLE slow_done (id integer);\n");
+        var slow = await AddMigrationAsync("slow", "CREATE TABLE slow_marker (id integer);\nSELECT pg_sleep(1.5);\nCREATE TABLE slow_done (id integer);\n");
 
         var cli = Path.Combine(AppContext.BaseDirectory, "narralytica.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -125,10 +118,10 @@ public sealed class ApplyCommandTests : IDisposable
         // PostgreSQL rolls the open transaction back when the session ends; the next apply waits for it.
         var (exit, output, errors) = await RunAsync("migrations", "apply", "--connection", connection);
         Assert.True(exit == 0, output + errors);
-        Assert.Contains("0002_slow.sql … done", output);
+        Assert.Contains($"{slow} … done", output);
         await using var check = new NpgsqlConnection(connection);
         await check.OpenAsync();
-        Assert.Equal(2L, (long)(await new NpgsqlCommand("SELECT count(*) FROM narralytica_schema_history", check).ExecuteScalarAsync())!);
+        Assert.Equal(_copy.MigrationNames().Length, (long)(await new NpgsqlCommand("SELECT count(*) FROM narralytica_schema_history", check).ExecuteScalarAsync())!);
         Assert.Equal(2L, (long)(await new NpgsqlCommand("SELECT count(*) FROM pg_class WHERE relname IN ('slow_marker', 'slow_done')", check).ExecuteScalarAsync())!);
     }
 
@@ -136,14 +129,14 @@ public sealed class ApplyCommandTests : IDisposable
     public async Task Apply_refuses_an_edited_migration_with_exit_1_and_status_says_why()
     {
         var connection = await _postgres.CreateEmptyDatabaseAsync();
-        await AddMigrationAsync("small", "CREATE TABLE small (id integer);\n");
+        var small = await AddMigrationAsync("small", "CREATE TABLE small (id integer);\n");
         Assert.Equal(0, (await RunAsync("migrations", "apply", "--connection", connection)).Exit);
-        await File.WriteAllTextAsync(_copy.MigrationPath("0002_small.sql"), "CREATE TABLE small (id bigint);\n");
+        await File.WriteAllTextAsync(_copy.MigrationPath(small), "CREATE TABLE small (id bigint);\n");
         Assert.Equal(0, (await RunAsync("migrations", "hash")).Exit);
 
         var (exit, _, errors) = await RunAsync("migrations", "apply", "--connection", connection);
         Assert.Equal(1, exit);
-        Assert.Contains("0002_small.sql was applied with checksum", errors);
+        Assert.Contains($"{small} was applied with checksum", errors);
         (exit, _, errors) = await RunAsync("migrations", "status", "--connection", connection);
         Assert.Equal(1, exit);
         Assert.Contains("edited after it ran", errors);

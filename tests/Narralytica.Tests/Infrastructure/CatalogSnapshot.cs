@@ -8,7 +8,8 @@ namespace Narralytica.Tests.Infrastructure;
 /// <summary>
 /// What PostgreSQL's catalog says a schema holds, one normalized line per object, sorted: enums with
 /// their values in order, tables, columns (type, nullability, default as PostgreSQL re-prints it),
-/// constraints (pg_get_constraintdef, whether validated), indexes (pg_get_indexdef) and comments.
+/// constraints (pg_get_constraintdef, whether validated), indexes (pg_get_indexdef), comments, and
+/// the privileges granted on the tables and the schema to any role but their owner.
 /// Two databases hold the same schema exactly when their lines are equal. Column positions are left
 /// out: PostgreSQL cannot reorder columns, so a migration appends new ones at the end.
 /// </summary>
@@ -41,6 +42,14 @@ public static class CatalogSnapshot
         SELECT 'index ' || pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END
         FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
         WHERE c.relnamespace = to_regnamespace(@schema)
+        UNION ALL
+        SELECT 'grant ' || a.privilege_type || ' on ' || c.relname || ' to ' || coalesce(r.rolname, 'PUBLIC')
+        FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+        WHERE c.relnamespace = to_regnamespace(@schema) AND c.relkind = 'r' AND a.grantee <> c.relowner
+        UNION ALL
+        SELECT 'grant ' || a.privilege_type || ' on the schema to ' || coalesce(r.rolname, 'PUBLIC')
+        FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a LEFT JOIN pg_roles r ON r.oid = a.grantee
+        WHERE n.oid = to_regnamespace(@schema) AND a.grantee <> n.nspowner
         """;
 
     /// <summary>The lines for <paramref name="schema"/>, read with that schema first on the search path so names print unqualified.</summary>

@@ -80,12 +80,33 @@ public sealed class CommandLineTests
         var connectionString = await _postgres.CreateEmptyDatabaseAsync();
         var (exit, output, errors) = await RunAsync("demo", "--connection", connectionString);
         Assert.True(exit == 0, output + errors);
-        Assert.Contains("All 13 isolation checks held.", output);
+        Assert.Contains("the tour runs as narralytica_app", output);
+        Assert.Contains("DELETE of a layer: refused by PostgreSQL", output);
+        Assert.Contains("generated query: B's window over A's transcript is empty: held", output);
+        Assert.Contains("All 17 checks held.", output);
         Assert.DoesNotContain("FAIL", output);
 
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var leftovers = (long)(await new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'narralytica_demo_%'", connection).ExecuteScalarAsync())!;
         Assert.Equal(0, leftovers);
+    }
+
+    [Fact]
+    public async Task Demo_as_a_user_that_may_not_become_the_app_role_says_so_and_runs_as_that_user()
+    {
+        var connectionString = await _postgres.CreateEmptyDatabaseAsync();
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database;
+        // Roles are cluster-wide: created once, whichever test class or run comes first.
+        await PostgresFixture.ExecuteAsync(connectionString,
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'narralytica_demo_user') THEN CREATE ROLE narralytica_demo_user LOGIN; END IF; END $$; " +
+            $"GRANT CREATE ON DATABASE {database} TO narralytica_demo_user");
+        var asUser = new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Username = "narralytica_demo_user" }.ConnectionString;
+
+        var (exit, output, errors) = await RunAsync("demo", "--connection", asUser);
+        Assert.True(exit == 0, output + errors);
+        Assert.Contains("the tour runs as narralytica_demo_user, which may not SET ROLE narralytica_app", output);
+        Assert.Contains("Append-only: not checked", output);
+        Assert.Contains("All 13 checks held.", output);
     }
 }

@@ -125,12 +125,15 @@ public sealed class MigrationCommandTests : IDisposable
     [Fact]
     public async Task Script_prints_the_requested_range_ready_for_psql()
     {
+        var before = MigrationNames();
         EditSchema(VideoTitle, VideoTitle + "      rating: integer?\n");
         Assert.Equal(0, (await RunAsync("migrations", "add", "rating")).Exit);
-        var (exit, output, _) = await RunAsync("migrations", "script", "--from", "1");
+        var rating = Assert.Single(MigrationNames().Except(before));
+        var (exit, output, _) = await RunAsync("migrations", "script", "--from", before.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(0, exit);
         Assert.DoesNotContain("0001_initial.sql", output);
-        Assert.Contains("-- ───── 0002_rating.sql ─────\nBEGIN;\n", output);
+        Assert.DoesNotContain(before.Last(), output);
+        Assert.Contains($"-- ───── {rating} ─────\nBEGIN;\n", output);
         Assert.Contains("ALTER TABLE videos ADD COLUMN rating integer;", output);
         Assert.EndsWith("COMMIT;\n\n", output);
 

@@ -189,7 +189,7 @@ internal sealed class TableDraft
     public string? RenamedFrom { get; set; }
     public string? Doc { get; set; }
     public bool Quote { get; init; }
-    public bool AppendOnly { get; init; }
+    public bool AppendOnly { get; set; }
 
     /// <summary><c>true</c>, <c>created</c>, <c>false</c>, or null for the unwritten default.</summary>
     public string? Timestamps { get; init; }

@@ -550,6 +550,7 @@ internal enum EditKind
     DropDefault,
     ChangeDefault,
     ChangeTableDoc,
+    FlipAppendOnly,
     ChangeColumnDoc,
     ChangeEnumDoc,
     AddUnique,
@@ -646,6 +647,7 @@ internal sealed class SchemaEditor
         EditKind.DropDefault => DropDefault(),
         EditKind.ChangeDefault => ChangeDefault(),
         EditKind.ChangeTableDoc => ChangeTableDoc(),
+        EditKind.FlipAppendOnly => FlipAppendOnly(),
         EditKind.ChangeColumnDoc => ChangeColumnDoc(),
         EditKind.ChangeEnumDoc => ChangeEnumDoc(),
         EditKind.AddUnique => AddUnique(),
@@ -722,6 +724,15 @@ internal sealed class SchemaEditor
         table.Doc = _draw.OtherDoc(old);
         _touched.Add(table);
         return $"table {table.Name} doc {Describe(old)} → {Describe(table.Doc)}";
+    }
+
+    /// <summary>Changes the application role's UPDATE and DELETE on the table (and, with timestamps unwritten, its updated_at).</summary>
+    private string FlipAppendOnly()
+    {
+        var table = _random.Pick(EditableTables());
+        table.AppendOnly = !table.AppendOnly;
+        _touched.Add(table);
+        return $"table {table.Name} append_only {(!table.AppendOnly).ToString().ToLowerInvariant()} → {table.AppendOnly.ToString().ToLowerInvariant()}";
     }
 
     private string? ChangePrimaryKey()

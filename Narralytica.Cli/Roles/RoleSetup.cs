@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Narralytica.Cli.Commands;
+using Narralytica.Schema.Sql;
+using Npgsql;
+
+namespace Narralytica.Cli.Roles;
+
+/// <summary>
+/// Creates the owner and application roles with LOGIN, or brings existing ones to the attributes they
+/// need, in one transaction. Re-running changes nothing. The migrations grant the application role its
+/// table privileges; this gives the roles a way in and the owner the right to create the schema.
+/// </summary>
+public static class RoleSetup
+{
+    /// <summary>What the application role must not be: each of these would let it around its grants (or around row-level security).</summary>
+    private static readonly (string Column, string Clause)[] AppForbidden =
+    {
+        ("rolsuper", "NOSUPERUSER"), ("rolbypassrls", "NOBYPASSRLS"), ("rolcreatedb", "NOCREATEDB"), ("rolcreaterole", "NOCREATEROLE"),
+    };
+
+    /// <summary>What the owner must not be: it owns the schema, it does not administer the server.</summary>
+    private static readonly (string Column, string Clause)[] OwnerForbidden = { ("rolsuper", "NOSUPERUSER") };
+
+    /// <summary>Creates or updates both roles; returns one line per thing done, for the output.</summary>
+    public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string? ownerPassword, string? appPassword)
+    {
+        await EnsureMayCreateRolesAsync(connection);
+        var done = new List<string>();
+        await using var transaction = await connection.BeginTransactionAsync();
+        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Owner, OwnerForbidden, ownerPassword));
+        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.App, AppForbidden, appPassword));
+        done.Add(await GrantOwnerCreateAsync(connection, transaction));
+        await transaction.CommitAsync();
+        if (await ObjectsOwnedByAppAsync(connection) is { Count: > 0 } owned)
+            done.Add($"warning: {DatabaseRoles.App} owns {string.Join(", ", owned)}; an owner is not bound by grants. " +
+                     $"Give them to {DatabaseRoles.Owner} (ALTER TABLE … OWNER TO {DatabaseRoles.Owner}).");
+        return done;
+    }
+
+    private static async Task EnsureMayCreateRolesAsync(NpgsqlConnection connection)
+    {
+        var (user, may) = await SingleRowAsync(connection, null,
+            "SELECT current_user::text, rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user",
+            r => (r.GetString(0), r.GetBoolean(1)));
+        if (!may)
+            throw new CliError($"User '{user}' may not create roles (it has neither CREATEROLE nor SUPERUSER). " +
+                               "Run `narralytica roles create` with --connection naming a user that has CREATEROLE (the postgres superuser, say), " +
+                               $"or ask the server's administrator to run it, or to create the roles {DatabaseRoles.Owner} and {DatabaseRoles.App} as the README describes.");
+    }
+
+    private static async Task<string> EnsureRoleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string role,
+        (string Column, string Clause)[] forbidden, string? password)
+    {
+        var columns = string.Join(", ", forbidden.Select(f => f.Column));
+        var current = await SingleRowOrNullAsync(connection, transaction, $"SELECT rolcanlogin, {columns} FROM pg_roles WHERE rolname = '{role}'",
+            r => Enumerable.Range(0, r.FieldCount).Select(r.GetBoolean).ToArray());
+        var passwordClause = password is null ? "" : " PASSWORD " + SqlIdentifier.Literal(password);
+        var passwordNote = password is null ? "" : ", password set";
+        if (current is null)
+        {
+            var clauses = string.Join(" ", forbidden.Select(f => f.Clause));
+            await ExecuteAsync(connection, transaction, $"CREATE ROLE {role} LOGIN {clauses}{passwordClause}");
+            return $"created {role}: LOGIN {clauses}{passwordNote}";
+        }
+        // Only what differs is altered: PostgreSQL lets only a superuser name SUPERUSER or BYPASSRLS, even to turn them off.
+        bool[] held = current;
+        var changes = new List<string>();
+        if (!held[0])
+            changes.Add("LOGIN");
+        changes.AddRange(forbidden.Where((_, i) => held[i + 1]).Select(f => f.Clause));
+        if (changes.Count == 0 && password is null)
+            return $"{role} exists with LOGIN and none of {string.Join(", ", forbidden.Select(f => f.Clause.Substring(2)))}: unchanged";
+        await ExecuteAsync(connection, transaction, $"ALTER ROLE {role} {string.Join(" ", changes)}{passwordClause}");
+        if (password is not null)
+            changes.Add("password set");
+        return $"updated {role}: {string.Join(", ", changes)}";
+    }
+
+    /// <summary>The owner creates the schema's objects: CREATE on this database (a schema of its own) and USAGE and CREATE on the current schema.</summary>
+    private static async Task<string> GrantOwnerCreateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        var (database, schema) = await SingleRowAsync(connection, transaction, "SELECT current_database()::text, current_schema()::text",
+            r => (r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1)));
+        var grants = new List<string> { $"GRANT CREATE ON DATABASE {SqlIdentifier.Quote(database)} TO {DatabaseRoles.Owner}" };
+        if (schema is not null)
+            grants.Add($"GRANT USAGE, CREATE ON SCHEMA {SqlIdentifier.Quote(schema)} TO {DatabaseRoles.Owner}");
+        // A user with CREATEROLE need not own the database: the roles are still worth creating, so say what is left to do.
+        // PostgreSQL only warns when the grantor lacks the grant option, so the outcome is read back, not assumed.
+        await transaction.SaveAsync("owner_grants");
+        try
+        {
+            foreach (var grant in grants)
+                await ExecuteAsync(connection, transaction, grant);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            await transaction.RollbackAsync("owner_grants");
+        }
+        var granted = await SingleRowAsync(connection, transaction,
+            $"SELECT has_database_privilege('{DatabaseRoles.Owner}', current_database(), 'CREATE') AND coalesce(has_schema_privilege('{DatabaseRoles.Owner}', current_schema(), 'USAGE') AND has_schema_privilege('{DatabaseRoles.Owner}', current_schema(), 'CREATE'), true)",
+            r => r.GetBoolean(0));
+        if (!granted)
+            return $"warning: {DatabaseRoles.Owner} may not create objects here, and this user may not grant it; the database's owner or a superuser can: {string.Join("; ", grants)};";
+        return $"granted {DatabaseRoles.Owner} CREATE on database {database}" + (schema is null ? "" : $", USAGE and CREATE on schema {schema}");
+    }
+
+    private static async Task<List<string>> ObjectsOwnedByAppAsync(NpgsqlConnection connection)
+    {
+        var owned = new List<string>();
+        await using var command = new NpgsqlCommand(
+            $"SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relowner = (SELECT oid FROM pg_roles WHERE rolname = '{DatabaseRoles.App}') AND c.relkind IN ('r', 'p') ORDER BY 1 LIMIT 5",
+            connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+            owned.Add(reader.GetString(0));
+        return owned;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<T> SingleRowAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read)
+        => (await SingleRowOrNullAsync(connection, transaction, sql, read))!;
+
+    private static async Task<T?> SingleRowOrNullAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Func<NpgsqlDataReader, T> read)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync() ? read(reader) : default;
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using Narralytica.Model;
+using Narralytica.Schema.Model;
+using Narralytica.Tests.Infrastructure;
+using Narralytica.Tests.Migrations;
+using Npgsql;
+using Xunit;
+
+namespace Narralytica.Tests.Roles;
+
+/// <summary>
+/// On a database built by the migrations, what narralytica_app may do, as PostgreSQL enforces it: every
+/// privilege on ordinary tables, only SELECT and INSERT on append-only ones, nothing on the history table.
+/// The roles exist already (the fixture's schema created them); the tests act as the role by SET ROLE.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class AppRoleTests : IAsyncLifetime
+{
+    private static readonly string[] AppendOnlyTables = { "layers", "audit_logs", "event_logs" };
+    private static readonly string[] AllTablePrivileges = { "SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER" };
+
+    private readonly PostgresFixture _postgres;
+    private string _connectionString = "";
+
+    public AppRoleTests(PostgresFixture postgres) => _postgres = postgres;
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await _postgres.CreateEmptyDatabaseAsync();
+        await using var dataSource = NpgsqlDataSource.Create(_connectionString);
+        await new SchemaMigrator(dataSource).ApplyAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>A connection that acts as the application role from its first statement.</summary>
+    private async Task<NpgsqlConnection> OpenAsAppAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { Options = "-c role=narralytica_app" }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    [Fact]
+    public async Task Each_table_grants_the_app_role_exactly_what_schema_yaml_says()
+    {
+        var model = SchemaWorkspace.Compile(RepositoryFiles.SchemaText);
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        var held = new Dictionary<string, List<string>>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT c.relname::text, p
+            FROM pg_class c CROSS JOIN unnest(@privileges) p
+            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND has_table_privilege('narralytica_app', c.oid, p)
+            ORDER BY c.relname, array_position(@privileges, p)
+            """, connection))
+        {
+            command.Parameters.AddWithValue("privileges", AllTablePrivileges);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                (held.TryGetValue(reader.GetString(0), out var list) ? list : held[reader.GetString(0)] = new List<string>()).Add(reader.GetString(1));
+        }
+
+        Assert.Equal(model.Tables.Select(t => t.Name).OrderBy(n => n), held.Keys.OrderBy(n => n));
+        foreach (var table in model.Tables)
+        {
+            var expected = AppendOnlyTables.Contains(table.Name) ? new[] { "SELECT", "INSERT" } : new[] { "SELECT", "INSERT", "UPDATE", "DELETE" };
+            Assert.Equal(expected, held[table.Name]);
+            Assert.Equal(expected, TablePrivilegeNames.Keywords(table.AppPrivileges));
+        }
+        Assert.False(held.ContainsKey("narralytica_schema_history"));
+        await using var usage = new NpgsqlCommand("SELECT has_schema_privilege('narralytica_app', 'public', 'USAGE')", connection);
+        Assert.True((bool)(await usage.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task The_app_role_reads_and_writes_ordinary_tables()
+    {
+        await using var connection = await OpenAsAppAsync();
+        var id = Guid.CreateVersion7();
+        Assert.Equal(1, await ExecuteAsync(connection, "INSERT INTO tenants (id, slug, name) VALUES ($1, 'roles-test', 'Roles')", id));
+        Assert.Equal(1, await ExecuteAsync(connection, "UPDATE tenants SET name = 'Renamed' WHERE id = $1", id));
+        Assert.Equal("Renamed", await new NpgsqlCommand($"SELECT name FROM tenants WHERE id = '{id}'", connection).ExecuteScalarAsync());
+        Assert.Equal(1, await ExecuteAsync(connection, "DELETE FROM tenants WHERE id = $1", id));
+    }
+
+    [Fact]
+    public async Task The_app_role_only_appends_to_append_only_tables()
+    {
+        await using var connection = await OpenAsAppAsync();
+        var tenant = Guid.CreateVersion7();
+        await ExecuteAsync(connection, "INSERT INTO tenants (id, slug, name) VALUES ($1, 'append-only', 'Append only')", tenant);
+        Assert.Equal(1, await ExecuteAsync(connection, "INSERT INTO event_logs (tenant_id, id, event_type) VALUES ($1, $2, 'created')", tenant, Guid.CreateVersion7()));
+        Assert.Equal(1L, await new NpgsqlCommand($"SELECT count(*) FROM event_logs WHERE tenant_id = '{tenant}'", connection).ExecuteScalarAsync());
+
+        foreach (var table in AppendOnlyTables)
+        {
+            await PermissionDeniedAsync(connection, $"UPDATE {table} SET tenant_id = tenant_id WHERE tenant_id = $1", tenant);
+            await PermissionDeniedAsync(connection, $"DELETE FROM {table} WHERE tenant_id = $1", tenant);
+            await PermissionDeniedAsync(connection, $"TRUNCATE {table}");
+        }
+    }
+
+    [Fact]
+    public async Task The_app_role_cannot_touch_the_migration_history()
+    {
+        await using var connection = await OpenAsAppAsync();
+        await PermissionDeniedAsync(connection, "SELECT count(*) FROM narralytica_schema_history");
+        await PermissionDeniedAsync(connection, "DELETE FROM narralytica_schema_history");
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, params object[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+            command.Parameters.AddWithValue(parameter);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task PermissionDeniedAsync(NpgsqlConnection connection, string sql, params object[] parameters)
+    {
+        var error = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(connection, sql, parameters));
+        Assert.True(error.SqlState == PostgresErrorCodes.InsufficientPrivilege, $"{sql}: {error.SqlState} {error.MessageText}");
+    }
+}
