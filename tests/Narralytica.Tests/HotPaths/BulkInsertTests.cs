@@ -36,6 +36,9 @@ public sealed class BulkInsertTests : DatabaseTest
             Assert.Equal(250UL, await s.BulkInsertAsync(segments));
             var layers = segments.Select(x => new Layer { SegmentId = x.Id, Kind = "summary", Version = 1, Producer = "bulk", Payload = "{\"n\": 1}" });
             Assert.Equal(250UL, await s.BulkInsertAsync(layers));
+            // The generated queries run in the same transaction: they see its uncommitted rows.
+            Assert.Equal(250, (await s.TranscriptSegmentsAsync(transcript.Id)).Count);
+            Assert.Single(await s.LatestLayersAsync(new[] { segments[7].Id }, "summary"));
         });
 
         Assert.All(segments, s => Assert.Equal(scope.TenantId, s.TenantId));
