@@ -17,7 +17,8 @@ namespace Narralytica.Tests.HotPaths;
 /// data set's big tables (segments, layers) that is the planner's own choice. Its other tables hold a few
 /// rows, which PostgreSQL rightly reads whole; there the plan is taken with <c>enable_seqscan = off</c>, which
 /// still shows whether an index can answer the statement (without one, the plan stays a sequential scan).
-/// A helper added to schema.yaml without arguments here fails the coverage test.
+/// The plans are taken as the application role (<c>narralytica_app</c>), with the tenant of the arguments
+/// set, as the data layer runs them. A helper added to schema.yaml without arguments here fails the coverage test.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class QueryPlanTests
@@ -72,6 +73,14 @@ public sealed class QueryPlanTests
         var query = NarralyticaQueries.All.Single(q => q.Helper == helper);
         await using var dataSource = NarralyticaDb.CreateDataSource(loaded.ConnectionString);
         await using var connection = await dataSource.OpenConnectionAsync();
+        var arguments = Arguments(loaded.Dataset)[helper];
+        await using (var asApplication = new NpgsqlCommand("SET ROLE narralytica_app; SELECT set_config('narralytica.tenant_id', @tenant, false)", connection))
+        {
+            asApplication.Parameters.AddWithValue("tenant", arguments[0].ToString()!);
+            await asApplication.ExecuteNonQueryAsync();
+        }
+        await using (var role = new NpgsqlCommand("SELECT current_user", connection))
+            Assert.Equal("narralytica_app", (string)(await role.ExecuteScalarAsync())!);
         await using (var size = new NpgsqlCommand("SELECT reltuples FROM pg_class WHERE oid = to_regclass($1)", connection))
         {
             size.Parameters.Add(new NpgsqlParameter { Value = query.Table });
@@ -79,7 +88,7 @@ public sealed class QueryPlanTests
                 await new NpgsqlCommand("SET enable_seqscan = off", connection).ExecuteNonQueryAsync();
         }
         await using var command = new NpgsqlCommand("EXPLAIN (FORMAT JSON) " + query.Sql, connection);
-        foreach (var argument in Arguments(loaded.Dataset)[helper])
+        foreach (var argument in arguments)
             command.Parameters.Add(new NpgsqlParameter { Value = argument });
         var plan = (string)(await command.ExecuteScalarAsync())!;
 
