@@ -14,11 +14,7 @@ public static class BenchmarkConfigs
     {
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(quick ? QuickJob : FullJob)
-            .AddColumn(new RowsPerSecondColumn(new Dictionary<System.Type, int>
-            {
-                [typeof(RebuildFeedBenchmarks)] = RebuildFeedBenchmarks.SegmentsPerInvocation(dataset),
-                [typeof(IngestBenchmarks)] = IngestBenchmarks.RowsPerInvocation(dataset),
-            }))
+            .AddColumn(new RowsPerSecondColumn(RowsPerInvocation.For(dataset)))
             .AddEventProcessor(database);
         return config;
     }

@@ -92,6 +92,7 @@ public static class BenchmarkReport
 
     private static IEnumerable<Measurement> Measure(Summary summary, TranscriptDataset dataset)
     {
+        var rowsPerInvocation = RowsPerInvocation.For(dataset);
         var cases = summary.BenchmarksCases.Where(c => summary[c]?.ResultStatistics is not null).ToList();
         foreach (var benchmarkCase in cases)
         {
@@ -101,7 +102,7 @@ public static class BenchmarkReport
             var allocated = Allocated(summary, benchmarkCase);
             double? timeRatio = baseline is null ? null : mean / summary[baseline]!.ResultStatistics!.Mean;
             double? allocRatio = baseline is null || allocated is null || Allocated(summary, baseline) is not > 0 ? null : (double)allocated / Allocated(summary, baseline)!.Value;
-            var rows = RowsPerInvocation(benchmarkCase.Descriptor.Type, dataset);
+            int? rows = rowsPerInvocation.TryGetValue(benchmarkCase.Descriptor.Type, out var count) ? count : null;
             yield return new Measurement(benchmarkCase.Descriptor.Type.Name, benchmarkCase.Descriptor.WorkloadMethod.Name,
                 benchmarkCase.Descriptor.WorkloadMethodDisplayInfo.Trim('\''), benchmarkCase.Parameters.DisplayInfo.Trim('[', ']'),
                 mean, allocated, timeRatio, allocRatio, rows is null ? null : rows * 1e9 / mean);
@@ -110,11 +111,6 @@ public static class BenchmarkReport
 
     private static long? Allocated(Summary summary, BenchmarkCase benchmarkCase)
         => summary[benchmarkCase]?.GcStats.GetBytesAllocatedPerOperation(benchmarkCase);
-
-    private static int? RowsPerInvocation(Type type, TranscriptDataset dataset)
-        => type == typeof(RebuildFeedBenchmarks) ? RebuildFeedBenchmarks.SegmentsPerInvocation(dataset)
-            : type == typeof(IngestBenchmarks) ? IngestBenchmarks.RowsPerInvocation(dataset)
-            : null;
 
     private sealed record Target(string Name, string Measured, bool? Met);
 
