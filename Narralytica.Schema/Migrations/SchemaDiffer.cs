@@ -280,7 +280,7 @@ public sealed class SchemaDiffer
     {
         var inline = table.ForeignKeys.Where(k => k.ReferencedTable == table.Name || created.Contains(k.ReferencedTable)).ToList();
         Emit(Phase.CreateTables, DdlEmitter.CreateTable(table, inline));
-        foreach (var statement in DdlEmitter.IndexesCommentsAndGrant(table))
+        foreach (var statement in DdlEmitter.AfterCreateTable(table, _to.TenantContext))
             Emit(Phase.CreateTables, statement);
         // References to tables that already exist (or come later) are added once every column is in place.
         foreach (var key in table.ForeignKeys.Except(inline))

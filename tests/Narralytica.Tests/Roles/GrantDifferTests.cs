@@ -34,7 +34,8 @@ public sealed class GrantDifferTests
         Assert.Contains("GRANT SELECT, INSERT, UPDATE, DELETE ON segments TO narralytica_app;", statements);
         foreach (var appendOnly in new[] { "layers", "audit_logs", "event_logs" })
             Assert.Contains($"GRANT SELECT, INSERT ON {appendOnly} TO narralytica_app;", statements);
-        Assert.Equal(16, statements.Count(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)));
+        Assert.Contains(TenantIsolation.GrantAuditTable, statements); // the audit table of cross-tenant reads: SELECT, INSERT
+        Assert.Equal(17, statements.Count(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)));
         Assert.DoesNotContain(statements, s => s.Contains("narralytica_schema_history"));
     }
 
