@@ -85,7 +85,19 @@ internal static class ReadPathEmitter
             w.Line($"public const string {query.ConstantName} = {SourceWriter.Literal(query.Sql)};");
         foreach (var feed in entity.Feeds)
             w.Line($"public const string {feed.ConstantName} = {SourceWriter.Literal(feed.Sql)};");
-        w.Line($"public const string Copy = {SourceWriter.Literal(entity.CopySql)};");
+        if (entity.StagedCopy is { } staged)
+        {
+            w.Line("// COPY FROM into a table with row-level security is refused: BulkInsertAsync copies through a temporary table.");
+            w.Line($"public static readonly global::{entity.Namespace}.StagedCopy Copy = new(");
+            w.Line($"    {SourceWriter.Literal(staged.Create)},");
+            w.Line($"    {SourceWriter.Literal(staged.Copy)},");
+            w.Line($"    {SourceWriter.Literal(staged.Insert)},");
+            w.Line($"    {SourceWriter.Literal(staged.Drop)});");
+        }
+        else
+        {
+            w.Line($"public const string Copy = {SourceWriter.Literal(entity.CopySql)};");
+        }
         w.Line();
         w.Line($"/// <summary>The row whose columns start at <paramref name=\"first\"/>, in declared order.</summary>");
         w.Open($"public static {entity.FullName} Read({Reader} reader, int first) => new {entity.FullName}");
@@ -269,7 +281,9 @@ internal static class ReadPathEmitter
         w.Line("/// <returns>The number of rows inserted.</returns>");
         w.Open($"public async global::System.Threading.Tasks.Task<ulong> BulkInsertAsync(global::System.Collections.Generic.IEnumerable<{entity.FullName}> rows, {Token})");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(rows);");
-        w.Line($"return await {db}.CopyAsync({Tenant(entity)}, {RowsClass(entity)}.Copy, rows, (importer, row, token) =>");
+        w.Line(entity.IsTenantScoped
+            ? $"return await {db}.CopyAsync(TenantId, {RowsClass(entity)}.Copy, rows, (importer, row, token) =>"
+            : $"return await {db}.CopyAsync({RowsClass(entity)}.Copy, rows, (importer, row, token) =>");
         w.Line("{");
         w.Line("    PrepareInsert(row);");
         w.Line($"    return {RowsClass(entity)}.WriteAsync(importer, row, token);");

@@ -58,32 +58,40 @@ public sealed partial class NarralyticaDb
     private PreparedStatement Keep(string sql, NpgsqlConnection connection, Guid? tenant, Action<NpgsqlParameterCollection> declareParameters)
         => _prepared[sql] = PreparedStatement.Create(connection, sql, tenant is not null, declareParameters);
 
-    /// <summary>
-    /// A binary COPY of <paramref name="rows"/> (<paramref name="copySql"/>, each row written by <paramref name="writeRow"/>).
-    /// COPY cannot share a batch, so for a tenant table the tenant is set by a statement of its own just before it,
-    /// in one transaction: the caller's, or one begun here and committed after the copy (all or nothing either way).
-    /// </summary>
-    internal async Task<ulong> CopyAsync<T>(Guid? tenant, string copySql, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
+    /// <summary>A binary COPY of <paramref name="rows"/> into a global table (<paramref name="copySql"/>), in this connection's transaction if any.</summary>
+    internal async Task<ulong> CopyAsync<T>(string copySql, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
     {
         var connection = await OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var ownTransaction = tenant is null || Transaction is not null
-            ? null
-            : await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        if (tenant is not null)
-        {
-            var setTenant = await PreparedAsync(TenantContext.SetTenantSql, null, static parameters => parameters.Add(new NpgsqlParameter<Guid>()), cancellationToken).ConfigureAwait(false);
-            ((NpgsqlParameter<Guid>)setTenant.Parameters[0]).TypedValue = tenant.Value;
-            await setTenant.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-        ulong count;
-        await using (var importer = await connection.BeginBinaryImportAsync(copySql, cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var row in rows)
-                await writeRow(importer, row, cancellationToken).ConfigureAwait(false);
-            count = await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        }
+        return await ImportAsync(connection, copySql, rows, writeRow, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <paramref name="rows"/> into a tenant table, through the temporary table of <paramref name="copy"/>. COPY cannot
+    /// share a batch, so everything runs in one transaction: the caller's, or one begun here and committed at the end
+    /// (all or nothing either way). It starts by setting <paramref name="tenant"/> for that transaction, which the
+    /// policies check on the final INSERT.
+    /// </summary>
+    internal async Task<ulong> CopyAsync<T>(Guid tenant, StagedCopy copy, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
+    {
+        var connection = await OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var ownTransaction = Transaction is null ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        var setTenant = new NpgsqlBatchCommand(TenantContext.SetTenantSql) { Parameters = { new NpgsqlParameter<Guid> { TypedValue = tenant } } };
+        await using (var start = new NpgsqlBatch(connection) { BatchCommands = { setTenant, new(copy.Create) } })
+            await start.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await ImportAsync(connection, copy.Copy, rows, writeRow, cancellationToken).ConfigureAwait(false);
+        int inserted;
+        await using (var finish = new NpgsqlBatch(connection) { BatchCommands = { new(copy.Insert), new(copy.Drop) } })
+            inserted = await finish.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (ownTransaction is not null)
             await ownTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return count;
+        return (ulong)inserted;
+    }
+
+    private static async Task<ulong> ImportAsync<T>(NpgsqlConnection connection, string copySql, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(copySql, cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+            await writeRow(importer, row, cancellationToken).ConfigureAwait(false);
+        return await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 }
