@@ -70,6 +70,8 @@ public static class TenantIsolation
     /// <summary>Append-only by privileges: the application records and reads, never rewrites the trail.</summary>
     public const string GrantAuditTable = "GRANT SELECT, INSERT ON " + AuditTable + " TO " + DatabaseRoles.App + ";";
 
+    public const string RevokeAuditTable = "REVOKE SELECT, INSERT ON " + AuditTable + " FROM " + DatabaseRoles.App + ";";
+
     public const string CreateSetTenant = "CREATE PROCEDURE " + SetTenantProcedure + "(tenant uuid) LANGUAGE sql AS $$ SELECT set_config('" +
                                           TenantSetting + "', coalesce(tenant::text, ''), true) $$;";
 
