@@ -193,8 +193,9 @@ public sealed class SchemaDiffer
     /// <summary>
     /// The objects every policy relies on: the audit table of cross-tenant reads and the procedures that set a
     /// transaction's tenant. Created before any policy names them; dropped after every policy that does, which
-    /// destroys the record of cross-tenant reads. The audit table is granted to the application role with the
-    /// rest of its privileges, so it follows whether the model grants anything at all.
+    /// destroys the record of cross-tenant reads. The audit table is granted to the application role with its
+    /// creation when the model grants to the role at all: schema.yaml and every snapshot that has the context do,
+    /// so no migration starts or stops granting while keeping the context (drift compares the grant itself).
     /// </summary>
     private void DiffTenantContext()
     {
@@ -213,13 +214,6 @@ public sealed class SchemaDiffer
             Find(MigrationRules.DropTable,
                 $"drops table '{TenantIsolation.AuditTable}', the record of every cross-tenant read (who read across tenants, when and why), " +
                 "and the procedures the data layer sets a transaction's tenant with. Keep them; if the record must go, export it first", new SourceSpan(1, 1));
-        }
-        else if (_from.TenantContext && _to.TenantContext && _from.GrantsToApp != _to.GrantsToApp)
-        {
-            Emit(Phase.Grants, _to.GrantsToApp ? TenantIsolation.GrantAuditTable : TenantIsolation.RevokeAuditTable);
-            Change(_to.GrantsToApp
-                ? $"grant SELECT, INSERT on {TenantIsolation.AuditTable} to {DatabaseRoles.App}"
-                : $"revoke SELECT, INSERT on {TenantIsolation.AuditTable} from {DatabaseRoles.App}", new SourceSpan(1, 1));
         }
     }
 
