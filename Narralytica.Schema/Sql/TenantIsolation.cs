@@ -76,6 +76,14 @@ public static class TenantIsolation
     public const string CreateSetAudit = "CREATE PROCEDURE " + SetAuditProcedure + "(audit uuid) LANGUAGE sql AS $$ SELECT set_config('" +
                                          AuditSetting + "', coalesce(audit::text, ''), true) $$;";
 
+    /// <summary>The CREATE PROCEDURE of one of the two procedures by its name; null for any other name.</summary>
+    public static string? CreateProcedure(string procedure) => procedure switch
+    {
+        SetTenantProcedure => CreateSetTenant,
+        SetAuditProcedure => CreateSetAudit,
+        _ => null,
+    };
+
     public const string DropSetTenant = "DROP PROCEDURE " + SetTenantProcedure + "(uuid);";
     public const string DropSetAudit = "DROP PROCEDURE " + SetAuditProcedure + "(uuid);";
     public const string DropAuditTable = "DROP TABLE " + AuditTable + ";";
@@ -105,12 +113,7 @@ public static class TenantIsolation
     /// </summary>
     public static IReadOnlyList<string> Enable(Table table, bool crossTenantRead)
     {
-        var statements = new List<string>
-        {
-            $"ALTER TABLE {SqlFragments.Name(table)} ENABLE ROW LEVEL SECURITY;",
-            $"ALTER TABLE {SqlFragments.Name(table)} FORCE ROW LEVEL SECURITY;",
-            CreateTenantPolicy(table),
-        };
+        var statements = new List<string> { EnableRowSecurity(table), ForceRowSecurity(table), CreateTenantPolicy(table) };
         if (crossTenantRead)
             statements.Add(CreateCrossTenantReadPolicy(table));
         return statements;
@@ -123,10 +126,26 @@ public static class TenantIsolation
         if (crossTenantRead)
             statements.Add(DropPolicy(table, CrossTenantReadPolicy));
         statements.Add(DropPolicy(table, TenantPolicy));
-        statements.Add($"ALTER TABLE {SqlFragments.Name(table)} NO FORCE ROW LEVEL SECURITY;");
-        statements.Add($"ALTER TABLE {SqlFragments.Name(table)} DISABLE ROW LEVEL SECURITY;");
+        statements.Add(NoForceRowSecurity(table));
+        statements.Add(DisableRowSecurity(table));
         return statements;
     }
+
+    public static string EnableRowSecurity(Table table) => $"ALTER TABLE {SqlFragments.Name(table)} ENABLE ROW LEVEL SECURITY;";
+
+    public static string ForceRowSecurity(Table table) => $"ALTER TABLE {SqlFragments.Name(table)} FORCE ROW LEVEL SECURITY;";
+
+    public static string NoForceRowSecurity(Table table) => $"ALTER TABLE {SqlFragments.Name(table)} NO FORCE ROW LEVEL SECURITY;";
+
+    public static string DisableRowSecurity(Table table) => $"ALTER TABLE {SqlFragments.Name(table)} DISABLE ROW LEVEL SECURITY;";
+
+    /// <summary>The CREATE POLICY of one of the two tenant policies by its name; null for any other name.</summary>
+    public static string? CreatePolicy(Table table, string policy) => policy switch
+    {
+        TenantPolicy => CreateTenantPolicy(table),
+        CrossTenantReadPolicy => CreateCrossTenantReadPolicy(table),
+        _ => null,
+    };
 
     public static string CreateTenantPolicy(Table table)
         => $"CREATE POLICY {TenantPolicy} ON {SqlFragments.Name(table)} USING ({TenantCondition}) WITH CHECK ({TenantCondition});";
