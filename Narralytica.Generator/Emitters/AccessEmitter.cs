@@ -58,7 +58,7 @@ internal static class AccessEmitter
         var scoped = entity.IsTenantScoped;
         w.Line($"// ── {entity.TableName} ──");
         w.Summary(scoped
-            ? $"This tenant's <c>{entity.TableName}</c> rows: every query carries <c>tenant_id = @tenant</c>."
+            ? $"This tenant's <c>{entity.TableName}</c> rows: every query carries <c>tenant_id = @tenant</c> and runs with this tenant set for its transaction."
             : $"The <c>{entity.TableName}</c> table (global).", escape: false);
         w.Line($"public {queryType} {entity.CollectionName} => {query};");
 

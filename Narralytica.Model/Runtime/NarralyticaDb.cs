@@ -11,7 +11,8 @@ namespace Narralytica.Model;
 
 /// <summary>
 /// A connection to the Narralytica database. It exposes the global tables (users, roles,
-/// permissions, tenants, …); tenant-scoped tables are reached only through <see cref="ForTenant"/>.
+/// permissions, tenants, …); tenant-scoped tables are reached only through <see cref="ForTenant"/>
+/// (or <see cref="AcrossTenants"/>), whose statements name their tenant to the database per transaction.
 /// </summary>
 /// <example>
 /// <code>

@@ -7,7 +7,9 @@ namespace Narralytica.Model;
 /// <summary>
 /// One tenant's view of the tenant-scoped tables. Queries carry <c>tenant_id = @tenant</c> as a real
 /// predicate (index use, and shard routing later); inserts are stamped with <see cref="TenantId"/>;
-/// updates and deletes only touch rows of this tenant. Create one with <see cref="NarralyticaDb.ForTenant"/>.
+/// updates and deletes only touch rows of this tenant. Every statement the scope sends also names its tenant
+/// to the database for its own transaction, never for the session (see <see cref="TenantContext"/>), which
+/// row-level security holds it to. Create one with <see cref="NarralyticaDb.ForTenant"/>.
 /// </summary>
 public sealed partial class TenantScope
 {
