@@ -278,19 +278,23 @@ public sealed class PolicyTests : IAsyncLifetime
         return command;
     }
 
-    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, params object[] parameters)
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, object[] parameters)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
+        var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
             command.Parameters.AddWithValue(parameter);
+        return command;
+    }
+
+    private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, params object[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
         return await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<object?> ScalarAsync(NpgsqlConnection connection, string sql, params object[] parameters)
     {
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-            command.Parameters.AddWithValue(parameter);
+        await using var command = Command(connection, sql, parameters);
         return await command.ExecuteScalarAsync();
     }
 
