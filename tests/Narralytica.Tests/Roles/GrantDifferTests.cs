@@ -11,20 +11,7 @@ namespace Narralytica.Tests.Roles;
 /// <summary>The application role's grants in the fresh DDL, the snapshot and the differ (no database).</summary>
 public sealed class GrantDifferTests
 {
-    private const string Schema = """
-        tables:
-          tenants:
-            scope: global
-            columns: {slug: text}
-          notes:
-            scope: tenant
-            append_only: {0}
-            timestamps: created
-            columns: {body: text}
-        """;
-
-    private static SchemaModel Compile(bool notesAppendOnly)
-        => SchemaWorkspace.Compile(Schema.Replace("{0}", notesAppendOnly ? "true" : "false"));
+    private static SchemaModel Compile(bool notesAppendOnly) => NotesSchema.Compile(notesAppendOnly);
 
     [Fact]
     public void The_fresh_ddl_creates_the_roles_then_grants_usage_and_each_table_its_privileges()
@@ -65,7 +52,7 @@ public sealed class GrantDifferTests
     [Fact]
     public void A_new_table_is_granted_with_its_creation_and_a_dropped_one_needs_no_revoke()
     {
-        var withoutNotes = SchemaWorkspace.Compile("tables:\n  tenants:\n    scope: global\n    columns: {slug: text}\n");
+        var withoutNotes = NotesSchema.WithoutNotes();
         var added = SchemaDiffer.Diff(withoutNotes, Compile(notesAppendOnly: true)).Statements.Select(s => s.Sql).ToList();
         Assert.Contains("GRANT SELECT, INSERT ON notes TO narralytica_app;", added);
         Assert.DoesNotContain(added, s => s.StartsWith("DO ", System.StringComparison.Ordinal)); // the roles and USAGE are there already

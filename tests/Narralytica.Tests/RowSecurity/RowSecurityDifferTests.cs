@@ -2,6 +2,7 @@ using System.Linq;
 using Narralytica.Schema.Migrations;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
+using Narralytica.Tests.Infrastructure;
 using Narralytica.Tests.Migrations;
 using Xunit;
 
@@ -10,18 +11,9 @@ namespace Narralytica.Tests.RowSecurity;
 /// <summary>Row-level security in the differ, the snapshot and the statement lint (no database).</summary>
 public sealed class RowSecurityDifferTests
 {
-    private const string Schema = """
-        tables:
-          tenants:
-            scope: global
-            columns: {slug: text}
-          notes:
-            scope: tenant
-            timestamps: created
-            columns: {body: text}
-        """;
+    private static readonly string Schema = NotesSchema.Text();
 
-    private static readonly SchemaModel Model = SchemaWorkspace.Compile(Schema);
+    private static readonly SchemaModel Model = NotesSchema.Compile();
 
     private static Table Notes => Model.FindTable("notes")!;
 
@@ -111,7 +103,7 @@ public sealed class RowSecurityDifferTests
     [Fact]
     public void A_new_tenant_table_gets_row_security_with_its_creation_and_a_dropped_one_needs_no_drop_policy()
     {
-        var withoutNotes = SchemaWorkspace.Compile("tables:\n  tenants:\n    scope: global\n    columns: {slug: text}\n");
+        var withoutNotes = NotesSchema.WithoutNotes();
         var added = SchemaDiffer.Diff(withoutNotes, Model);
         var statements = added.Statements.Select(s => s.Sql).ToList();
         var grant = statements.IndexOf("GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO narralytica_app;");

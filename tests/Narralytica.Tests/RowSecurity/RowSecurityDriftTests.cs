@@ -15,21 +15,7 @@ public sealed class RowSecurityDriftTests : System.IDisposable
 
     public void Dispose() => _copy.Dispose();
 
-    private async Task<string> MigratedAsync()
-    {
-        var connection = await _postgres.CreateEmptyDatabaseAsync();
-        Assert.Equal(0, (await _copy.RunAsync("migrations", "apply", "--connection", connection)).Exit);
-        var (exit, output, _) = await _copy.RunAsync("drift", "--connection", connection);
-        Assert.True(exit == 0, output);
-        return connection;
-    }
-
-    private async Task ReconcileAsync(string connection)
-    {
-        await DriftSql.RunAsync(connection, await DriftSql.ReadAsync(_copy, connection));
-        var (exit, output, _) = await _copy.RunAsync("drift", "--connection", connection);
-        Assert.True(exit == 0, output);
-    }
+    private Task<string> MigratedAsync() => DriftSql.MigratedAsync(_postgres, _copy);
 
     [Fact]
     public async Task Disabled_row_security_and_a_dropped_policy_are_drift_and_the_printed_sql_restores_exactly_them()
@@ -38,8 +24,7 @@ public sealed class RowSecurityDriftTests : System.IDisposable
         await PostgresFixture.ExecuteAsync(connection,
             "ALTER TABLE videos DISABLE ROW LEVEL SECURITY; DROP POLICY tenant_isolation ON segments; ALTER TABLE speakers NO FORCE ROW LEVEL SECURITY");
 
-        var (exit, output, _) = await _copy.RunAsync("drift", "--connection", connection);
-        Assert.Equal(2, exit);
+        var output = await DriftSql.ReportAsync(_copy, connection);
         Assert.Contains("missing  row-level security on videos", output);
         Assert.Contains("missing  policy tenant_isolation on segments", output);
         Assert.Contains("missing  forced row-level security on speakers", output);
@@ -52,7 +37,7 @@ public sealed class RowSecurityDriftTests : System.IDisposable
             "ALTER TABLE speakers FORCE ROW LEVEL SECURITY;",
             "ALTER TABLE videos ENABLE ROW LEVEL SECURITY;",
         }, sql);
-        await ReconcileAsync(connection);
+        await DriftSql.ReconcileAsync(_copy, connection, sql);
     }
 
     [Fact]
@@ -67,8 +52,7 @@ public sealed class RowSecurityDriftTests : System.IDisposable
             DROP PROCEDURE narralytica_set_cross_tenant_audit(uuid);
             """);
 
-        var (exit, output, _) = await _copy.RunAsync("drift", "--connection", connection);
-        Assert.Equal(2, exit);
+        var output = await DriftSql.ReportAsync(_copy, connection);
         Assert.Contains("changed  policy cross_tenant_read on layers: its USING condition differs from schema.yaml's", output);
         Assert.Contains("extra    policy everyone on jobs", output);
         Assert.Contains("extra    privilege UPDATE, DELETE on narralytica_cross_tenant_audits held by narralytica_app", output);
@@ -80,7 +64,7 @@ public sealed class RowSecurityDriftTests : System.IDisposable
         Assert.Contains("REVOKE UPDATE, DELETE ON narralytica_cross_tenant_audits FROM narralytica_app;", sql);
         // The changed policy is dropped before and created after the rest.
         Assert.True(sql.IndexOf("DROP POLICY cross_tenant_read ON layers;") < sql.FindIndex(s => s.StartsWith("CREATE POLICY cross_tenant_read ON layers ", System.StringComparison.Ordinal)));
-        await ReconcileAsync(connection);
+        await DriftSql.ReconcileAsync(_copy, connection, sql);
     }
 
     [Fact]
@@ -89,8 +73,7 @@ public sealed class RowSecurityDriftTests : System.IDisposable
         var connection = await MigratedAsync();
         await PostgresFixture.ExecuteAsync(connection, "DROP TABLE narralytica_cross_tenant_audits CASCADE; DROP TABLE pipeline_checkpoints");
 
-        var (exit, output, _) = await _copy.RunAsync("drift", "--connection", connection);
-        Assert.Equal(2, exit);
+        var output = await DriftSql.ReportAsync(_copy, connection);
         Assert.Contains("missing  table narralytica_cross_tenant_audits (the record of cross-tenant reads)", output);
         Assert.Contains("missing  privilege SELECT, INSERT on narralytica_cross_tenant_audits for narralytica_app", output);
         Assert.Contains("missing  policy cross_tenant_read on segments", output);
@@ -98,6 +81,6 @@ public sealed class RowSecurityDriftTests : System.IDisposable
 
         var sql = await DriftSql.ReadAsync(_copy, connection);
         Assert.StartsWith("CREATE TABLE narralytica_cross_tenant_audits (", sql[0]);
-        await ReconcileAsync(connection);
+        await DriftSql.ReconcileAsync(_copy, connection, sql);
     }
 }
