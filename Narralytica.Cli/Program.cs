@@ -35,9 +35,10 @@ public static class Program
                                                 differences (missing, extra, changed) and the SQL that reconciles them.
           roles create [--connection CS] [--owner-password P] [--app-password P]
                                                 Create (or update) the LOGIN roles narralytica_owner, which runs the
-                                                migrations, and narralytica_app, which the application connects as
-                                                (not superuser, no BYPASSRLS, CREATEDB or CREATEROLE). Passwords also
-                                                from NARRALYTICA_OWNER_PASSWORD and NARRALYTICA_APP_PASSWORD.
+                                                migrations (with BYPASSRLS when a superuser runs this), and
+                                                narralytica_app, which the application connects as (not superuser,
+                                                no BYPASSRLS, CREATEDB or CREATEROLE). Passwords also from
+                                                NARRALYTICA_OWNER_PASSWORD and NARRALYTICA_APP_PASSWORD.
           demo [--connection CS]                Create the schema on a database (a throwaway PostgreSQL when no
                                                 server is given; NARRALYTICA_DATABASE is used when set), load a
                                                 sample and show tenant isolation through the generated API.

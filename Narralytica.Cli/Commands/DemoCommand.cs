@@ -152,7 +152,11 @@ public static class DemoCommand
         }));
         await checks.ExpectDatabaseRefusalAsync("raw SQL: a B segment pointing at A's transcript violates the composite foreign key",
             PostgresErrorCodes.ForeignKeyViolation, e => e.ConstraintName ?? "",
-            () => InsertSegmentAcrossTenantsAsync(dataSource, sample.B.Tenant.Id, sample.A.Transcript.Id));
+            () => InsertSegmentAcrossTenantsAsync(dataSource, sample.B.Tenant.Id, sample.A.Transcript.Id, nameTenant: true));
+        if (asApplicationRole)
+            await checks.ExpectDatabaseRefusalAsync("raw SQL: a segment written without naming its tenant is refused by row-level security",
+                PostgresErrorCodes.InsufficientPrivilege, e => $"{e.MessageText}, SQLSTATE {e.SqlState}",
+                () => InsertSegmentAcrossTenantsAsync(dataSource, sample.B.Tenant.Id, sample.B.Transcript.Id, nameTenant: false));
         await checks.ExpectAsync("A's segment is untouched",
             async () => (await a.FindSegmentAsync(victim.Id))?.Text == victim.Text);
 
@@ -177,14 +181,26 @@ public static class DemoCommand
 
     /// <summary>
     /// Tries what the tenant scope would never write: a segment of one tenant pointing at another tenant's
-    /// transcript, in raw SQL, so that only the composite foreign key stands in the way.
+    /// transcript, in raw SQL. When it names the segment's tenant for its transaction, as the row-level security
+    /// policies ask (<paramref name="nameTenant"/>), only the composite foreign key stands in the way; when it
+    /// does not, the policies refuse the row first.
     /// </summary>
     [AcrossTenants("the demo shows the database refusing a cross-tenant reference that bypasses the tenant scope")]
-    private static async Task InsertSegmentAcrossTenantsAsync(NpgsqlDataSource dataSource, Guid segmentTenant, Guid otherTenantsTranscript)
+    private static async Task InsertSegmentAcrossTenantsAsync(NpgsqlDataSource dataSource, Guid segmentTenant, Guid transcript, bool nameTenant)
     {
-        await using var command = new NpgsqlCommand(
-            "INSERT INTO segments (tenant_id, id, transcript_id, ordinal, start_ms, end_ms, text) VALUES ($1, $2, $3, 0, 0, 1000, 'cross-tenant')");
-        await ExecuteRawAsync(dataSource, command, segmentTenant, Guid.CreateVersion7(), otherTenantsTranscript);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        if (nameTenant)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT set_config('{TenantContext.TenantSetting}', $1::text, true)")
+            {
+                Parameters = { new NpgsqlParameter { Value = segmentTenant } },
+            });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "INSERT INTO segments (tenant_id, id, transcript_id, ordinal, start_ms, end_ms, text) VALUES ($1, $2, $3, 0, 0, 1000, 'cross-tenant')")
+        {
+            Parameters = { new NpgsqlParameter { Value = segmentTenant }, new NpgsqlParameter { Value = Guid.CreateVersion7() }, new NpgsqlParameter { Value = transcript } },
+        });
+        await batch.ExecuteNonQueryAsync();
     }
 
     /// <summary>Rewrites of history the application role must be refused: $1 is a tenant, $2 a layer of it.</summary>

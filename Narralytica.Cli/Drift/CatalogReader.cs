@@ -13,14 +13,17 @@ namespace Narralytica.Cli.Drift;
 
 /// <summary>
 /// Reads a schema of a live database into the schema model the differ uses: enums, tables, columns,
-/// keys, checks, foreign keys, indexes, comments and the application role's privileges, as PostgreSQL's catalog has them. Expressions go
+/// keys, checks, foreign keys, indexes, comments, the application role's privileges and row-level security, as PostgreSQL's catalog has them. Expressions go
 /// through the same normalization as schema.yaml's. What the language cannot express (a column of a
 /// type schema.yaml has no name for, an index on an expression) is listed in <see cref="CatalogModel.Unsupported"/>.
 /// </summary>
 public static class CatalogReader
 {
-    /// <summary>Tables the data layer keeps for itself, never part of schema.yaml.</summary>
-    public static readonly string[] OwnTables = { "narralytica_schema_history" };
+    /// <summary>
+    /// Tables the data layer keeps for itself, never part of schema.yaml: the migration history, and the audit table
+    /// of cross-tenant reads, which is part of the tenant context (<see cref="IsolationCatalog"/>).
+    /// </summary>
+    public static readonly string[] OwnTables = { "narralytica_schema_history", TenantIsolation.AuditTable };
 
     public static async Task<CatalogModel> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken = default)
     {
@@ -63,6 +66,9 @@ public static class CatalogReader
             """, schema, cancellationToken);
 
         var privileges = await ReadAppPrivilegesAsync(connection, transaction, schema, cancellationToken);
+        var isolation = await IsolationCatalog.ReadAsync(connection, transaction, schema,
+            columns.Any(r => (string)r[0]! == TenantIsolation.AuditTable),
+            privileges.Tables.TryGetValue(TenantIsolation.AuditTable, out var audit) ? audit : TablePrivileges.None, cancellationToken);
 
         var tables = new List<Table>();
         foreach (var group in columns.GroupBy(r => (string)r[0]!).Where(g => !OwnTables.Contains(g.Key)))
@@ -101,10 +107,11 @@ public static class CatalogReader
                 SourceSpan.None)
             {
                 AppPrivileges = privileges.Tables.TryGetValue(name, out var granted) ? granted : TablePrivileges.None,
+                RowSecurity = isolation.RowSecurityOf(name).IsComplete(isolation.TenantContext),
             });
         }
-        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = privileges.SchemaUsage };
-        return new CatalogModel(model, unsupported, skippedTables, skippedColumns);
+        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = privileges.SchemaUsage, TenantContext = isolation.TenantContext };
+        return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);
     }
 
     /// <summary>
@@ -186,7 +193,7 @@ public static class CatalogReader
         _ => Narralytica.Schema.Model.OnDelete.NoAction,
     };
 
-    private static async Task<List<object?[]>> QueryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, string schema, CancellationToken cancellationToken)
+    internal static async Task<List<object?[]>> QueryAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, string schema, CancellationToken cancellationToken)
     {
         var rows = new List<object?[]>();
         await using var command = new NpgsqlCommand(sql, connection, transaction);
@@ -205,6 +212,8 @@ public static class CatalogReader
 
 /// <summary>
 /// A live schema as the model, plus what the model cannot hold (each a difference in itself) and the
-/// tables and columns left out for it, which a comparison must leave out on the other side too.
+/// tables and columns left out for it, which a comparison must leave out on the other side too, and its tenant
+/// isolation in the detail drift compares (the model only says whether each part is complete).
 /// </summary>
-public sealed record CatalogModel(SchemaModel Model, IReadOnlyList<string> Unsupported, IReadOnlySet<string> SkippedTables, IReadOnlySet<(string Table, string Column)> SkippedColumns);
+public sealed record CatalogModel(SchemaModel Model, IReadOnlyList<string> Unsupported, IReadOnlySet<string> SkippedTables,
+    IReadOnlySet<(string Table, string Column)> SkippedColumns, IsolationCatalog Isolation);

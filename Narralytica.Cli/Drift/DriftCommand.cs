@@ -15,7 +15,8 @@ namespace Narralytica.Cli.Drift;
 /// <c>narralytica drift</c>: the live database's catalog against schema.yaml. The expected side is
 /// what PostgreSQL itself builds from schema.yaml, in a scratch schema inside a transaction that is
 /// rolled back, read back by the same <see cref="CatalogReader"/>: both sides are PostgreSQL's own
-/// re-print, so a database built by the migrations shows no false drift.
+/// re-print, so a database built by the migrations shows no false drift. Tenant isolation (row-level security,
+/// policies, the tenant context) is compared by <see cref="IsolationDrift"/>, whose statements go around the differ's.
 /// </summary>
 public static class DriftCommand
 {
@@ -66,14 +67,32 @@ public static class DriftCommand
             schema = await current.ExecuteScalarAsync() as string
                      ?? throw new CliError("The connection has no current schema (the search_path names no existing schema); set one, e.g. Search Path=public.");
         var live = await CatalogReader.ReadAsync(connection, null, schema);
+        var (built, builtIsolation) = await BuildExpectedAsync(connection, expectedModel, schema);
         // What the live side could not model is reported as such, not again as missing.
-        var expected = WithoutSkipped(await BuildExpectedAsync(connection, expectedModel, schema), live);
-        var plan = SchemaDiffer.Diff(live.Model, expected);
+        var expected = WithoutSkipped(built, live);
+        var isolation = IsolationDrift.Compare(live.Isolation, builtIsolation, expected, live.Model);
+        var plan = SchemaDiffer.Diff(WithIsolationOf(expected, live.Model), expected);
         var differences = live.Unsupported.Select(u => new DriftDifference("extra", u))
+            .Concat(isolation.Differences)
             .Concat(plan.Changes.Select(c => Classify(c.Description)))
             .ToList();
-        return new DriftReport(schema, differences, plan);
+        var statements = isolation.Before.Select(InMain).Concat(plan.Statements).Concat(isolation.After.Select(InMain)).ToList();
+        return new DriftReport(schema, differences, plan with { Statements = statements });
     }
+
+    private static MigrationStatement InMain(string sql) => new(MigrationStage.Main, sql);
+
+    /// <summary>
+    /// The live model as the differ sees it: with schema.yaml's tenant context and row security on the tables both
+    /// sides have, since <see cref="IsolationDrift"/> compares those in detail. A table only one side has keeps its
+    /// own, so the differ creates a missing table with its policies (after the context, which drift creates first).
+    /// </summary>
+    private static SchemaModel WithIsolationOf(SchemaModel expected, SchemaModel live)
+        => live with
+        {
+            TenantContext = expected.TenantContext,
+            Tables = live.Tables.Select(t => t with { RowSecurity = expected.FindTable(t.Name)?.RowSecurity ?? t.RowSecurity }).ToEquatableArray(),
+        };
 
     private static SchemaModel WithoutSkipped(SchemaModel expected, CatalogModel live)
         => expected with
@@ -84,7 +103,7 @@ public static class DriftCommand
                 .ToEquatableArray(),
         };
 
-    private static async Task<SchemaModel> BuildExpectedAsync(NpgsqlConnection connection, SchemaModel model, string liveSchema)
+    private static async Task<(SchemaModel Model, IsolationCatalog Isolation)> BuildExpectedAsync(NpgsqlConnection connection, SchemaModel model, string liveSchema)
     {
         var scratch = "narralytica_drift_" + Guid.NewGuid().ToString("N").Substring(0, 12);
         await using var transaction = await connection.BeginTransactionAsync();
@@ -94,7 +113,8 @@ public static class DriftCommand
             await Execute(connection, transaction, $"SET LOCAL search_path TO {scratch}");
             foreach (var statement in DdlEmitter.Statements(WithoutGrants(model)))
                 await Execute(connection, transaction, statement);
-            return WithGrantsOf(model, (await CatalogReader.ReadAsync(connection, transaction, scratch)).Model);
+            var built = await CatalogReader.ReadAsync(connection, transaction, scratch);
+            return (WithGrantsOf(model, built.Model), built.Isolation);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {

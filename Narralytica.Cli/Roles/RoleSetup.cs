@@ -11,7 +11,9 @@ namespace Narralytica.Cli.Roles;
 /// <summary>
 /// Creates the owner and application roles with LOGIN, or brings existing ones to the attributes they
 /// need, in one transaction. Re-running changes nothing. The migrations grant the application role its
-/// table privileges; this gives the roles a way in and the owner the right to create the schema.
+/// table privileges; this gives the roles a way in and the owner the right to create the schema, and, when
+/// run by a superuser, BYPASSRLS to the owner (row-level security is forced on the tables it owns). The
+/// application role never bypasses it.
 /// </summary>
 public static class RoleSetup
 {
@@ -24,14 +26,23 @@ public static class RoleSetup
     /// <summary>What the owner must not be: it owns the schema, it does not administer the server.</summary>
     private static readonly (string Column, string Clause)[] OwnerForbidden = { ("rolsuper", "NOSUPERUSER") };
 
+    /// <summary>
+    /// What the owner should be: not bound by row-level security, which is forced on its own tables, so that a data
+    /// migration it runs sees and changes every tenant's rows. Only a superuser may give BYPASSRLS.
+    /// </summary>
+    private static readonly (string Column, string Clause)[] OwnerWanted = { ("rolbypassrls", "BYPASSRLS") };
+
     /// <summary>Creates or updates both roles; returns one line per thing done, for the output.</summary>
     public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string? ownerPassword, string? appPassword)
     {
-        await EnsureMayCreateRolesAsync(connection);
+        var superuser = await EnsureMayCreateRolesAsync(connection);
         var done = new List<string>();
         await using var transaction = await connection.BeginTransactionAsync();
-        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Owner, OwnerForbidden, ownerPassword));
-        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.App, AppForbidden, appPassword));
+        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Owner, OwnerForbidden, superuser ? OwnerWanted : Array.Empty<(string, string)>(), ownerPassword));
+        if (!superuser && !await SingleRowAsync(connection, transaction, $"SELECT rolbypassrls FROM pg_roles WHERE rolname = '{DatabaseRoles.Owner}'", r => r.GetBoolean(0)))
+            done.Add($"note: {DatabaseRoles.Owner} is bound by row-level security (only a superuser can give it BYPASSRLS): data migrations that read or change " +
+                     $"tenant rows should set {TenantIsolation.TenantSetting} for each tenant, or run as a superuser");
+        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.App, AppForbidden, Array.Empty<(string, string)>(), appPassword));
         done.Add(await GrantOwnerCreateAsync(connection, transaction));
         await transaction.CommitAsync();
         if (await ObjectsOwnedByAppAsync(connection) is { Count: > 0 } owned)
@@ -40,28 +51,30 @@ public static class RoleSetup
         return done;
     }
 
-    private static async Task EnsureMayCreateRolesAsync(NpgsqlConnection connection)
+    /// <summary>Refuses a user that may not create roles; returns whether it is a superuser.</summary>
+    private static async Task<bool> EnsureMayCreateRolesAsync(NpgsqlConnection connection)
     {
-        var (user, may) = await SingleRowAsync(connection, null,
-            "SELECT current_user::text, rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user",
-            r => (r.GetString(0), r.GetBoolean(1)));
+        var (user, may, superuser) = await SingleRowAsync(connection, null,
+            "SELECT current_user::text, rolsuper OR rolcreaterole, rolsuper FROM pg_roles WHERE rolname = current_user",
+            r => (r.GetString(0), r.GetBoolean(1), r.GetBoolean(2)));
         if (!may)
             throw new CliError($"User '{user}' may not create roles (it has neither CREATEROLE nor SUPERUSER). " +
                                "Run `narralytica roles create` with --connection naming a user that has CREATEROLE (the postgres superuser, say), " +
                                $"or ask the server's administrator to run it, or to create the roles {DatabaseRoles.Owner} and {DatabaseRoles.App} as the README describes.");
+        return superuser;
     }
 
     private static async Task<string> EnsureRoleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string role,
-        (string Column, string Clause)[] forbidden, string? password)
+        (string Column, string Clause)[] forbidden, (string Column, string Clause)[] wanted, string? password)
     {
-        var columns = string.Join(", ", forbidden.Select(f => f.Column));
+        var columns = string.Join(", ", forbidden.Concat(wanted).Select(f => f.Column));
         var current = await SingleRowOrNullAsync(connection, transaction, $"SELECT rolcanlogin, {columns} FROM pg_roles WHERE rolname = '{role}'",
             r => Enumerable.Range(0, r.FieldCount).Select(r.GetBoolean).ToArray());
         var passwordClause = password is null ? "" : " PASSWORD " + SqlIdentifier.Literal(password);
         var passwordNote = password is null ? "" : ", password set";
         if (current is null)
         {
-            var clauses = string.Join(" ", forbidden.Select(f => f.Clause));
+            var clauses = string.Join(" ", forbidden.Concat(wanted).Select(f => f.Clause));
             await ExecuteAsync(connection, transaction, $"CREATE ROLE {role} LOGIN {clauses}{passwordClause}");
             return $"created {role}: LOGIN {clauses}{passwordNote}";
         }
@@ -71,8 +84,9 @@ public static class RoleSetup
         if (!held[0])
             changes.Add("LOGIN");
         changes.AddRange(forbidden.Where((_, i) => held[i + 1]).Select(f => f.Clause));
+        changes.AddRange(wanted.Where((_, i) => !held[forbidden.Length + i + 1]).Select(w => w.Clause));
         if (changes.Count == 0 && password is null)
-            return $"{role} exists with LOGIN and none of {string.Join(", ", forbidden.Select(f => f.Clause.Substring(2)))}: unchanged";
+            return $"{role} exists with {string.Join(", ", wanted.Select(w => w.Clause).Prepend("LOGIN"))} and none of {string.Join(", ", forbidden.Select(f => f.Clause.Substring(2)))}: unchanged";
         await ExecuteAsync(connection, transaction, $"ALTER ROLE {role} {string.Join(" ", changes)}{passwordClause}");
         if (password is not null)
             changes.Add("password set");

@@ -22,8 +22,9 @@ internal static class AccessEmitter
 
     public static string EmitTenantScope(ModelSpec model) => PartialClass(model, "TenantScope", w =>
     {
+        // The predicate reads NarralyticaScopeTenant: linq2db names its parameter so, and the interceptor sets the tenant from it.
         foreach (var entity in model.Entities.Where(e => e.IsTenantScoped))
-            WriteMembers(w, entity, host: "Db", query: $"global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(Db), row => row.TenantId == TenantId)", queryType: $"global::System.Linq.IQueryable<{entity.FullName}>");
+            WriteMembers(w, entity, host: "Db", query: $"global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(Db), row => row.TenantId == NarralyticaScopeTenant)", queryType: $"global::System.Linq.IQueryable<{entity.FullName}>");
     });
 
     public static string EmitCrossTenant(ModelSpec model) => PartialClass(model, "CrossTenantAccess", w =>
@@ -33,8 +34,8 @@ internal static class AccessEmitter
         {
             if (!first) w.Line();
             first = false;
-            w.Summary($"Every tenant's <c>{entity.TableName}</c> rows, unfiltered. Add a tenant_id predicate wherever one tenant is meant.", escape: false);
-            w.Line($"public global::LinqToDB.ITable<{entity.FullName}> {entity.CollectionName} => global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(Db);");
+            w.Summary($"Every tenant's <c>{entity.TableName}</c> rows, unfiltered and read-only (the database lets this access read, not write). Add a tenant_id predicate wherever one tenant is meant.", escape: false);
+            w.Line($"public global::System.Linq.IQueryable<{entity.FullName}> {entity.CollectionName} => global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(Db), row => Audited(NarralyticaCrossTenantAudit));");
         }
     });
 
@@ -57,36 +58,18 @@ internal static class AccessEmitter
         var scoped = entity.IsTenantScoped;
         w.Line($"// ── {entity.TableName} ──");
         w.Summary(scoped
-            ? $"This tenant's <c>{entity.TableName}</c> rows: every query carries <c>tenant_id = @tenant</c>."
+            ? $"This tenant's <c>{entity.TableName}</c> rows: every query carries <c>tenant_id = @tenant</c> and runs with this tenant set for its transaction."
             : $"The <c>{entity.TableName}</c> table (global).", escape: false);
         w.Line($"public {queryType} {entity.CollectionName} => {query};");
 
         var inserted = scoped ? " It is stamped with this scope's tenant; a row that names another tenant is refused." : "";
-        w.Line();
-        w.Summary($"Inserts a <c>{entity.TableName}</c> row, filling in what the schema's conventions own (id, timestamps).{inserted}", escape: false);
-        w.Line($"public int Insert({type} row) {{ PrepareInsert(row); return global::LinqToDB.DataExtensions.Insert({host}, row); }}");
-        w.Line();
-        w.Summary($"Inserts a <c>{entity.TableName}</c> row; see <see cref=\"Insert({type})\"/>.", escape: false);
-        w.Line($"public global::System.Threading.Tasks.Task<int> InsertAsync({type} row, {Token})");
-        w.Line($"    {{ PrepareInsert(row); return global::LinqToDB.DataExtensions.InsertAsync({host}, row, token: cancellationToken); }}");
-
+        var guard = scoped ? " The row must belong to this scope's tenant." : "";
+        var owned = scoped ? "EnsureOwned(row.TenantId, " + SourceWriter.Literal(entity.TableName) + ");" : null;
+        WriteRowWrite(w, entity, "Insert", $"Inserts a <c>{entity.TableName}</c> row, filling in what the schema's conventions own (id, timestamps).{inserted}", "PrepareInsert(row);", host);
         if (!entity.AppendOnly)
         {
-            var guard = scoped ? " The row must belong to this scope's tenant." : "";
-            w.Line();
-            w.Summary($"Updates the <c>{entity.TableName}</c> row with this row's key.{guard}", escape: false);
-            w.Line($"public int Update({type} row) {{ PrepareUpdate(row); return global::LinqToDB.DataExtensions.Update({host}, row); }}");
-            w.Line();
-            w.Summary($"Updates the <c>{entity.TableName}</c> row with this row's key; see <see cref=\"Update({type})\"/>.", escape: false);
-            w.Line($"public global::System.Threading.Tasks.Task<int> UpdateAsync({type} row, {Token})");
-            w.Line($"    {{ PrepareUpdate(row); return global::LinqToDB.DataExtensions.UpdateAsync({host}, row, token: cancellationToken); }}");
-            w.Line();
-            w.Summary($"Deletes the <c>{entity.TableName}</c> row with this row's key.{guard}", escape: false);
-            w.Line($"public int Delete({type} row) {{ {(scoped ? "EnsureOwned(row.TenantId, " + SourceWriter.Literal(entity.TableName) + "); " : "")}return global::LinqToDB.DataExtensions.Delete({host}, row); }}");
-            w.Line();
-            w.Summary($"Deletes the <c>{entity.TableName}</c> row with this row's key; see <see cref=\"Delete({type})\"/>.", escape: false);
-            w.Line($"public global::System.Threading.Tasks.Task<int> DeleteAsync({type} row, {Token})");
-            w.Line($"    {{ {(scoped ? "EnsureOwned(row.TenantId, " + SourceWriter.Literal(entity.TableName) + "); " : "")}return global::LinqToDB.DataExtensions.DeleteAsync({host}, row, token: cancellationToken); }}");
+            WriteRowWrite(w, entity, "Update", $"Updates the <c>{entity.TableName}</c> row with this row's key.{guard}", "PrepareUpdate(row);", host);
+            WriteRowWrite(w, entity, "Delete", $"Deletes the <c>{entity.TableName}</c> row with this row's key.{guard}", owned, host);
         }
 
         w.Line();
@@ -112,6 +95,40 @@ internal static class AccessEmitter
             w.Close();
         }
         w.Line();
+    }
+
+    /// <summary>
+    /// <c>Insert</c>/<c>Update</c>/<c>Delete</c> of one row and its async twin: <paramref name="prepare"/> first, then
+    /// linq2db's command; on a scope, while the connection names the scope's tenant for it (<c>Db.WritingFor</c>).
+    /// </summary>
+    private static void WriteRowWrite(SourceWriter w, EntitySpec entity, string verb, string summary, string? prepare, string host)
+    {
+        var type = entity.FullName;
+        var asyncSummary = $"{verb}s a <c>{entity.TableName}</c> row; see <see cref=\"{verb}({type})\"/>.";
+        w.Line();
+        w.Summary(summary, escape: false);
+        if (!entity.IsTenantScoped)
+        {
+            var before = prepare is null ? "" : prepare + " ";
+            w.Line($"public int {verb}({type} row) {{ {before}return global::LinqToDB.DataExtensions.{verb}({host}, row); }}");
+            w.Line();
+            w.Summary(asyncSummary, escape: false);
+            w.Line($"public global::System.Threading.Tasks.Task<int> {verb}Async({type} row, {Token})");
+            w.Line($"    {{ {before}return global::LinqToDB.DataExtensions.{verb}Async({host}, row, token: cancellationToken); }}");
+            return;
+        }
+        w.Open($"public int {verb}({type} row)");
+        if (prepare is not null) w.Line(prepare);
+        w.Line("using (Db.WritingFor(TenantId))");
+        w.Line($"    return global::LinqToDB.DataExtensions.{verb}(Db, row);");
+        w.Close();
+        w.Line();
+        w.Summary(asyncSummary, escape: false);
+        w.Open($"public async global::System.Threading.Tasks.Task<int> {verb}Async({type} row, {Token})");
+        if (prepare is not null) w.Line(prepare);
+        w.Line("using (Db.WritingFor(TenantId))");
+        w.Line($"    return await global::LinqToDB.DataExtensions.{verb}Async(Db, row, token: cancellationToken);");
+        w.Close();
     }
 
     private static void WriteMappingHooks(SourceWriter w, ModelSpec model)

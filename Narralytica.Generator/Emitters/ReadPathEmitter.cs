@@ -85,7 +85,19 @@ internal static class ReadPathEmitter
             w.Line($"public const string {query.ConstantName} = {SourceWriter.Literal(query.Sql)};");
         foreach (var feed in entity.Feeds)
             w.Line($"public const string {feed.ConstantName} = {SourceWriter.Literal(feed.Sql)};");
-        w.Line($"public const string Copy = {SourceWriter.Literal(entity.CopySql)};");
+        if (entity.StagedCopy is { } staged)
+        {
+            w.Line("// COPY FROM into a table with row-level security is refused: BulkInsertAsync copies through a temporary table.");
+            w.Line($"public static readonly global::{entity.Namespace}.StagedCopy Copy = new(");
+            w.Line($"    {SourceWriter.Literal(staged.Create)},");
+            w.Line($"    {SourceWriter.Literal(staged.Copy)},");
+            w.Line($"    {SourceWriter.Literal(staged.Insert)},");
+            w.Line($"    {SourceWriter.Literal(staged.Drop)});");
+        }
+        else
+        {
+            w.Line($"public const string Copy = {SourceWriter.Literal(entity.CopySql)};");
+        }
         w.Line();
         w.Line($"/// <summary>The row whose columns start at <paramref name=\"first\"/>, in declared order.</summary>");
         w.Open($"public static {entity.FullName} Read({Reader} reader, int first) => new {entity.FullName}");
@@ -124,9 +136,9 @@ internal static class ReadPathEmitter
         w.Line($"// ── {entity.TableName}: generated SQL ──");
         WriteDocs(w, find, withToken: false);
         w.Open($"public {entity.FullName}? {find.MethodName}({arguments})");
-        WriteCommand(w, entity, find.ConstantName, find.Parameters.Select(p => p.ClrType).ToList(), db, async: false);
+        WriteStatement(w, entity, find.ConstantName, find.Parameters.Select(p => p.ClrType).ToList(), db, async: false);
         WriteParameterValues(w, find.Parameters.Select(p => (p.ClrType, p.Argument)).ToList());
-        w.Line("using var reader = command.ExecuteReader();");
+        w.Line("using var reader = statement.ExecuteReader();");
         w.Line($"return reader.Read() ? {RowsClass(entity)}.Read(reader, 0) : null;");
         w.Close();
         w.Line();
@@ -164,27 +176,33 @@ internal static class ReadPathEmitter
 
     private static void WriteOpenReader(SourceWriter w, EntitySpec entity, string constant, QuerySpec query, string db)
     {
-        WriteCommand(w, entity, constant, query.Parameters.Select(p => p.ClrType).ToList(), db, async: true);
+        WriteStatement(w, entity, constant, query.Parameters.Select(p => p.ClrType).ToList(), db, async: true);
         WriteParameterValues(w, query.Parameters.Select(p => (p.ClrType, p.Argument)).ToList());
-        w.Line("await using var reader = await command.ExecuteReaderAsync(cancellationToken);");
+        w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
     }
 
-    /// <summary>The statement's prepared command (kept by the connection), its typed parameters declared once.</summary>
-    private static void WriteCommand(SourceWriter w, EntitySpec entity, string constant, System.Collections.Generic.IReadOnlyList<string> parameterTypes, string db, bool async)
+    /// <summary>
+    /// The prepared statement (kept by the connection), its typed parameters declared once. On a tenant table it is
+    /// bound to the scope's tenant, which it sets for its own transaction only (in the same round trip).
+    /// </summary>
+    private static void WriteStatement(SourceWriter w, EntitySpec entity, string constant, System.Collections.Generic.IReadOnlyList<string> parameterTypes, string db, bool async)
     {
         w.Line(async
-            ? $"var command = await {db}.PreparedCommandAsync({RowsClass(entity)}.{constant}, static parameters =>"
-            : $"var command = {db}.PreparedCommand({RowsClass(entity)}.{constant}, static parameters =>");
+            ? $"var statement = await {db}.PreparedAsync({RowsClass(entity)}.{constant}, {Tenant(entity)}, static parameters =>"
+            : $"var statement = {db}.Prepared({RowsClass(entity)}.{constant}, {Tenant(entity)}, static parameters =>");
         w.Line("{");
         foreach (var type in parameterTypes)
             w.Line($"    parameters.Add(new global::Npgsql.NpgsqlParameter<{type}>());");
         w.Line(async ? "}, cancellationToken);" : "});");
     }
 
+    /// <summary>The tenant a statement is bound to: the scope's, or none for a global table.</summary>
+    private static string Tenant(EntitySpec entity) => entity.IsTenantScoped ? "TenantId" : "null";
+
     private static void WriteParameterValues(SourceWriter w, System.Collections.Generic.IReadOnlyList<(string ClrType, string Argument)> values)
     {
         for (var i = 0; i < values.Count; i++)
-            w.Line($"((global::Npgsql.NpgsqlParameter<{values[i].ClrType}>)command.Parameters[{i}]).TypedValue = {values[i].Argument};");
+            w.Line($"((global::Npgsql.NpgsqlParameter<{values[i].ClrType}>)statement.Parameters[{i}]).TypedValue = {values[i].Argument};");
     }
 
     private static string Arguments(QuerySpec query)
@@ -221,9 +239,9 @@ internal static class ReadPathEmitter
         w.Line("page.Clear();");
         w.Open("// One page, read to its end and its reader closed before any item is handed out:");
         var parameters = new[] { ("global::System.Guid", "TenantId"), ("global::System.Guid", "cursor"), ("int", "pageSize") };
-        WriteCommand(w, entity, feed.ConstantName, parameters.Select(p => p.Item1).ToList(), db, async: true);
+        WriteStatement(w, entity, feed.ConstantName, parameters.Select(p => p.Item1).ToList(), db, async: true);
         WriteParameterValues(w, parameters);
-        w.Line("await using var reader = await command.ExecuteReaderAsync(cancellationToken);");
+        w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
         w.Line($"global::System.Collections.Generic.List<{latest}>? versions = null;");
         w.Open("while (await reader.ReadAsync(cancellationToken))");
         w.Line("// Rows come ordered by the row's id: a new id starts the next item.");
@@ -255,18 +273,21 @@ internal static class ReadPathEmitter
     private static void WriteBulkInsert(SourceWriter w, EntitySpec entity, string db)
     {
         var stamped = entity.IsTenantScoped ? " Each row is stamped with this scope's tenant; a row naming another tenant stops the copy." : "";
+        var transaction = entity.IsTenantScoped
+            ? "Inside a transaction (<see cref=\"TenantScope.InTransactionAsync\"/>) it sets the tenant for it and commits or rolls back with it; outside one it runs in a transaction of its own."
+            : "Inside a transaction it commits or rolls back with it.";
         w.Summary($"Inserts <c>{entity.TableName}</c> rows with one binary COPY, filling in what the conventions own (id, timestamps).{stamped}" +
-                  "\nEvery constraint is checked; on any error nothing of the copy remains. Inside a transaction (<see cref=\"TenantScope.InTransactionAsync\"/>) it commits or rolls back with it.", escape: false);
+                  $"\nEvery constraint is checked; on any error nothing of the copy remains. {transaction}", escape: false);
         w.Line("/// <returns>The number of rows inserted.</returns>");
         w.Open($"public async global::System.Threading.Tasks.Task<ulong> BulkInsertAsync(global::System.Collections.Generic.IEnumerable<{entity.FullName}> rows, {Token})");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(rows);");
-        w.Line($"var connection = await {db}.OpenNpgsqlConnectionAsync(cancellationToken);");
-        w.Line($"await using var importer = await connection.BeginBinaryImportAsync({RowsClass(entity)}.Copy, cancellationToken);");
-        w.Open("foreach (var row in rows)");
-        w.Line("PrepareInsert(row);");
-        w.Line($"await {RowsClass(entity)}.WriteAsync(importer, row, cancellationToken);");
-        w.Close();
-        w.Line("return await importer.CompleteAsync(cancellationToken);");
+        w.Line(entity.IsTenantScoped
+            ? $"return await {db}.CopyAsync(TenantId, {RowsClass(entity)}.Copy, rows, (importer, row, token) =>"
+            : $"return await {db}.CopyAsync({RowsClass(entity)}.Copy, rows, (importer, row, token) =>");
+        w.Line("{");
+        w.Line("    PrepareInsert(row);");
+        w.Line($"    return {RowsClass(entity)}.WriteAsync(importer, row, token);");
+        w.Line("}, cancellationToken);");
         w.Close();
     }
 }

@@ -18,11 +18,18 @@ internal sealed record EntitySpec(
     EquatableArray<AssociationSpec> Associations,
     QuerySpec Find,
     string CopySql,
+    StagedCopySpec? StagedCopy,
     EquatableArray<QuerySpec> Queries,
     EquatableArray<FeedSpec> Feeds)
 {
     public string FullName => $"global::{Namespace}.{EntityName}";
 }
+
+/// <summary>
+/// BulkInsertAsync on a tenant table: PostgreSQL refuses COPY FROM into a table with row-level security, so the
+/// rows are copied into a temporary table of the same columns, then moved with one INSERT the policies check.
+/// </summary>
+internal sealed record StagedCopySpec(string Create, string Copy, string Insert, string Drop);
 
 /// <summary>One column as a C# property.</summary>
 internal sealed record PropertySpec(

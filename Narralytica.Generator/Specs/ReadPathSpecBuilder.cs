@@ -20,6 +20,21 @@ internal static class ReadPathSpecBuilder
             statement.Sql, Parameters(statement, properties), SingleRow: true, table.PrimaryKey.Name);
     }
 
+    /// <summary>
+    /// The statements of a tenant table's BulkInsertAsync, through a temporary table (<c>pg_temp.narralytica_copy_segments</c>)
+    /// that the copy creates and drops inside its transaction.
+    /// </summary>
+    public static StagedCopySpec StagedCopy(Table table)
+    {
+        var staging = "pg_temp." + SqlIdentifier.Quote(SqlIdentifier.Fit("narralytica_copy_" + table.Name));
+        var columns = ReadPathSql.SelectList(table);
+        return new StagedCopySpec(
+            $"CREATE TEMP TABLE {staging} (LIKE {SqlFragments.Name(table)}) ON COMMIT DROP",
+            $"COPY {staging} ({columns}) FROM STDIN (FORMAT BINARY)",
+            $"INSERT INTO {SqlFragments.Name(table)} ({columns}) SELECT {columns} FROM {staging}",
+            $"DROP TABLE {staging}");
+    }
+
     public static EquatableArray<QuerySpec> Queries(Table table, IReadOnlyList<PropertySpec> properties)
         => table.Queries.Select(query =>
         {

@@ -9,56 +9,89 @@ namespace Narralytica.Model;
 /// <summary>
 /// Plain Npgsql commands on this connection, for the generated fast paths: they run on the same physical
 /// connection, and in the same transaction, as the linq2db queries of this object. Each generated statement
-/// is prepared once per connection and its command kept, so a call only sets parameter values and
-/// executes, as hand-written code holding prepared commands would.
+/// is prepared once per connection and kept, so a call only sets parameter values and executes, as
+/// hand-written code holding prepared commands would. A statement on a tenant table carries its tenant for
+/// its own transaction only (<see cref="PreparedStatement"/>).
 /// </summary>
 public sealed partial class NarralyticaDb
 {
-    private readonly Dictionary<string, KeptCommand> _prepared = new(StringComparer.Ordinal);
-
-    /// <summary>A command and the server process it was prepared on (a reopened connection may be another).</summary>
-    private sealed record KeptCommand(NpgsqlCommand Command, int ProcessId);
+    private readonly Dictionary<string, PreparedStatement> _prepared = new(StringComparer.Ordinal);
 
     /// <summary>The open Npgsql connection underneath (opened on first use, kept until disposal).</summary>
     internal async ValueTask<NpgsqlConnection> OpenNpgsqlConnectionAsync(CancellationToken cancellationToken)
         => (NpgsqlConnection)await OpenDbConnectionAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>
-    /// The prepared command for <paramref name="sql"/>; <paramref name="declareParameters"/> adds its typed
-    /// parameters the first time. The caller sets their values, then executes.
+    /// The prepared statement for <paramref name="sql"/>, bound to <paramref name="tenant"/> (null for a global
+    /// table); <paramref name="declareParameters"/> adds its typed parameters the first time. The caller sets
+    /// their values, then executes.
     /// </summary>
-    internal async ValueTask<NpgsqlCommand> PreparedCommandAsync(string sql, Action<NpgsqlParameterCollection> declareParameters, CancellationToken cancellationToken)
+    internal async ValueTask<PreparedStatement> PreparedAsync(string sql, Guid? tenant, Action<NpgsqlParameterCollection> declareParameters, CancellationToken cancellationToken)
     {
         // An open connection is taken as it is, without an await: the usual case costs no state machine.
         var connection = TryGetDbConnection() as NpgsqlConnection ?? await OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
-        if (Reusable(sql, connection) is { } command)
-            return command;
-        command = Create(sql, connection, declareParameters);
-        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        return command;
+        if (Kept(sql, connection) is not { } statement)
+        {
+            statement = Keep(sql, connection, tenant, declareParameters);
+            await statement.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        }
+        statement.Bind(tenant);
+        return statement;
     }
 
-    /// <summary>The synchronous <see cref="PreparedCommandAsync"/>.</summary>
-    internal NpgsqlCommand PreparedCommand(string sql, Action<NpgsqlParameterCollection> declareParameters)
+    /// <summary>The synchronous <see cref="PreparedAsync"/>.</summary>
+    internal PreparedStatement Prepared(string sql, Guid? tenant, Action<NpgsqlParameterCollection> declareParameters)
     {
         var connection = (NpgsqlConnection)OpenDbConnection();
-        if (Reusable(sql, connection) is { } command)
-            return command;
-        command = Create(sql, connection, declareParameters);
-        command.Prepare();
-        return command;
+        if (Kept(sql, connection) is not { } statement)
+        {
+            statement = Keep(sql, connection, tenant, declareParameters);
+            statement.Prepare();
+        }
+        statement.Bind(tenant);
+        return statement;
     }
 
-    private NpgsqlCommand? Reusable(string sql, NpgsqlConnection connection)
-        => _prepared.TryGetValue(sql, out var kept) && ReferenceEquals(kept.Command.Connection, connection) && kept.ProcessId == connection.ProcessID
-            ? kept.Command
-            : null;
+    private PreparedStatement? Kept(string sql, NpgsqlConnection connection)
+        => _prepared.TryGetValue(sql, out var statement) && statement.IsPreparedOn(connection) ? statement : null;
 
-    private NpgsqlCommand Create(string sql, NpgsqlConnection connection, Action<NpgsqlParameterCollection> declareParameters)
+    private PreparedStatement Keep(string sql, NpgsqlConnection connection, Guid? tenant, Action<NpgsqlParameterCollection> declareParameters)
+        => _prepared[sql] = PreparedStatement.Create(connection, sql, tenant is not null, declareParameters);
+
+    /// <summary>A binary COPY of <paramref name="rows"/> into a global table (<paramref name="copySql"/>), in this connection's transaction if any.</summary>
+    internal async Task<ulong> CopyAsync<T>(string copySql, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
     {
-        var command = new NpgsqlCommand(sql, connection);
-        declareParameters(command.Parameters);
-        _prepared[sql] = new KeptCommand(command, connection.ProcessID);
-        return command;
+        var connection = await OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await ImportAsync(connection, copySql, rows, writeRow, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <paramref name="rows"/> into a tenant table, through the temporary table of <paramref name="copy"/>. COPY cannot
+    /// share a batch, so everything runs in one transaction: the caller's, or one begun here and committed at the end
+    /// (all or nothing either way). It starts by setting <paramref name="tenant"/> for that transaction, which the
+    /// policies check on the final INSERT.
+    /// </summary>
+    internal async Task<ulong> CopyAsync<T>(Guid tenant, StagedCopy copy, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
+    {
+        var connection = await OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var ownTransaction = Transaction is null ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        var setTenant = new NpgsqlBatchCommand(TenantContext.SetTenantSql) { Parameters = { new NpgsqlParameter<Guid> { TypedValue = tenant } } };
+        await using (var start = new NpgsqlBatch(connection) { BatchCommands = { setTenant, new(copy.Create) } })
+            await start.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await ImportAsync(connection, copy.Copy, rows, writeRow, cancellationToken).ConfigureAwait(false);
+        int inserted;
+        await using (var finish = new NpgsqlBatch(connection) { BatchCommands = { new(copy.Insert), new(copy.Drop) } })
+            inserted = await finish.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        if (ownTransaction is not null)
+            await ownTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return (ulong)inserted;
+    }
+
+    private static async Task<ulong> ImportAsync<T>(NpgsqlConnection connection, string copySql, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
+    {
+        await using var importer = await connection.BeginBinaryImportAsync(copySql, cancellationToken).ConfigureAwait(false);
+        foreach (var row in rows)
+            await writeRow(importer, row, cancellationToken).ConfigureAwait(false);
+        return await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,6 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 using LinqToDB;
 using LinqToDB.Data;
 using LinqToDB.DataProvider.PostgreSQL;
@@ -9,7 +11,8 @@ namespace Narralytica.Model;
 
 /// <summary>
 /// A connection to the Narralytica database. It exposes the global tables (users, roles,
-/// permissions, tenants, …); tenant-scoped tables are reached only through <see cref="ForTenant"/>.
+/// permissions, tenants, …); tenant-scoped tables are reached only through <see cref="ForTenant"/>
+/// (or <see cref="AcrossTenants"/>), whose statements name their tenant to the database per transaction.
 /// </summary>
 /// <example>
 /// <code>
@@ -25,8 +28,10 @@ public sealed partial class NarralyticaDb : DataConnection
 
     /// <summary>A connection from <paramref name="dataSource"/>, which must come from <see cref="CreateDataSource"/>.</summary>
     public NarralyticaDb(NpgsqlDataSource dataSource) : base(CreateOptions(dataSource))
-    {
-    }
+        => DataSource = dataSource;
+
+    /// <summary>Where this connection comes from; the escape hatch records its audit row on another connection of it.</summary>
+    internal NpgsqlDataSource DataSource { get; }
 
     /// <summary>
     /// A data source for <paramref name="connectionString"/> that knows the schema's enum types.
@@ -50,11 +55,15 @@ public sealed partial class NarralyticaDb : DataConnection
         return builder.Build();
     }
 
-    /// <summary>linq2db options for <paramref name="dataSource"/>, with the schema's type mappings.</summary>
+    /// <summary>
+    /// linq2db options for <paramref name="dataSource"/>, with the schema's type mappings and the interceptor that
+    /// gives each command of a tenant scope its tenant, for the command's transaction only.
+    /// </summary>
     public static DataOptions CreateOptions(NpgsqlDataSource dataSource)
         => new DataOptions()
             .UseConnectionFactory(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), _ => dataSource.CreateConnection())
-            .UseMappingSchema(Mapping);
+            .UseMappingSchema(Mapping)
+            .UseInterceptor(TenantCommandInterceptor.Instance);
 
     /// <summary>
     /// The tenant-scoped tables of one tenant. Every query made through the scope filters on
@@ -69,14 +78,44 @@ public sealed partial class NarralyticaDb : DataConnection
 
     /// <summary>
     /// The one way to read tenant-scoped tables across tenants (support tooling, rebuilds of derived
-    /// systems). It is meant to stand out in review: say why in <paramref name="justification"/>.
+    /// systems). It is meant to stand out in review: say why in <paramref name="justification"/>. The access is
+    /// recorded first, committed at once on a connection of its own (so a rollback of this connection's
+    /// transaction cannot erase the trace), in <c>narralytica_cross_tenant_audits</c> with the justification and
+    /// the database user; the row's id is <see cref="CrossTenantAccess.AuditId"/>. The access reads only.
     /// </summary>
     public CrossTenantAccess AcrossTenants(string justification)
     {
+        RequireJustification(justification);
+        var auditId = Guid.CreateVersion7();
+        using (var connection = DataSource.OpenConnection())
+        using (var insert = AuditInsert(connection, auditId, justification))
+            insert.ExecuteNonQuery();
+        return new CrossTenantAccess(this, justification, auditId);
+    }
+
+    /// <summary>The asynchronous <see cref="AcrossTenants"/>.</summary>
+    public async Task<CrossTenantAccess> AcrossTenantsAsync(string justification, CancellationToken cancellationToken = default)
+    {
+        RequireJustification(justification);
+        var auditId = Guid.CreateVersion7();
+        await using (var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var insert = AuditInsert(connection, auditId, justification))
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return new CrossTenantAccess(this, justification, auditId);
+    }
+
+    private static void RequireJustification(string justification)
+    {
         if (string.IsNullOrWhiteSpace(justification))
             throw new ArgumentException("Say why this code needs every tenant's rows; the justification is kept with the access.", nameof(justification));
-        return new CrossTenantAccess(this, justification);
     }
+
+    // database_user and created_at come from their defaults (session_user, now()): the database says who and when.
+    private static NpgsqlCommand AuditInsert(NpgsqlConnection connection, Guid auditId, string justification)
+        => new("INSERT INTO " + TenantContext.CrossTenantAuditTable + " (id, justification) VALUES ($1, $2)", connection)
+        {
+            Parameters = { new NpgsqlParameter<Guid> { TypedValue = auditId }, new NpgsqlParameter<string> { TypedValue = justification } },
+        };
 
     private static MappingSchema CreateMappingSchema()
     {

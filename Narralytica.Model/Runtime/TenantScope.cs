@@ -7,7 +7,9 @@ namespace Narralytica.Model;
 /// <summary>
 /// One tenant's view of the tenant-scoped tables. Queries carry <c>tenant_id = @tenant</c> as a real
 /// predicate (index use, and shard routing later); inserts are stamped with <see cref="TenantId"/>;
-/// updates and deletes only touch rows of this tenant. Create one with <see cref="NarralyticaDb.ForTenant"/>.
+/// updates and deletes only touch rows of this tenant. Every statement the scope sends also names its tenant
+/// to the database for its own transaction, never for the session (see <see cref="TenantContext"/>), which
+/// row-level security holds it to. Create one with <see cref="NarralyticaDb.ForTenant"/>.
 /// </summary>
 public sealed partial class TenantScope
 {
@@ -19,6 +21,16 @@ public sealed partial class TenantScope
 
     /// <summary>The tenant every query and write of this scope is bound to.</summary>
     public Guid TenantId { get; }
+
+    /// <summary>The name linq2db gives the parameter of the scope's tenant predicate (<see cref="NarralyticaScopeTenant"/>).</summary>
+    internal const string TenantMarker = nameof(NarralyticaScopeTenant);
+
+    /// <summary>
+    /// The tenant as the scope's tables read it (<c>row.TenantId == NarralyticaScopeTenant</c>). linq2db names a
+    /// query parameter after the member it reads, so every command built on the scope, whenever it runs, carries a
+    /// parameter named so, from which <see cref="TenantCommandInterceptor"/> sets the tenant of its transaction.
+    /// </summary>
+    internal Guid NarralyticaScopeTenant => TenantId;
 
     /// <summary>The connection underneath, for transactions (<c>BeginTransactionAsync</c>) and global tables.</summary>
     public NarralyticaDb Db { get; }

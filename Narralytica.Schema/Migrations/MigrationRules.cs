@@ -31,12 +31,13 @@ public static class MigrationRules
 
     public static readonly MigrationRule TenancyChange = new("NARR3030", "Change to a table's tenancy", LintCategory.Tenancy);
     public static readonly MigrationRule AppendOnlyReopened = new("NARR3031", "Append-only table made updatable", LintCategory.Tenancy);
+    public static readonly MigrationRule RowSecurityDisabled = new("NARR3032", "Row-level security turned off on a tenant table", LintCategory.Tenancy);
 
     public static IReadOnlyList<MigrationRule> All { get; } = new[]
     {
         DropTable, DropColumn, DropConstraint, DropIndex, DropEnumValue,
         SetNotNull, NotNullWithoutDefault, NarrowingType, NewUniqueKey, NewCheck, NewForeignKey,
         RewritesTable, VolatileDefault, BlockingIndex, ValidatingConstraint,
-        TenancyChange, AppendOnlyReopened,
+        TenancyChange, AppendOnlyReopened, RowSecurityDisabled,
     };
 }

@@ -16,14 +16,19 @@ public sealed class SchemaDiffer
 {
     // The order statements run in. Drops come before renames (a rename may take a dropped name),
     // renames before creations (a creation may take a renamed-away name). Dropped tables go before
-    // dropped keys: their foreign keys may depend on a key of a table that stays.
+    // dropped keys: their foreign keys may depend on a key of a table that stays. Policies name
+    // tenant_id and the audit table, so they are dropped before anything else is, and created once
+    // every column is in place; the tenant context comes before the first policy and goes after the last.
     private enum Phase
     {
         Roles,
+        CreateTenantContext,
         CreateEnums,
         AddEnumValues,
+        DropPolicies,
         DropForeignKeys,
         DropTables,
+        DropTenantContext,
         DropKeysAndIndexes,
         DropColumns,
         Renames,
@@ -35,6 +40,7 @@ public sealed class SchemaDiffer
         DropEnums,
         Comments,
         Grants,
+        RowSecurity,
         ConcurrentIndexes,
     }
 
@@ -72,6 +78,7 @@ public sealed class SchemaDiffer
     private MigrationPlan Build()
     {
         DiffRolesAndSchemaUsage();
+        DiffTenantContext();
         DiffEnums();
         // A table that takes the name of one renamed away is new, not the renamed one.
         var fromTables = _from.TablesByName();
@@ -181,6 +188,73 @@ public sealed class SchemaDiffer
 
     private static string Keywords(TablePrivileges privileges) => string.Join(", ", TablePrivilegeNames.Keywords(privileges));
 
+    // ───────────────────────────── row-level security ─────────────────────────────
+
+    /// <summary>
+    /// The objects every policy relies on: the audit table of cross-tenant reads and the procedures that set a
+    /// transaction's tenant. Created before any policy names them; dropped after every policy that does, which
+    /// destroys the record of cross-tenant reads. The audit table is granted to the application role with its
+    /// creation when the model grants to the role at all: schema.yaml and every snapshot that has the context do,
+    /// so no migration starts or stops granting while keeping the context (drift compares the grant itself).
+    /// </summary>
+    private void DiffTenantContext()
+    {
+        var objects = $"table {TenantIsolation.AuditTable}, procedures {TenantIsolation.SetTenantProcedure} and {TenantIsolation.SetAuditProcedure}";
+        if (!_from.TenantContext && _to.TenantContext)
+        {
+            foreach (var statement in TenantIsolation.CreateContext(_to.GrantsToApp))
+                Emit(Phase.CreateTenantContext, statement);
+            Change($"create the tenant context: {objects}", new SourceSpan(1, 1));
+        }
+        else if (_from.TenantContext && !_to.TenantContext)
+        {
+            foreach (var statement in TenantIsolation.DropContext())
+                Emit(Phase.DropTenantContext, statement);
+            Change($"drop the tenant context: {objects}", new SourceSpan(1, 1));
+            Find(MigrationRules.DropTable,
+                $"drops table '{TenantIsolation.AuditTable}', the record of every cross-tenant read (who read across tenants, when and why), " +
+                "and the procedures the data layer sets a transaction's tenant with. Keep them; if the record must go, export it first", new SourceSpan(1, 1));
+        }
+    }
+
+    /// <summary>
+    /// Row-level security of a table that stays. Turning it off drops the policies first (on the table's old
+    /// name, before anything they name goes), then NO FORCE and DISABLE, which weakens tenant isolation
+    /// (NARR3032, unless the table stops being tenant-scoped, which NARR3030 reports). Turning it on comes
+    /// last, once tenant_id exists. The escape hatch's policy follows the tenant context.
+    /// </summary>
+    private void DiffRowSecurity(Table original, Table old, Table table)
+    {
+        var crossBefore = old.RowSecurity && _from.TenantContext;
+        var crossAfter = table.RowSecurity && _to.TenantContext;
+        if (old.RowSecurity && !table.RowSecurity)
+        {
+            foreach (var statement in TenantIsolation.Disable(original, crossBefore))
+                Emit(Phase.DropPolicies, statement);
+            Change($"disable row-level security on {table.Name} (drop its policies)", table.Span);
+            if (original.Scope == table.Scope)
+                Find(MigrationRules.RowSecurityDisabled,
+                    $"row-level security is turned off on '{table.Name}': PostgreSQL no longer keeps its rows to the transaction's tenant, so SQL that forgets " +
+                    "tenant_id reads and changes every tenant's rows. Keep it on; if the table must really go without it, accept it with --allow tenancy", table.Span);
+        }
+        else if (!old.RowSecurity && table.RowSecurity)
+        {
+            foreach (var statement in TenantIsolation.Enable(table, crossAfter))
+                Emit(Phase.RowSecurity, statement);
+            Change($"enable row-level security on {table.Name} (policies {TenantIsolation.TenantPolicy}{(crossAfter ? ", " + TenantIsolation.CrossTenantReadPolicy : "")})", table.Span);
+        }
+        else if (crossBefore && !crossAfter)
+        {
+            Emit(Phase.DropPolicies, TenantIsolation.DropPolicy(original, TenantIsolation.CrossTenantReadPolicy));
+            Change($"drop policy {TenantIsolation.CrossTenantReadPolicy} on {table.Name}", table.Span);
+        }
+        else if (!crossBefore && crossAfter)
+        {
+            Emit(Phase.RowSecurity, TenantIsolation.CreateCrossTenantReadPolicy(table));
+            Change($"create policy {TenantIsolation.CrossTenantReadPolicy} on {table.Name}", table.Span);
+        }
+    }
+
     // ───────────────────────────── enums ─────────────────────────────
 
     private void DiffEnums()
@@ -280,7 +354,7 @@ public sealed class SchemaDiffer
     {
         var inline = table.ForeignKeys.Where(k => k.ReferencedTable == table.Name || created.Contains(k.ReferencedTable)).ToList();
         Emit(Phase.CreateTables, DdlEmitter.CreateTable(table, inline));
-        foreach (var statement in DdlEmitter.IndexesCommentsAndGrant(table))
+        foreach (var statement in DdlEmitter.AfterCreateTable(table, _to.TenantContext))
             Emit(Phase.CreateTables, statement);
         // References to tables that already exist (or come later) are added once every column is in place.
         foreach (var key in table.ForeignKeys.Except(inline))
@@ -374,6 +448,7 @@ public sealed class SchemaDiffer
             Change($"change the doc of table {table.Name}", table.Span);
         }
         DiffPrivileges(old, table);
+        DiffRowSecurity(original, old, table);
     }
 
     private static string Scope(Table table) => table.IsTenantScoped ? "tenant-scoped" : "global";

@@ -40,8 +40,13 @@ public sealed class SnapshotReader
         var tables = new List<Table>();
         foreach (var entry in Mapping(Get(top, "tables"), "'tables'").Entries)
             tables.Add(ReadTable(entry.Key, Mapping(entry.Value, $"table '{entry.Key.Value}'"), enumNames));
-        // A snapshot written before grants existed has no app_schema_usage: nothing was granted then.
-        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = Flag(top, "app_schema_usage") };
+        // A snapshot written before grants existed has no app_schema_usage: nothing was granted then; one
+        // written before row-level security existed has no tenant_context (nor row_security on its tables).
+        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray())
+        {
+            AppSchemaUsage = Flag(top, "app_schema_usage"),
+            TenantContext = Flag(top, "tenant_context"),
+        };
         return (model, header);
     }
 
@@ -84,6 +89,7 @@ public sealed class SnapshotReader
             columns.ToEquatableArray(), primaryKey, uniques, checks, foreignKeys, indexes, name.Span)
         {
             AppPrivileges = ReadPrivileges(fields),
+            RowSecurity = Flag(fields, "row_security"),
         };
     }
 

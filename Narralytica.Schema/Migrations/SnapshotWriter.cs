@@ -21,6 +21,7 @@ public static class SnapshotWriter
         text.Append("after: ").Append(Scalar(header.LastMigration)).Append('\n');
         text.Append("sum: ").Append(Scalar(header.Sum)).Append('\n');
         text.Append("app_schema_usage: ").Append(model.AppSchemaUsage ? "true" : "false").Append('\n');
+        text.Append("tenant_context: ").Append(model.TenantContext ? "true" : "false").Append('\n');
 
         text.Append("enums:").Append(model.Enums.Count == 0 ? " {}\n" : "\n");
         foreach (var enumType in model.Enums)
@@ -49,6 +50,8 @@ public static class SnapshotWriter
             text.Append("    doc: ").Append(Scalar(table.Doc)).Append('\n');
         // Written even when empty: what the application role may do is part of the schema, never implied.
         text.Append("    app_privileges: ").Append(List(TablePrivilegeNames.Keywords(table.AppPrivileges).Select(p => p.ToLowerInvariant()))).Append('\n');
+        if (table.RowSecurity)
+            text.Append("    row_security: true\n");
 
         text.Append("    columns:\n");
         foreach (var column in table.Columns)

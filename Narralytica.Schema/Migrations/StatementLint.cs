@@ -30,6 +30,8 @@ public static class StatementLint
     private static readonly Regex AddColumn = new($@"^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?{Simple}\s+(?<definition>.*)$", Options);
     // "ALTER COLUMN type SET DEFAULT …" names a column called type: COLUMN is a keyword only when a name follows it.
     private static readonly Regex AlterType = new($@"^ALTER\s+(?:COLUMN\s+{Simple}|(?!COLUMN\b){Simple})\s+(?:SET\s+DATA\s+)?TYPE\s+(?<type>.*?)(?<using>\s+USING\b.*)?$", Options);
+    private static readonly Regex Policy = new($@"^(?<verb>CREATE|ALTER|DROP)\s+POLICY\s+(?:IF\s+EXISTS\s+)?(?<name>{Simple})\s+ON\s+(?<table>{Name})", Options);
+    private static readonly Regex WeakensRowSecurity = new(@"^(?:NO\s+FORCE|DISABLE)\s+ROW\s+LEVEL\s+SECURITY\b", Options);
     private static readonly Regex Volatile = new(@"\b(random|gen_random_uuid|uuid_generate_v\w*|clock_timestamp|timeofday|nextval|statement_timestamp)\s*\(", Options);
 
     public static IReadOnlyList<StatementFinding> Lint(MigrationFile migration)
@@ -73,8 +75,10 @@ public static class StatementLint
                 yield return Finding(MigrationRules.NewUniqueKey, $"unique index {index.Groups["name"].Value} fails if existing rows repeat its columns");
         }
 
-        if (Regex.IsMatch(sql, @"^(TRUNCATE|DROP\s+(SCHEMA|VIEW|MATERIALIZED\s+VIEW|SEQUENCE|FUNCTION|TRIGGER|POLICY))\b", Options))
+        if (Regex.IsMatch(sql, @"^(TRUNCATE|DROP\s+(SCHEMA|VIEW|MATERIALIZED\s+VIEW|SEQUENCE|FUNCTION|PROCEDURE|TRIGGER))\b", Options))
             yield return Finding(MigrationRules.DropTable, $"{sql.Split(' ')[0].ToUpperInvariant()} {sql.Split(' ')[1].ToUpperInvariant()}: deletes rows or an object schema.yaml does not describe");
+        if (Policy.Match(sql) is { Success: true } policy && PolicyFinding(policy) is { } policyFinding)
+            yield return Finding(policyFinding.Rule, policyFinding.Message);
 
         var alter = AlterTable.Match(sql);
         if (!alter.Success || newTables.Contains(Unquote(alter.Groups["table"].Value)))
@@ -85,6 +89,26 @@ public static class StatementLint
                 yield return new StatementFinding(finding.Rule, statement.Line, finding.Message);
     }
 
+    /// <summary>
+    /// The tenant policies (<see cref="TenantIsolation"/>) are permissive: dropping one only narrows what a
+    /// transaction sees, so it is no finding. Any other policy is one schema.yaml does not describe: dropping it
+    /// may remove a restriction, creating or altering one may let other tenants' rows through.
+    /// </summary>
+    private static (MigrationRule Rule, string Message)? PolicyFinding(Match policy)
+    {
+        var name = Unquote(policy.Groups["name"].Value);
+        var table = policy.Groups["table"].Value;
+        var tenantPolicy = name is TenantIsolation.TenantPolicy or TenantIsolation.CrossTenantReadPolicy;
+        return policy.Groups["verb"].Value.ToUpperInvariant() switch
+        {
+            "DROP" when tenantPolicy => null,
+            "DROP" => (MigrationRules.DropTable, $"DROP POLICY {name} on {table}: deletes an object schema.yaml does not describe"),
+            "CREATE" when tenantPolicy => null,
+            "CREATE" => (MigrationRules.RowSecurityDisabled, $"creates policy {name} on {table}, which schema.yaml does not describe: a permissive policy lets more rows through"),
+            _ => (MigrationRules.RowSecurityDisabled, $"alters policy {name} on {table}: its new condition may let other tenants' rows through"),
+        };
+    }
+
     /// <summary>One action of an ALTER TABLE (they are separated by top-level commas).</summary>
     private static IEnumerable<(MigrationRule Rule, string Message)> LintAction(string action, string table, HashSet<string> createdNames)
     {
@@ -92,6 +116,8 @@ public static class StatementLint
             yield return (MigrationRules.DropColumn, $"drops a column of {table} and its data");
         if (DropConstraint.Match(action) is { Success: true } drop && !createdNames.Contains(Unquote(drop.Groups["name"].Value)))
             yield return (MigrationRules.DropConstraint, $"drops constraint {drop.Groups["name"].Value} of {table}, which the migration does not add again");
+        if (WeakensRowSecurity.IsMatch(action))
+            yield return (MigrationRules.RowSecurityDisabled, $"{Regex.Replace(action, @"\s+", " ").ToUpperInvariant()} on {table}: PostgreSQL no longer keeps its rows to the transaction's tenant");
         if (Regex.IsMatch(action, @"\bSET\s+NOT\s+NULL\b", Options))
             yield return (MigrationRules.SetNotNull, $"SET NOT NULL on {table} fails if a row holds NULL");
         if (AddColumn.Match(action) is { Success: true } column && !AddConstraint.IsMatch(action))

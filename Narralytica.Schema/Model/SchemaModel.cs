@@ -15,6 +15,13 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     /// </summary>
     public bool AppSchemaUsage { get; init; }
 
+    /// <summary>
+    /// Whether the schema has the objects tenant isolation relies on: the audit table of the cross-tenant escape
+    /// hatch and the procedures that set a transaction's tenant and audit row (<see cref="Narralytica.Schema.Sql.TenantIsolation"/>).
+    /// schema.yaml always has them; a snapshot written before row-level security existed does not.
+    /// </summary>
+    public bool TenantContext { get; init; }
+
     /// <summary>Whether the application role is granted anything at all: then the roles must exist.</summary>
     public bool GrantsToApp => AppSchemaUsage || Tables.Any(t => t.AppPrivileges != TablePrivileges.None);
 
@@ -97,6 +104,12 @@ public sealed record Table(
     /// <see cref="TablePrivilegeNames.ForApplication"/> of <see cref="AppendOnly"/> in schema.yaml, as granted in a live database.
     /// </summary>
     public TablePrivileges AppPrivileges { get; init; }
+
+    /// <summary>
+    /// Whether row-level security is enabled and forced on the table, with the tenant policies of
+    /// <see cref="Narralytica.Schema.Sql.TenantIsolation"/>: every tenant-scoped table in schema.yaml.
+    /// </summary>
+    public bool RowSecurity { get; init; }
 
     public Column? FindColumn(string name)
     {

@@ -30,9 +30,14 @@ public static class DatabaseRoles
     private static string OnCurrentSchema(string statement)
         => $"DO $$ BEGIN EXECUTE format({SqlIdentifier.Literal(statement)}, current_schema()); END $$;";
 
-    public static string Grant(Table table, TablePrivileges privileges)
-        => $"GRANT {string.Join(", ", TablePrivilegeNames.Keywords(privileges))} ON {SqlFragments.Name(table)} TO {App};";
+    public static string Grant(Table table, TablePrivileges privileges) => Grant(SqlFragments.Name(table), privileges);
 
-    public static string Revoke(Table table, TablePrivileges privileges)
-        => $"REVOKE {string.Join(", ", TablePrivilegeNames.Keywords(privileges))} ON {SqlFragments.Name(table)} FROM {App};";
+    public static string Revoke(Table table, TablePrivileges privileges) => Revoke(SqlFragments.Name(table), privileges);
+
+    /// <summary>GRANT on a table schema.yaml does not declare (<paramref name="table"/>: its name as SQL, quoted where needed).</summary>
+    public static string Grant(string table, TablePrivileges privileges)
+        => $"GRANT {string.Join(", ", TablePrivilegeNames.Keywords(privileges))} ON {table} TO {App};";
+
+    public static string Revoke(string table, TablePrivileges privileges)
+        => $"REVOKE {string.Join(", ", TablePrivilegeNames.Keywords(privileges))} ON {table} FROM {App};";
 }

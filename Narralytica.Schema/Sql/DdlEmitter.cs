@@ -10,7 +10,9 @@ namespace Narralytica.Schema.Sql;
 /// dependency order (a table after every table it references), each followed by its indexes and
 /// comments and its grant to the application role. Foreign keys that close a cycle between tables are
 /// added at the end. The roles are created first where missing, and the application role gets USAGE on
-/// the schema.
+/// the schema; then the tenant context (<see cref="TenantIsolation"/>): the audit table of cross-tenant reads
+/// and the procedures that set a transaction's tenant, which every table's policies rely on. Each
+/// tenant-scoped table ends with its row-level security: enabled, forced, and its policies.
 /// </summary>
 public static class DdlEmitter
 {
@@ -21,6 +23,8 @@ public static class DdlEmitter
             statements.AddRange(DatabaseRoles.CreateIfMissing());
         if (model.AppSchemaUsage)
             statements.Add(DatabaseRoles.GrantSchemaUsage());
+        if (model.TenantContext)
+            statements.AddRange(TenantIsolation.CreateContext(model.GrantsToApp));
         foreach (var enumType in model.Enums)
         {
             statements.Add(SqlFragments.CreateEnum(enumType));
@@ -36,7 +40,7 @@ public static class DdlEmitter
             deferred.AddRange(table.ForeignKeys.Except(inline).Select(k => (table, k)));
             statements.Add(CreateTable(table, inline));
             created.Add(table.Name);
-            statements.AddRange(IndexesCommentsAndGrant(table));
+            statements.AddRange(AfterCreateTable(table, model.TenantContext));
         }
         statements.AddRange(deferred.Select(d => AddForeignKey(d.Table, d.Key)));
         return statements;
@@ -53,8 +57,13 @@ public static class DdlEmitter
         return $"CREATE TABLE {SqlFragments.Name(table)} (\n    {string.Join(",\n    ", lines)}\n);";
     }
 
-    /// <summary>What follows a new table: its indexes, the comments on it and its columns, then its grant to the application role.</summary>
-    public static IEnumerable<string> IndexesCommentsAndGrant(Table table)
+    /// <summary>
+    /// What follows a new table: its indexes, the comments on it and its columns, its grant to the application
+    /// role, then its row-level security. The escape hatch's policy comes with the tenant context only
+    /// (<paramref name="tenantContext"/>), because it reads the audit table: a model with row-level security
+    /// and no tenant context (a hand-made one; schema.yaml always has both) gets the tenant policy alone.
+    /// </summary>
+    public static IEnumerable<string> AfterCreateTable(Table table, bool tenantContext)
     {
         foreach (var index in table.Indexes)
             yield return SqlFragments.CreateIndex(table, index);
@@ -64,6 +73,9 @@ public static class DdlEmitter
             yield return SqlFragments.CommentOnColumn(table, column);
         if (table.AppPrivileges != TablePrivileges.None)
             yield return DatabaseRoles.Grant(table, table.AppPrivileges);
+        if (table.RowSecurity)
+            foreach (var statement in TenantIsolation.Enable(table, tenantContext))
+                yield return statement;
     }
 
     public static string AddForeignKey(Table table, ForeignKey key)

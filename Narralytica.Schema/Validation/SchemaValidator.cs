@@ -42,6 +42,7 @@ internal sealed class SchemaValidator
                 Queries = draft.Queries.ToEquatableArray(),
                 Feeds = draft.Feeds.ToEquatableArray(),
                 AppPrivileges = TablePrivilegeNames.ForApplication(draft.AppendOnly),
+                RowSecurity = draft.IsTenantScoped,
             });
         }
         CheckNames(enums, tables);

@@ -69,13 +69,11 @@ public sealed class ApplyCommandTests : IDisposable
     [Fact]
     public async Task Drift_reports_hand_made_changes_and_its_sql_reconciles_them()
     {
-        var connection = await _postgres.CreateEmptyDatabaseAsync();
-        Assert.Equal(0, (await RunAsync("migrations", "apply", "--connection", connection)).Exit);
+        var connection = await DriftSql.MigratedAsync(_postgres, _copy);
         await PostgresFixture.ExecuteAsync(connection,
             "CREATE INDEX ix_handmade ON videos (title); ALTER TABLE videos DROP COLUMN url; ALTER TABLE jobs ALTER COLUMN max_attempts SET DEFAULT 3; CREATE TABLE scratch (id integer PRIMARY KEY)");
 
-        var (exit, output, _) = await RunAsync("drift", "--connection", connection);
-        Assert.Equal(2, exit);
+        var output = await DriftSql.ReportAsync(_copy, connection);
         Assert.Contains("extra    index ix_handmade", output);
         Assert.Contains("missing  column videos.url", output);
         Assert.Contains("changed  set the default of jobs.max_attempts to 5", output);
@@ -86,8 +84,7 @@ public sealed class ApplyCommandTests : IDisposable
         Assert.Contains("DROP TABLE scratch;", sql);
 
         // The reconciling SQL, run as printed, leaves no drift.
-        await DriftSql.RunAsync(connection, sql);
-        Assert.Equal(0, (await RunAsync("drift", "--connection", connection)).Exit);
+        await DriftSql.ReconcileAsync(_copy, connection, sql);
     }
 
     [Fact]

@@ -55,11 +55,13 @@ public sealed class ApplyTests
     public async Task Four_appliers_at_once_apply_each_migration_exactly_once()
     {
         await using var dataSource = await EmptyDatabaseAsync();
-        var migrations = TestMigrations.Repository().Concat(TestMigrations.Of(
+        // Two migrations numbered after the repository's (the first of the three only starts the chain).
+        var repository = TestMigrations.Repository();
+        var migrations = repository.Concat(TestMigrations.Of(
             "SELECT 1;",
             TestMigrations.NoTransaction + "CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_segments_text ON segments (tenant_id, text);",
             "ALTER TABLE videos ADD COLUMN rating integer;").Select((m, i) =>
-                new SchemaMigration(i + 2, m.Name, $"{i + 2:D4}_{m.Name}.sql", m.Checksum, m.Sum, m.Transactional, m.Text, m.Statements)).Skip(1)).ToList();
+                new SchemaMigration(repository.Count + i, m.Name, $"{repository.Count + i:D4}_{m.Name}.sql", m.Checksum, m.Sum, m.Transactional, m.Text, m.Statements)).Skip(1)).ToList();
         var appliers = Enumerable.Range(0, 4).Select(_ => new SchemaMigrator(dataSource, migrations) { LockPollInterval = TimeSpan.FromMilliseconds(20) }).ToList();
         var results = await Task.WhenAll(appliers.Select(a => Task.Run(() => a.ApplyAsync())));
 

@@ -8,8 +8,10 @@ namespace Narralytica.Tests.Infrastructure;
 /// <summary>
 /// What PostgreSQL's catalog says a schema holds, one normalized line per object, sorted: enums with
 /// their values in order, tables, columns (type, nullability, default as PostgreSQL re-prints it),
-/// constraints (pg_get_constraintdef, whether validated), indexes (pg_get_indexdef), comments, and
-/// the privileges granted on the tables and the schema to any role but their owner.
+/// constraints (pg_get_constraintdef, whether validated), indexes (pg_get_indexdef), comments, the
+/// privileges granted on the tables and the schema to any role but their owner, row-level security (enabled,
+/// forced) and the policies (command, roles, conditions as PostgreSQL re-prints them), and the functions and
+/// procedures (the tenant context's). The audit table of cross-tenant reads is a table like the others here.
 /// Two databases hold the same schema exactly when their lines are equal. Column positions are left
 /// out: PostgreSQL cannot reorder columns, so a migration appends new ones at the end.
 /// </summary>
@@ -22,8 +24,25 @@ public static class CatalogSnapshot
         WHERE t.typnamespace = to_regnamespace(@schema)
         GROUP BY t.oid, t.typname
         UNION ALL
-        SELECT 'table ' || c.relname || coalesce(' comment ' || quote_literal(obj_description(c.oid, 'pg_class')), '')
+        SELECT 'table ' || c.relname
+               || CASE WHEN c.relrowsecurity THEN ' row security' ELSE '' END || CASE WHEN c.relforcerowsecurity THEN ' forced' ELSE '' END
+               || coalesce(' comment ' || quote_literal(obj_description(c.oid, 'pg_class')), '')
         FROM pg_class c WHERE c.relnamespace = to_regnamespace(@schema) AND c.relkind = 'r'
+        UNION ALL
+        SELECT 'policy ' || c.relname || '.' || p.polname
+               || ' ' || CASE p.polcmd WHEN '*' THEN 'ALL' WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' ELSE 'DELETE' END
+               || CASE WHEN p.polpermissive THEN '' ELSE ' restrictive' END
+               || ' to ' || (SELECT string_agg(CASE WHEN r = 0 THEN 'public' ELSE r::regrole::text END, ',' ORDER BY 1) FROM unnest(p.polroles) r)
+               || coalesce(' using ' || regexp_replace(pg_get_expr(p.polqual, p.polrelid), '\s+', ' ', 'g'), '')
+               || coalesce(' with check ' || regexp_replace(pg_get_expr(p.polwithcheck, p.polrelid), '\s+', ' ', 'g'), '')
+        FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+        WHERE c.relnamespace = to_regnamespace(@schema)
+        UNION ALL
+        SELECT 'routine ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') kind ' || p.prokind::text || ' ' || l.lanname
+               || CASE WHEN p.prosecdef THEN ' security definer' ELSE '' END || coalesce(' set ' || array_to_string(p.proconfig, ','), '')
+               || coalesce(' acl ' || p.proacl::text, '') || ' body ' || p.prosrc
+        FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+        WHERE p.pronamespace = to_regnamespace(@schema)
         UNION ALL
         SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
                || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END

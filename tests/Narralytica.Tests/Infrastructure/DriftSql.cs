@@ -27,4 +27,35 @@ public static class DriftSql
         foreach (var statement in statements)
             await new NpgsqlCommand(statement, db).ExecuteNonQueryAsync();
     }
+
+    /// <summary>A new database built by the repository's migrations, on which drift finds nothing.</summary>
+    public static async Task<string> MigratedAsync(PostgresFixture postgres, RepositoryCopy copy)
+    {
+        var connection = await postgres.CreateEmptyDatabaseAsync();
+        var (exit, output, errors) = await copy.RunAsync("migrations", "apply", "--connection", connection);
+        Assert.True(exit == 0, output + errors);
+        await AssertNoDriftAsync(copy, connection);
+        return connection;
+    }
+
+    /// <summary>What drift prints about a database that has drifted (it must exit 2).</summary>
+    public static async Task<string> ReportAsync(RepositoryCopy copy, string connection)
+    {
+        var (exit, output, errors) = await copy.RunAsync("drift", "--connection", connection);
+        Assert.True(exit == 2, output + errors);
+        return output;
+    }
+
+    /// <summary>Runs the reconciling statements as printed; drift then finds nothing.</summary>
+    public static async Task ReconcileAsync(RepositoryCopy copy, string connection, IEnumerable<string> statements)
+    {
+        await RunAsync(connection, statements);
+        await AssertNoDriftAsync(copy, connection);
+    }
+
+    private static async Task AssertNoDriftAsync(RepositoryCopy copy, string connection)
+    {
+        var (exit, output, errors) = await copy.RunAsync("drift", "--connection", connection);
+        Assert.True(exit == 0, output + errors);
+    }
 }

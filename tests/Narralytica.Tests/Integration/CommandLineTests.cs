@@ -83,7 +83,8 @@ public sealed class CommandLineTests
         Assert.Contains("the tour runs as narralytica_app", output);
         Assert.Contains("DELETE of a layer: refused by PostgreSQL", output);
         Assert.Contains("generated query: B's window over A's transcript is empty: held", output);
-        Assert.Contains("All 17 checks held.", output);
+        Assert.Contains("raw SQL: a segment written without naming its tenant is refused by row-level security: refused by PostgreSQL", output);
+        Assert.Contains("All 18 checks held.", output);
         Assert.DoesNotContain("FAIL", output);
 
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);

@@ -19,23 +19,26 @@ public abstract class DatabaseTest : IAsyncLifetime
     protected NpgsqlDataSource DataSource { get; private set; } = null!;
     protected NarralyticaDb Db { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         ConnectionString = await _postgres.CreateSchemaDatabaseAsync();
         DataSource = NarralyticaDb.CreateDataSource(ConnectionString);
         Db = new NarralyticaDb(DataSource);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Db.DisposeAsync();
         await DataSource.DisposeAsync();
     }
 
-    protected async Task<Tenant> NewTenantAsync(string slug)
+    protected Task<Tenant> NewTenantAsync(string slug) => NewTenantAsync(Db, slug);
+
+    /// <summary>A new tenant, inserted through <paramref name="db"/>.</summary>
+    protected static async Task<Tenant> NewTenantAsync(NarralyticaDb db, string slug)
     {
         var tenant = new Tenant { Slug = slug + "-" + Guid.NewGuid().ToString("N").Substring(0, 6), Name = slug };
-        await Db.InsertAsync(tenant);
+        await db.InsertAsync(tenant);
         return tenant;
     }
 

@@ -9,9 +9,9 @@ namespace Narralytica.Tests.Migrations;
 
 /// <summary>
 /// The differ's property on 200 generated schema pairs (random edits over every construct of the
-/// language, renames with hints included): fresh(A) + diff(A, B) has the catalog of fresh(B), and
-/// diff(B, B) is empty. A failing seed is printed with its edits and both schemas, to replay with
-/// <c>RandomSchemaPairs.Generate(seed)</c>.
+/// language, renames with hints included; on some, row-level security flipped by <see cref="IsolationFlips"/>):
+/// fresh(A) + diff(A, B) has the catalog of fresh(B), and diff(B, B) is empty. A failing seed is printed with
+/// its edits and both schemas, to replay with <c>RandomSchemaPairs.Generate(seed)</c>.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class RandomRoundTripTests
@@ -31,9 +31,10 @@ public sealed class RandomRoundTripTests
         for (var seed = 0; seed < Pairs; seed++)
         {
             var pair = RandomSchemaPairs.Generate(seed);
-            var failure = await RoundTrip.CheckAsync(workspace, SchemaWorkspace.Compile(pair.Before), SchemaWorkspace.Compile(pair.After));
+            var (before, after, flip) = IsolationFlips.Apply(seed, SchemaWorkspace.Compile(pair.Before), SchemaWorkspace.Compile(pair.After));
+            var failure = await RoundTrip.CheckAsync(workspace, before, after);
             if (failure is not null)
-                failures.Add($"seed {seed}: {string.Join("; ", pair.Edits)}\n{failure}\n--- A ---\n{pair.Before}\n--- B ---\n{pair.After}");
+                failures.Add($"seed {seed}: {string.Join("; ", pair.Edits.Append(flip).OfType<string>())}\n{failure}\n--- A ---\n{pair.Before}\n--- B ---\n{pair.After}");
         }
         Assert.True(failures.Count == 0, $"{failures.Count} of {Pairs} pairs failed:\n\n" + string.Join("\n\n", failures.Take(3)));
     }
@@ -45,7 +46,8 @@ public sealed class RandomRoundTripTests
         for (var seed = 0; seed < Pairs; seed++)
         {
             var pair = RandomSchemaPairs.Generate(seed);
-            var plan = SchemaDiffer.Diff(SchemaWorkspace.Compile(pair.Before), SchemaWorkspace.Compile(pair.After));
+            var (before, after, _) = IsolationFlips.Apply(seed, SchemaWorkspace.Compile(pair.Before), SchemaWorkspace.Compile(pair.After));
+            var plan = SchemaDiffer.Diff(before, after);
             foreach (var stage in plan.Stages)
             {
                 var text = MigrationFile.Render("0002_x.sql", plan.Changes, plan.StatementsOf(stage), stage != MigrationStage.Concurrent, plan.Findings.ToList());

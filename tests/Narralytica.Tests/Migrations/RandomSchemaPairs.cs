@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Narralytica.Schema;
+using Narralytica.Schema.Model;
 using Narralytica.Schema.Naming;
 using Narralytica.Schema.Sql;
 
@@ -1343,4 +1344,42 @@ internal sealed class SchemaEditor
            + (index.Method == "btree" ? "" : $" using {index.Method}")
            + (index.Include.Count == 0 ? "" : $" include ({string.Join(", ", index.Include)})")
            + (index.Where is null ? "" : $" where {index.Where.Sql}");
+}
+
+/// <summary>
+/// Row-level security as schema.yaml never writes it: schema.yaml always has the tenant context and row security
+/// on every tenant table, but a snapshot written before row security existed has neither, and a hand-made model
+/// may lack either. For some seeds one side of the pair is changed so, and the differ flips them both ways. The
+/// choice uses a generator of its own, so a seed still replays the same schema texts.
+/// </summary>
+public static class IsolationFlips
+{
+    public const string BeforeWithoutIsolation = "A predates row-level security";
+    public const string AfterWithoutContext = "B has no tenant context";
+    public const string BeforeRowSecurityOff = "A has row security off on";
+    public const string AfterRowSecurityOff = "B has row security off on";
+
+    public static (SchemaModel Before, SchemaModel After, string? Flip) Apply(int seed, SchemaModel before, SchemaModel after)
+    {
+        var random = new Random(seed * 7919 + 17);
+        var draw = random.NextDouble();
+        if (draw < 0.08)
+            return (before with { TenantContext = false, Tables = before.Tables.Select(t => t with { RowSecurity = false }).ToEquatableArray() }, after, BeforeWithoutIsolation);
+        if (draw < 0.15)
+            return (before, after with { TenantContext = false }, AfterWithoutContext);
+        if (draw < 0.23 && Off(random, before) is { } beforeOff)
+            return (beforeOff.Model, after, $"{BeforeRowSecurityOff} {beforeOff.Table}");
+        if (draw < 0.30 && Off(random, after) is { } afterOff)
+            return (before, afterOff.Model, $"{AfterRowSecurityOff} {afterOff.Table}");
+        return (before, after, null);
+    }
+
+    private static (SchemaModel Model, string Table)? Off(Random random, SchemaModel model)
+    {
+        var tenantTables = model.Tables.Where(t => t.RowSecurity).Select(t => t.Name).ToList();
+        if (tenantTables.Count == 0)
+            return null;
+        var table = random.Pick(tenantTables);
+        return (model with { Tables = model.Tables.Select(t => t.Name == table ? t with { RowSecurity = false } : t).ToEquatableArray() }, table);
+    }
 }

@@ -39,6 +39,25 @@ public sealed class RandomSchemaPairsTests
     }
 
     [Fact]
+    public void Compiled_pairs_have_the_tenant_context_and_row_security_on_their_tenant_tables_and_some_seeds_flip_them()
+    {
+        var flips = new List<string>();
+        foreach (var pair in Pairs.Take(200))
+        {
+            var (before, after) = (SchemaCompiler.Compile(pair.Before).Model!, SchemaCompiler.Compile(pair.After).Model!);
+            foreach (var model in new[] { before, after })
+            {
+                Assert.True(model.TenantContext, pair.ToString());
+                Assert.All(model.Tables, t => Assert.True(t.RowSecurity == t.IsTenantScoped, $"{pair}: {t.Name}"));
+            }
+            if (IsolationFlips.Apply(pair.Seed, before, after).Flip is { } flip)
+                flips.Add(flip);
+        }
+        foreach (var kind in new[] { IsolationFlips.BeforeWithoutIsolation, IsolationFlips.AfterWithoutContext, IsolationFlips.BeforeRowSecurityOff, IsolationFlips.AfterRowSecurityOff })
+            Assert.True(flips.Count(f => f.StartsWith(kind, StringComparison.Ordinal)) >= 5, $"'{kind}' drawn {flips.Count(f => f.StartsWith(kind, StringComparison.Ordinal))} times in 200 seeds");
+    }
+
+    [Fact]
     public void The_same_seed_gives_the_same_pair()
     {
         foreach (var seed in new[] { 0, 7, 123, 499 })

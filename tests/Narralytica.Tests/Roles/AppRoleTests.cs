@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Model;
 using Narralytica.Schema.Model;
+using Narralytica.Schema.Sql;
 using Narralytica.Tests.Infrastructure;
 using Narralytica.Tests.Migrations;
 using Npgsql;
@@ -13,7 +14,8 @@ namespace Narralytica.Tests.Roles;
 
 /// <summary>
 /// On a database built by the migrations, what narralytica_app may do, as PostgreSQL enforces it: every
-/// privilege on ordinary tables, only SELECT and INSERT on append-only ones, nothing on the history table.
+/// privilege on ordinary tables, only SELECT and INSERT on append-only ones and on the audit table of
+/// cross-tenant reads, nothing on the history table. Which rows it reaches is row-level security's (RowSecurity/PolicyTests).
 /// The roles exist already (the fixture's schema created them); the tests act as the role by SET ROLE.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -64,7 +66,9 @@ public sealed class AppRoleTests : IAsyncLifetime
                 (held.TryGetValue(reader.GetString(0), out var list) ? list : held[reader.GetString(0)] = new List<string>()).Add(reader.GetString(1));
         }
 
-        Assert.Equal(model.Tables.Select(t => t.Name).OrderBy(n => n), held.Keys.OrderBy(n => n));
+        // schema.yaml's tables, and the audit table of cross-tenant reads, which the application may read and append to.
+        Assert.Equal(model.Tables.Select(t => t.Name).Append(TenantIsolation.AuditTable).OrderBy(n => n), held.Keys.OrderBy(n => n));
+        Assert.Equal(new[] { "SELECT", "INSERT" }, held[TenantIsolation.AuditTable]);
         foreach (var table in model.Tables)
         {
             var expected = AppendOnlyTables.Contains(table.Name) ? new[] { "SELECT", "INSERT" } : new[] { "SELECT", "INSERT", "UPDATE", "DELETE" };
@@ -93,6 +97,8 @@ public sealed class AppRoleTests : IAsyncLifetime
         await using var connection = await OpenAsAppAsync();
         var tenant = Guid.CreateVersion7();
         await ExecuteAsync(connection, "INSERT INTO tenants (id, slug, name) VALUES ($1, 'append-only', 'Append only')", tenant);
+        // Row-level security: the tenant's rows are reachable with the tenant set (for the session here; the data layer sets it per transaction).
+        await ExecuteAsync(connection, $"SELECT set_config('{TenantIsolation.TenantSetting}', $1, false)", tenant.ToString());
         Assert.Equal(1, await ExecuteAsync(connection, "INSERT INTO event_logs (tenant_id, id, event_type) VALUES ($1, $2, 'created')", tenant, Guid.CreateVersion7()));
         Assert.Equal(1L, await new NpgsqlCommand($"SELECT count(*) FROM event_logs WHERE tenant_id = '{tenant}'", connection).ExecuteScalarAsync());
 
@@ -102,6 +108,8 @@ public sealed class AppRoleTests : IAsyncLifetime
             await PermissionDeniedAsync(connection, $"DELETE FROM {table} WHERE tenant_id = $1", tenant);
             await PermissionDeniedAsync(connection, $"TRUNCATE {table}");
         }
+        await PermissionDeniedAsync(connection, $"UPDATE {TenantIsolation.AuditTable} SET justification = 'rewritten'");
+        await PermissionDeniedAsync(connection, $"DELETE FROM {TenantIsolation.AuditTable}");
     }
 
     [Fact]

@@ -11,20 +11,7 @@ namespace Narralytica.Tests.Roles;
 /// <summary>The application role's grants in the fresh DDL, the snapshot and the differ (no database).</summary>
 public sealed class GrantDifferTests
 {
-    private const string Schema = """
-        tables:
-          tenants:
-            scope: global
-            columns: {slug: text}
-          notes:
-            scope: tenant
-            append_only: {0}
-            timestamps: created
-            columns: {body: text}
-        """;
-
-    private static SchemaModel Compile(bool notesAppendOnly)
-        => SchemaWorkspace.Compile(Schema.Replace("{0}", notesAppendOnly ? "true" : "false"));
+    private static SchemaModel Compile(bool notesAppendOnly) => NotesSchema.Compile(notesAppendOnly);
 
     [Fact]
     public void The_fresh_ddl_creates_the_roles_then_grants_usage_and_each_table_its_privileges()
@@ -34,7 +21,8 @@ public sealed class GrantDifferTests
         Assert.Contains("GRANT SELECT, INSERT, UPDATE, DELETE ON segments TO narralytica_app;", statements);
         foreach (var appendOnly in new[] { "layers", "audit_logs", "event_logs" })
             Assert.Contains($"GRANT SELECT, INSERT ON {appendOnly} TO narralytica_app;", statements);
-        Assert.Equal(16, statements.Count(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)));
+        Assert.Contains(TenantIsolation.GrantAuditTable, statements); // the audit table of cross-tenant reads: SELECT, INSERT
+        Assert.Equal(17, statements.Count(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)));
         Assert.DoesNotContain(statements, s => s.Contains("narralytica_schema_history"));
     }
 
@@ -64,7 +52,7 @@ public sealed class GrantDifferTests
     [Fact]
     public void A_new_table_is_granted_with_its_creation_and_a_dropped_one_needs_no_revoke()
     {
-        var withoutNotes = SchemaWorkspace.Compile("tables:\n  tenants:\n    scope: global\n    columns: {slug: text}\n");
+        var withoutNotes = NotesSchema.WithoutNotes();
         var added = SchemaDiffer.Diff(withoutNotes, Compile(notesAppendOnly: true)).Statements.Select(s => s.Sql).ToList();
         Assert.Contains("GRANT SELECT, INSERT ON notes TO narralytica_app;", added);
         Assert.DoesNotContain(added, s => s.StartsWith("DO ", System.StringComparison.Ordinal)); // the roles and USAGE are there already
@@ -84,13 +72,15 @@ public sealed class GrantDifferTests
         Assert.True(SchemaDiffer.Diff(read, model).IsEmpty);
         Assert.Equal(model.Tables.Select(t => t.AppPrivileges), read.Tables.Select(t => t.AppPrivileges));
 
-        var old = text.Replace("app_schema_usage: true\n", "").Replace("    app_privileges: [select, insert]\n", "").Replace("    app_privileges: [select, insert, update, delete]\n", "");
+        // A snapshot written before grants existed predates row-level security too.
+        var old = text.Replace("app_schema_usage: true\n", "").Replace("    app_privileges: [select, insert]\n", "").Replace("    app_privileges: [select, insert, update, delete]\n", "")
+            .Replace("tenant_context: true\n", "").Replace("    row_security: true\n", "");
         var before = SnapshotReader.Read(old, "snapshot").Model;
         Assert.False(before.GrantsToApp);
         var plan = SchemaDiffer.Diff(before, model);
         Assert.Equal(DatabaseRoles.CreateIfMissing().Append(DatabaseRoles.GrantSchemaUsage()), plan.Statements.Take(3).Select(s => s.Sql));
-        Assert.Equal(new[] { "GRANT SELECT, INSERT, UPDATE, DELETE ON tenants TO narralytica_app;", "GRANT SELECT, INSERT ON notes TO narralytica_app;" },
-            plan.Statements.Skip(3).Select(s => s.Sql));
+        Assert.Equal(new[] { TenantIsolation.GrantAuditTable, "GRANT SELECT, INSERT, UPDATE, DELETE ON tenants TO narralytica_app;", "GRANT SELECT, INSERT ON notes TO narralytica_app;" },
+            plan.Statements.Select(s => s.Sql).Where(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)));
         Assert.Empty(plan.Findings);
     }
 

@@ -18,14 +18,11 @@ public sealed class GrantDriftTests : System.IDisposable
     [Fact]
     public async Task A_revoked_or_extra_grant_is_drift_and_the_printed_sql_reconciles_it()
     {
-        var connection = await _postgres.CreateEmptyDatabaseAsync();
-        Assert.Equal(0, (await _copy.RunAsync("migrations", "apply", "--connection", connection)).Exit);
-        Assert.Equal(0, (await _copy.RunAsync("drift", "--connection", connection)).Exit);
+        var connection = await DriftSql.MigratedAsync(_postgres, _copy);
         await PostgresFixture.ExecuteAsync(connection,
             "REVOKE INSERT ON videos FROM narralytica_app; GRANT UPDATE, TRUNCATE ON layers TO narralytica_app; REVOKE USAGE ON SCHEMA public FROM narralytica_app");
 
-        var (exit, output, _) = await _copy.RunAsync("drift", "--connection", connection);
-        Assert.Equal(2, exit);
+        var output = await DriftSql.ReportAsync(_copy, connection);
         Assert.Contains("missing  privilege INSERT on videos for narralytica_app", output);
         Assert.Contains("extra    privilege UPDATE, TRUNCATE on layers held by narralytica_app", output);
         Assert.Contains("missing  privilege USAGE on the schema for narralytica_app", output);
@@ -34,8 +31,6 @@ public sealed class GrantDriftTests : System.IDisposable
         Assert.Contains("GRANT INSERT ON videos TO narralytica_app;", sql);
         Assert.Contains("REVOKE UPDATE, TRUNCATE ON layers FROM narralytica_app;", sql);
 
-        await DriftSql.RunAsync(connection, sql);
-        (exit, output, _) = await _copy.RunAsync("drift", "--connection", connection);
-        Assert.True(exit == 0, output);
+        await DriftSql.ReconcileAsync(_copy, connection, sql);
     }
 }

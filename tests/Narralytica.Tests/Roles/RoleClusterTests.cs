@@ -35,12 +35,12 @@ public sealed class RoleClusterTests : IAsyncLifetime
 
         var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection);
         Assert.True(exit == 0, output + errors);
-        Assert.Contains("updated narralytica_owner: LOGIN", output);
+        Assert.Contains("updated narralytica_owner: LOGIN, BYPASSRLS", output); // a superuser runs it
         Assert.Contains("updated narralytica_app: LOGIN", output);
 
         (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection);
         Assert.True(exit == 0, output + errors);
-        Assert.Contains("narralytica_owner exists with LOGIN and none of SUPERUSER: unchanged", output);
+        Assert.Contains("narralytica_owner exists with LOGIN, BYPASSRLS and none of SUPERUSER: unchanged", output);
         Assert.Contains("narralytica_app exists with LOGIN and none of SUPERUSER, BYPASSRLS, CREATEDB, CREATEROLE: unchanged", output);
         await AssertRoleAttributesAsync(connection);
     }
@@ -56,7 +56,7 @@ public sealed class RoleClusterTests : IAsyncLifetime
 
         (exit, var output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--app-password", "app-secret");
         Assert.True(exit == 0, output + errors);
-        Assert.Contains("created narralytica_owner: LOGIN NOSUPERUSER", output);
+        Assert.Contains("created narralytica_owner: LOGIN NOSUPERUSER BYPASSRLS", output);
         Assert.Contains("created narralytica_app: LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE, password set", output);
         Assert.Contains("granted narralytica_owner CREATE on database roles, USAGE and CREATE on schema public", output);
         await AssertRoleAttributesAsync(connection);
@@ -65,11 +65,32 @@ public sealed class RoleClusterTests : IAsyncLifetime
         Assert.Equal("narralytica_app", await ScalarAsync(new NpgsqlConnectionStringBuilder(connection) { Username = "narralytica_app" }.ConnectionString, "SELECT current_user::text"));
     }
 
+    [Fact]
+    public async Task Without_a_superuser_the_owner_stays_bound_by_row_level_security_and_roles_create_says_so()
+    {
+        var connection = await _server.CreateDatabaseAsync("no_superuser");
+        await PostgresFixture.ExecuteAsync(connection, "CREATE ROLE role_maker LOGIN CREATEROLE");
+        var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", new NpgsqlConnectionStringBuilder(connection) { Username = "role_maker" }.ConnectionString);
+        Assert.True(exit == 0, output + errors);
+        Assert.Contains("created narralytica_owner: LOGIN NOSUPERUSER\n", output.Replace("\r\n", "\n"));
+        Assert.Contains("note: narralytica_owner is bound by row-level security (only a superuser can give it BYPASSRLS): data migrations that read or change " +
+                        "tenant rows should set narralytica.tenant_id for each tenant, or run as a superuser", output);
+        Assert.Equal(false, await ScalarAsync(connection, "SELECT rolbypassrls FROM pg_roles WHERE rolname = 'narralytica_owner'"));
+        Assert.Equal(false, await ScalarAsync(connection, "SELECT rolbypassrls FROM pg_roles WHERE rolname = 'narralytica_app'"));
+
+        // A superuser later gives the owner BYPASSRLS; the application role never gets it.
+        (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection);
+        Assert.True(exit == 0, output + errors);
+        Assert.Contains("updated narralytica_owner: BYPASSRLS", output);
+        Assert.DoesNotContain("note:", output);
+        await AssertRoleAttributesAsync(connection);
+    }
+
     private static async Task AssertRoleAttributesAsync(string connection)
     {
         Assert.Equal(true, await ScalarAsync(connection,
             "SELECT rolcanlogin AND NOT (rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb) FROM pg_roles WHERE rolname = 'narralytica_app'"));
-        Assert.Equal(true, await ScalarAsync(connection, "SELECT rolcanlogin AND NOT rolsuper FROM pg_roles WHERE rolname = 'narralytica_owner'"));
+        Assert.Equal(true, await ScalarAsync(connection, "SELECT rolcanlogin AND NOT rolsuper AND rolbypassrls FROM pg_roles WHERE rolname = 'narralytica_owner'"));
         Assert.Equal(true, await ScalarAsync(connection, "SELECT has_database_privilege('narralytica_owner', current_database(), 'CREATE')"));
     }
 

@@ -1,0 +1,160 @@
+using System.Collections.Generic;
+using System.Linq;
+using Narralytica.Schema.Model;
+using Narralytica.Schema.Sql;
+
+namespace Narralytica.Cli.Drift;
+
+/// <summary>
+/// Tenant isolation compared piece by piece: the audit table of cross-tenant reads (its existence and what the
+/// application role holds on it; its columns and constraints are fixed by the DDL and not compared), the two
+/// procedures, and each table's row-level security (enabled, forced, and every policy by name: command, roles,
+/// and conditions as PostgreSQL prints them for the live schema and for the scratch build of schema.yaml, both on
+/// the same server, so equal text means equal policies). The differ's model only says whether each part is
+/// complete, which cannot say what to do with a half-way database (one policy dropped, row security disabled
+/// with its policies kept), so drift compares these itself and leaves them out of the differ's comparison.
+/// </summary>
+public sealed class IsolationDrift
+{
+    private IsolationDrift()
+    {
+    }
+
+    public List<DriftDifference> Differences { get; } = new();
+
+    /// <summary>
+    /// What runs before the differ's statements: policies dropped and row security turned off (a policy names
+    /// tenant_id, which the differ may drop), and the context's objects created (a table the differ creates gets
+    /// a policy that reads the audit table).
+    /// </summary>
+    public List<string> Before { get; } = new();
+
+    /// <summary>What runs after the differ's: row security turned on, policies created (once tenant_id exists), grants, the context dropped.</summary>
+    public List<string> After { get; } = new();
+
+    /// <param name="live">The live schema's isolation.</param>
+    /// <param name="expected">The scratch build's isolation (built without grants).</param>
+    /// <param name="expectedModel">What schema.yaml builds, with its grants: the tables compared are those it shares with <paramref name="liveModel"/>.</param>
+    /// <param name="liveModel">The live schema; a table only one side has is the differ's to create or drop, with its row security.</param>
+    public static IsolationDrift Compare(IsolationCatalog live, IsolationCatalog expected, SchemaModel expectedModel, SchemaModel liveModel)
+    {
+        var drift = new IsolationDrift();
+        drift.CompareAuditTable(live, expected, expectedModel);
+        foreach (var name in IsolationCatalog.ProcedureNames)
+            drift.CompareProcedure(name, live.Procedures.Where(p => p.Name == name).ToList(), expected.Procedures.FirstOrDefault(p => p.Name == name));
+        foreach (var table in expectedModel.Tables.Where(t => liveModel.FindTable(t.Name) is not null))
+            drift.CompareTable(table, live.RowSecurityOf(table.Name), expected.RowSecurityOf(table.Name));
+        return drift;
+    }
+
+    private void Add(string kind, string what) => Differences.Add(new DriftDifference(kind, what));
+
+    private void CompareAuditTable(IsolationCatalog live, IsolationCatalog expected, SchemaModel expectedModel)
+    {
+        const string table = TenantIsolation.AuditTable;
+        if (expected.AuditTable && !live.AuditTable)
+        {
+            Add("missing", $"table {table} (the record of cross-tenant reads)");
+            Before.Add(TenantIsolation.CreateAuditTable);
+            Before.Add(TenantIsolation.CommentOnAuditTable);
+        }
+        else if (!expected.AuditTable && live.AuditTable)
+        {
+            Add("extra", $"table {table}");
+            After.Add(TenantIsolation.DropAuditTable);
+            return;
+        }
+        if (!expected.AuditTable)
+            return;
+        // Granted with the context when schema.yaml grants to the role at all (it always does); append-only, so no more.
+        var declared = expectedModel.GrantsToApp ? TablePrivileges.Select | TablePrivileges.Insert : TablePrivileges.None;
+        var held = live.AuditTable ? live.AuditTablePrivileges : TablePrivileges.None;
+        if ((declared & ~held) is var missing and not TablePrivileges.None)
+        {
+            Add("missing", $"privilege {Keywords(missing)} on {table} for {DatabaseRoles.App}");
+            After.Add(DatabaseRoles.Grant(table, missing));
+        }
+        if ((held & ~declared) is var extra and not TablePrivileges.None)
+        {
+            Add("extra", $"privilege {Keywords(extra)} on {table} held by {DatabaseRoles.App}");
+            After.Add(DatabaseRoles.Revoke(table, extra));
+        }
+    }
+
+    private static string Keywords(TablePrivileges privileges) => string.Join(", ", TablePrivilegeNames.Keywords(privileges));
+
+    /// <summary>A procedure of the context: missing, extra, or defined otherwise (dropped by its live signature and created again).</summary>
+    private void CompareProcedure(string name, IReadOnlyList<RoutineDefinition> live, RoutineDefinition? expected)
+    {
+        string Drop(RoutineDefinition routine) => $"DROP PROCEDURE {SqlIdentifier.Quote(name)}({routine.Arguments});";
+        if (expected is null || live.Contains(expected))
+        {
+            // Besides the expected one (when there is one), any other of the name is extra: an overload made by hand.
+            foreach (var other in live.Where(p => p != expected))
+            {
+                Add("extra", $"procedure {name}({other.Arguments})");
+                After.Add(Drop(other));
+            }
+            return;
+        }
+        if (live.Count == 0)
+            Add("missing", $"procedure {name}");
+        else
+        {
+            Add("changed", $"procedure {name}: its definition differs from schema.yaml's");
+            Before.AddRange(live.Select(Drop));
+        }
+        Before.Add(TenantIsolation.CreateProcedure(name)!);
+    }
+
+    private void CompareTable(Table table, TableRowSecurity live, TableRowSecurity expected)
+    {
+        if (expected.Enabled != live.Enabled)
+        {
+            Add(expected.Enabled ? "missing" : "extra", $"row-level security on {table.Name}");
+            if (expected.Enabled)
+                After.Add(TenantIsolation.EnableRowSecurity(table));
+            else
+                Before.Add(TenantIsolation.DisableRowSecurity(table));
+        }
+        if (expected.Forced != live.Forced)
+        {
+            Add(expected.Forced ? "missing" : "extra", $"forced row-level security on {table.Name} (its owner {(expected.Forced ? "is not" : "is")} bound by the policies)");
+            if (expected.Forced)
+                After.Add(TenantIsolation.ForceRowSecurity(table));
+            else
+                Before.Add(TenantIsolation.NoForceRowSecurity(table));
+        }
+        foreach (var policy in expected.Policies)
+        {
+            var held = live.Find(policy.Name);
+            if (held == policy)
+                continue;
+            if (held is null)
+                Add("missing", $"policy {policy.Name} on {table.Name}");
+            else
+            {
+                Add("changed", $"policy {policy.Name} on {table.Name}: {Differing(held, policy)} from schema.yaml's");
+                Before.Add(TenantIsolation.DropPolicy(table, policy.Name));
+            }
+            After.Add(TenantIsolation.CreatePolicy(table, policy.Name)!);
+        }
+        foreach (var policy in live.Policies.Where(p => expected.Find(p.Name) is null))
+        {
+            Add("extra", $"policy {policy.Name} on {table.Name}");
+            Before.Add(TenantIsolation.DropPolicy(table, policy.Name));
+        }
+    }
+
+    /// <summary>"its USING condition differs", "its command (ALL), roles (public,someone) differ".</summary>
+    private static string Differing(PolicyDefinition held, PolicyDefinition policy)
+    {
+        var parts = new List<string>();
+        if (held.Command != policy.Command) parts.Add($"command ({held.Command})");
+        if (held.Permissive != policy.Permissive) parts.Add(held.Permissive ? "PERMISSIVE" : "RESTRICTIVE");
+        if (held.Roles != policy.Roles) parts.Add($"roles ({held.Roles})");
+        if (held.Using != policy.Using) parts.Add("USING condition");
+        if (held.WithCheck != policy.WithCheck) parts.Add("WITH CHECK condition");
+        return $"its {string.Join(", ", parts)} differ{(parts.Count == 1 ? "s" : "")}";
+    }
+}

@@ -1,0 +1,33 @@
+namespace Narralytica.Model;
+
+/// <summary>
+/// The names through which the data layer tells PostgreSQL whose rows a transaction may touch. The database's
+/// row-level security policies read the two settings; the data layer sets them for one transaction at a time
+/// (<c>set_config(…, true)</c>, or the two procedures, which call it), never for the session, so a connection
+/// returned to a pool (Npgsql's, or PgBouncer in transaction mode) carries no tenant to its next user.
+/// The schema's DDL (<c>Narralytica.Schema</c>) creates the objects under the same names.
+/// </summary>
+public static class TenantContext
+{
+    /// <summary>The setting the <c>tenant_isolation</c> policies compare <c>tenant_id</c> with.</summary>
+    public const string TenantSetting = "narralytica.tenant_id";
+
+    /// <summary>The setting the <c>cross_tenant_read</c> policies look up in <see cref="CrossTenantAuditTable"/>.</summary>
+    public const string CrossTenantAuditSetting = "narralytica.cross_tenant_audit";
+
+    /// <summary><c>CALL narralytica_set_tenant(uuid)</c>: sets <see cref="TenantSetting"/> for the current transaction (null clears it).</summary>
+    public const string SetTenantProcedure = "narralytica_set_tenant";
+
+    /// <summary><c>CALL narralytica_set_cross_tenant_audit(uuid)</c>: sets <see cref="CrossTenantAuditSetting"/> for the current transaction.</summary>
+    public const string SetCrossTenantAuditProcedure = "narralytica_set_cross_tenant_audit";
+
+    /// <summary>One row per use of the escape hatch (<see cref="NarralyticaDb.AcrossTenants"/>): its id, justification, database user and time.</summary>
+    public const string CrossTenantAuditTable = "narralytica_cross_tenant_audits";
+
+    /// <summary>
+    /// The first command of a fast path's batch: the tenant for this transaction only. A prepared SELECT of the
+    /// built-in function costs a few microseconds; a CALL of the procedure costs ~25 µs more (PostgreSQL plans a
+    /// procedure's body on every call), so the fast paths use this and skip its one-row result.
+    /// </summary>
+    internal const string SetTenantSql = "SELECT set_config('" + TenantSetting + "', $1::text, true)";
+}

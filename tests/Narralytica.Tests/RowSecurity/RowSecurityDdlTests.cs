@@ -1,0 +1,81 @@
+using System.Linq;
+using Narralytica.Schema.Model;
+using Narralytica.Schema.Sql;
+using Narralytica.Tests.Infrastructure;
+using Narralytica.Tests.Migrations;
+using Xunit;
+
+namespace Narralytica.Tests.RowSecurity;
+
+/// <summary>Row-level security in the fresh-database DDL (no database): the tenant context, then each tenant table's policies.</summary>
+public sealed class RowSecurityDdlTests
+{
+    private static SchemaModel Repository => SchemaWorkspace.Compile(RepositoryFiles.SchemaText);
+
+    [Fact]
+    public void Schema_yaml_has_the_tenant_context_and_row_security_on_exactly_its_tenant_tables()
+    {
+        var model = Repository;
+        Assert.True(model.TenantContext);
+        Assert.All(model.Tables, t => Assert.Equal(t.IsTenantScoped, t.RowSecurity));
+    }
+
+    [Fact]
+    public void The_tenant_context_follows_the_roles_and_comes_before_the_enums_and_tables()
+    {
+        var statements = DdlEmitter.Statements(Repository);
+        Assert.Equal(
+            new[]
+            {
+                """
+                CREATE TABLE narralytica_cross_tenant_audits (
+                    id uuid NOT NULL,
+                    justification text NOT NULL,
+                    database_user text NOT NULL DEFAULT session_user,
+                    created_at timestamp with time zone NOT NULL DEFAULT now(),
+                    CONSTRAINT pk_narralytica_cross_tenant_audits PRIMARY KEY (id),
+                    CONSTRAINT ck_narralytica_cross_tenant_audits_justification CHECK (btrim(justification) <> '')
+                );
+                """.Replace("\r\n", "\n"),
+                TenantIsolation.CommentOnAuditTable,
+                "GRANT SELECT, INSERT ON narralytica_cross_tenant_audits TO narralytica_app;",
+                "CREATE PROCEDURE narralytica_set_tenant(tenant uuid) LANGUAGE sql AS $$ SELECT set_config('narralytica.tenant_id', coalesce(tenant::text, ''), true) $$;",
+                "CREATE PROCEDURE narralytica_set_cross_tenant_audit(audit uuid) LANGUAGE sql AS $$ SELECT set_config('narralytica.cross_tenant_audit', coalesce(audit::text, ''), true) $$;",
+            },
+            statements.Skip(3).Take(5));
+        Assert.StartsWith("CREATE TYPE ", statements[8]);
+        Assert.DoesNotContain("UPDATE", TenantIsolation.GrantAuditTable);
+    }
+
+    [Fact]
+    public void Each_tenant_table_ends_with_row_security_enabled_forced_and_both_policies()
+    {
+        var statements = DdlEmitter.Statements(Repository).ToList();
+        var grant = statements.IndexOf("GRANT SELECT, INSERT, UPDATE, DELETE ON segments TO narralytica_app;");
+        Assert.Equal(
+            new[]
+            {
+                "ALTER TABLE segments ENABLE ROW LEVEL SECURITY;",
+                "ALTER TABLE segments FORCE ROW LEVEL SECURITY;",
+                "CREATE POLICY tenant_isolation ON segments USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);",
+                "CREATE POLICY cross_tenant_read ON segments FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));",
+            },
+            statements.Skip(grant + 1).Take(4));
+
+        var model = Repository;
+        Assert.Equal(model.Tables.Count(t => t.IsTenantScoped), statements.Count(s => s.StartsWith("CREATE POLICY tenant_isolation ", System.StringComparison.Ordinal)));
+        Assert.Equal(model.Tables.Count(t => t.IsTenantScoped), statements.Count(s => s.StartsWith("CREATE POLICY cross_tenant_read ", System.StringComparison.Ordinal)));
+        foreach (var global in model.Tables.Where(t => !t.IsTenantScoped))
+            Assert.DoesNotContain(statements, s => s.Contains($" ON {global.Name} ", System.StringComparison.Ordinal) && s.Contains("POLICY", System.StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Without_the_tenant_context_a_table_gets_the_tenant_policy_alone()
+    {
+        var model = Repository with { TenantContext = false };
+        var statements = DdlEmitter.Statements(model);
+        Assert.DoesNotContain(statements, s => s.Contains(TenantIsolation.AuditTable, System.StringComparison.Ordinal));
+        Assert.DoesNotContain(statements, s => s.Contains("PROCEDURE", System.StringComparison.Ordinal));
+        Assert.Contains(TenantIsolation.CreateTenantPolicy(model.FindTable("segments")!), statements);
+    }
+}
