@@ -1,0 +1,60 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using Narralytica.Model;
+using Narralytica.Tests.Infrastructure;
+using Npgsql;
+
+namespace Narralytica.Tests.Attacks;
+
+/// <summary>
+/// Databases for the attacks, built the way production ones are: by the migrations (<see cref="SchemaMigrator"/>),
+/// not by the fresh-database DDL. The migrations run once, into a template; each attack gets a copy of it.
+/// </summary>
+public static class AttackDatabase
+{
+    /// <summary>The login the attacks connect with (left on a shared server, like the demo's test user).</summary>
+    public const string AttackerLogin = "narralytica_attacker";
+    public const string AttackerPassword = "attacker";
+
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _template;
+    private static int _copies;
+
+    /// <summary>A new database holding the migrated schema and no rows.</summary>
+    public static async Task<string> CreateAsync(PostgresFixture postgres)
+    {
+        var template = await TemplateAsync(postgres);
+        var builder = new NpgsqlConnectionStringBuilder(template);
+        var name = $"{builder.Database}_{Interlocked.Increment(ref _copies)}";
+        await PostgresFixture.ExecuteAsync(new NpgsqlConnectionStringBuilder(template) { Database = "postgres" }.ConnectionString,
+            $"CREATE DATABASE {name} TEMPLATE {builder.Database}");
+        return new NpgsqlConnectionStringBuilder(template) { Database = name }.ConnectionString;
+    }
+
+    private static async Task<string> TemplateAsync(PostgresFixture postgres)
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_template is null)
+            {
+                var connectionString = await postgres.CreateEmptyDatabaseAsync();
+                await using (var dataSource = NpgsqlDataSource.Create(connectionString))
+                    await new SchemaMigrator(dataSource).ApplyAsync();
+                // The attacker's login: a member of the application role and nothing more, as an application's login is.
+                await PostgresFixture.ExecuteAsync(connectionString,
+                    $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{AttackerLogin}') THEN "
+                    + $"CREATE ROLE {AttackerLogin} LOGIN PASSWORD '{AttackerPassword}' IN ROLE narralytica_app; END IF; END $$");
+                // A template must have no open connection when it is copied.
+                NpgsqlConnection.ClearAllPools();
+                _template = connectionString;
+            }
+            return _template;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Narralytica.Model;
+using Narralytica.Tests.Integration;
+using Npgsql;
+using Xunit.Sdk;
+
+namespace Narralytica.Tests.Attacks;
+
+/// <summary>
+/// The scene of one attack: a fresh database with two tenants, A (the victim) and B (the attacker), seeded
+/// through the API as the application role, and the ways an attacker acting as <c>narralytica_app</c> reaches
+/// the database: the data layer (<see cref="Db"/>) and hand-written SQL on its own connections, all through a login
+/// that is only a member of the role. The test's own login is a superuser, which row-level security does not bind;
+/// it only looks at the truth (what an attack changed) and plants what an attack needs.
+/// </summary>
+public sealed class AttackRun : IAsyncDisposable
+{
+    private const string TenantSetting = "narralytica.tenant_id";
+
+    private AttackRun(string adminConnectionString, string appConnectionString)
+    {
+        AdminConnectionString = adminConnectionString;
+        AppConnectionString = appConnectionString;
+        AppSource = NarralyticaDb.CreateDataSource(appConnectionString);
+        Db = new NarralyticaDb(AppSource);
+    }
+
+    /// <summary>The superuser's connection string (sees every row; for checking what an attack changed).</summary>
+    public string AdminConnectionString { get; }
+
+    /// <summary>
+    /// The same database as <c>narralytica_app</c>: the login <see cref="AttackDatabase.AttackerLogin"/>, a member of
+    /// the role and nothing else, which sets the role at connection start (<c>-c role=…</c>).
+    /// </summary>
+    public string AppConnectionString { get; }
+
+    /// <summary>Connections as the application role, pooled.</summary>
+    public NpgsqlDataSource AppSource { get; }
+
+    /// <summary>The data layer, as the application runs it.</summary>
+    public NarralyticaDb Db { get; }
+
+    /// <summary>The victim's rows.</summary>
+    public TenantGraph A { get; private set; } = null!;
+
+    /// <summary>The attacker's rows, and the attacker's scope (<c>B.Scope</c>).</summary>
+    public TenantGraph B { get; private set; } = null!;
+
+    public Guid TenantA => A.Scope.TenantId;
+    public Guid TenantB => B.Scope.TenantId;
+
+    /// <summary>The tenant tables of the schema, in schema.yaml's order.</summary>
+    public static string[] TenantTables { get; } = NarralyticaSchema.Tables.Where(t => t.TenantScoped).Select(t => t.Table).ToArray();
+
+    public static async Task<AttackRun> StartAsync(string adminConnectionString)
+    {
+        var app = new NpgsqlConnectionStringBuilder(adminConnectionString)
+        {
+            Username = AttackDatabase.AttackerLogin, Password = AttackDatabase.AttackerPassword, Options = "-c role=narralytica_app",
+        }.ConnectionString;
+        var run = new AttackRun(adminConnectionString, app);
+        run.A = await TenantGraph.CreateAsync(run.Db, await NewTenantAsync(run.Db, "victim"));
+        run.B = await TenantGraph.CreateAsync(run.Db, await NewTenantAsync(run.Db, "attacker"));
+        return run;
+    }
+
+    private static async Task<Tenant> NewTenantAsync(NarralyticaDb db, string slug)
+    {
+        var tenant = new Tenant { Slug = slug + "-" + Guid.NewGuid().ToString("N").Substring(0, 6), Name = slug };
+        await db.InsertAsync(tenant);
+        return tenant;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> as the application role in one transaction, with <paramref name="tenant"/> set
+    /// for it (<c>set_config(…, true)</c>) or, when null, with no tenant at all. Committed when it returns.
+    /// </summary>
+    public async Task<T> AsAppAsync<T>(Guid? tenant, Func<NpgsqlConnection, Task<T>> work)
+    {
+        await using var connection = await AppSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (tenant is { } id)
+            await ScalarAsync<string>(connection, $"SELECT set_config('{TenantSetting}', $1, true)", id.ToString());
+        var result = await work(connection);
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    /// <summary>A count (<c>SELECT count(*) …</c>) as the application role, with <paramref name="tenant"/> set or none.</summary>
+    public Task<long> CountAsync(Guid? tenant, string sql, params object[] parameters)
+        => AsAppAsync(tenant, connection => ScalarAsync<long>(connection, sql, parameters));
+
+    /// <summary>A statement as the application role, with <paramref name="tenant"/> set or none; the rows it affected.</summary>
+    public Task<int> ExecuteAsync(Guid? tenant, string sql, params object[] parameters)
+        => AsAppAsync(tenant, connection => ExecuteAsync(connection, sql, parameters));
+
+    /// <summary>The truth, as the superuser sees it (row-level security does not apply to it).</summary>
+    public async Task<T> AdminScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(AdminConnectionString);
+        await connection.OpenAsync();
+        return await ScalarAsync<T>(connection, sql, parameters);
+    }
+
+    /// <summary>How many rows tenant A has in <paramref name="table"/>, seen by the superuser.</summary>
+    public Task<long> VictimRowsAsync(string table) => AdminScalarAsync<long>($"SELECT count(*) FROM {table} WHERE tenant_id = $1", TenantA);
+
+    public static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, params object[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, params object[] parameters)
+    {
+        await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, object[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+            command.Parameters.AddWithValue(parameter);
+        return command;
+    }
+
+    /// <summary>
+    /// Runs an attempt that must be refused, and describes the refusal as observed: PostgreSQL's SQLSTATE and
+    /// message, or the data layer's exception. An attempt that succeeds, or that PostgreSQL refuses for another
+    /// reason than <paramref name="sqlState"/> (when given; <see cref="ScopeRefusal"/> for none), fails the attack's test.
+    /// </summary>
+    /// <summary>For <see cref="RefusedAsync"/>: only the tenant scope's own refusal counts, not PostgreSQL's.</summary>
+    public const string ScopeRefusal = "the tenant scope";
+
+    public static async Task<string> RefusedAsync(Func<Task> attempt, string? sqlState = null)
+    {
+        try
+        {
+            await attempt();
+        }
+        catch (PostgresException e) when (sqlState is null || e.SqlState == sqlState)
+        {
+            return $"refused: {e.SqlState} {e.MessageText}";
+        }
+        catch (PostgresException e)
+        {
+            throw new XunitException($"Refused for another reason than {sqlState}: {e.SqlState} {e.MessageText}");
+        }
+        catch (TenantMismatchException e)
+        {
+            return $"refused by the tenant scope: {nameof(TenantMismatchException)} ({e.Table})";
+        }
+        throw new XunitException("The attempt was not refused.");
+    }
+
+    /// <summary>Fails the attack's test when <paramref name="held"/> is false, saying what was observed.</summary>
+    public static void Expect(bool held, string observed)
+    {
+        if (!held)
+            throw new XunitException("The attack got through: " + observed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Db.DisposeAsync();
+        await AppSource.DisposeAsync();
+    }
+}
