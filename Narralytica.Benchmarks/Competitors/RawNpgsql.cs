@@ -10,23 +10,25 @@ namespace Narralytica.Benchmarks.Competitors;
 
 /// <summary>
 /// The floor: hand-written SQL in explicitly prepared commands with positional, typed parameters, and typed
-/// reads by ordinal into the generated entities. One open connection, held for the whole benchmark.
+/// reads by ordinal into the generated entities. One open connection, held for the whole benchmark. Each read
+/// is a prepared batch that first sets the tenant of its transaction (<see cref="HotPathSql.SetTenant"/>), as
+/// hand-written code must where row-level security binds the application role.
 /// </summary>
 public sealed class RawNpgsql : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlCommand _window;
-    private readonly NpgsqlCommand _wholeTranscript;
-    private readonly NpgsqlCommand _latestLayers;
-    private readonly NpgsqlCommand _feedPage;
+    private readonly NpgsqlBatch _window;
+    private readonly NpgsqlBatch _wholeTranscript;
+    private readonly NpgsqlBatch _latestLayers;
+    private readonly NpgsqlBatch _feedPage;
 
     private RawNpgsql(NpgsqlConnection connection)
     {
         _connection = connection;
-        _window = Command(HotPathSql.Window, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Integer, NpgsqlDbType.Integer);
-        _wholeTranscript = Command(HotPathSql.WholeTranscript, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid);
-        _latestLayers = Command(HotPathSql.LatestLayers, NpgsqlDbType.Uuid, NpgsqlDbType.Array | NpgsqlDbType.Uuid, NpgsqlDbType.Varchar);
-        _feedPage = Command(HotPathSql.FeedPage, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Integer);
+        _window = Batch(HotPathSql.Window, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Integer, NpgsqlDbType.Integer);
+        _wholeTranscript = Batch(HotPathSql.WholeTranscript, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid);
+        _latestLayers = Batch(HotPathSql.LatestLayers, NpgsqlDbType.Uuid, NpgsqlDbType.Array | NpgsqlDbType.Uuid, NpgsqlDbType.Varchar);
+        _feedPage = Batch(HotPathSql.FeedPage, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Integer);
     }
 
     public static async Task<RawNpgsql> OpenAsync(NpgsqlDataSource dataSource)
@@ -59,7 +61,7 @@ public sealed class RawNpgsql : IAsyncDisposable
         Set(_latestLayers, 1, segmentIds);
         Set(_latestLayers, 2, kind);
         var layers = new List<Layer>(segmentIds.Length);
-        await using var reader = await _latestLayers.ExecuteReaderAsync();
+        await using var reader = await ReadAsync(_latestLayers);
         while (await reader.ReadAsync())
             layers.Add(RowReaders.ReadLayer(reader));
         return layers;
@@ -79,7 +81,7 @@ public sealed class RawNpgsql : IAsyncDisposable
             Set(_feedPage, 2, Math.Min(pageSize, segments - items));
             var pageItems = 0;
             FeedItem? current = null;
-            await using (var reader = await _feedPage.ExecuteReaderAsync())
+            await using (var reader = await ReadAsync(_feedPage))
                 while (await reader.ReadAsync())
                 {
                     var segmentId = reader.GetGuid(1);
@@ -154,9 +156,11 @@ public sealed class RawNpgsql : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    private NpgsqlCommand Command(string sql, params NpgsqlDbType[] parameterTypes)
+    /// <summary>The tenant setting (its uuid is the statement's $1, set by <see cref="Set{T}"/> at position 0) and the statement.</summary>
+    private NpgsqlBatch Batch(string sql, params NpgsqlDbType[] parameterTypes)
     {
-        var command = new NpgsqlCommand(sql, _connection);
+        var setTenant = new NpgsqlBatchCommand(HotPathSql.SetTenant) { Parameters = { new NpgsqlParameter<Guid> { NpgsqlDbType = NpgsqlDbType.Uuid } } };
+        var command = new NpgsqlBatchCommand(sql);
         foreach (var type in parameterTypes)
             command.Parameters.Add(type switch
             {
@@ -166,16 +170,29 @@ public sealed class RawNpgsql : IAsyncDisposable
                 NpgsqlDbType.Array | NpgsqlDbType.Uuid => new NpgsqlParameter<Guid[]> { NpgsqlDbType = type },
                 _ => throw new ArgumentOutOfRangeException(nameof(parameterTypes), type, "No typed parameter for this type."),
             });
-        return command;
+        return new NpgsqlBatch(_connection) { BatchCommands = { setTenant, command } };
     }
 
     // Typed values: no boxing on the way to the wire.
-    private static void Set<T>(NpgsqlCommand command, int position, T value) => ((NpgsqlParameter<T>)command.Parameters[position]).TypedValue = value;
+    private static void Set<T>(NpgsqlBatch batch, int position, T value)
+    {
+        ((NpgsqlParameter<T>)batch.BatchCommands[1].Parameters[position]).TypedValue = value;
+        if (position == 0)
+            ((NpgsqlParameter<T>)batch.BatchCommands[0].Parameters[0]).TypedValue = value;
+    }
 
-    private static async Task<List<Segment>> ReadSegmentsAsync(NpgsqlCommand command, int capacity)
+    /// <summary>Executes the batch and moves past set_config's one-row result to the statement's rows.</summary>
+    private static async Task<NpgsqlDataReader> ReadAsync(NpgsqlBatch batch)
+    {
+        var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        return reader;
+    }
+
+    private static async Task<List<Segment>> ReadSegmentsAsync(NpgsqlBatch batch, int capacity)
     {
         var segments = new List<Segment>(capacity);
-        await using var reader = await command.ExecuteReaderAsync();
+        await using var reader = await ReadAsync(batch);
         while (await reader.ReadAsync())
             segments.Add(RowReaders.ReadSegment(reader));
         return segments;

@@ -143,6 +143,8 @@ public static class BenchmarkReport
                 if (Find(type, method, "Scale=1") is { } small && Find(type, method, "Scale=10") is { } large)
                     yield return new Target($"growth, {path} ({(method == "Generated" ? "generated" : "raw")}): 10× segments per tenant, time ratio 10×/1×",
                         $"{large.MeanNs / small.MeanNs:0.00}×", null);
+        foreach (var on in all.Where(m => m.Class == nameof(RowSecurityBenchmarks) && m.Method == nameof(RowSecurityBenchmarks.RowSecurityOn)))
+            yield return new Target($"row-level security, {on.Parameters.Replace("Path=", "", StringComparison.Ordinal)}: time on/off ≤ 1.10×", Ratio(on.TimeRatio), on.TimeRatio <= 1.10);
         var generator = all.Where(m => m.Class == "GeneratorBenchmarks" && m.Method == "FullRun").ToList();
         var points = generator.Select(m => (Tables: int.Parse(m.Parameters.Split('=')[1], CultureInfo.InvariantCulture), m.MeanNs)).Where(p => p.Tables > 0).OrderBy(p => p.Tables).ToList();
         for (var i = 1; i < points.Count; i++)

@@ -53,11 +53,13 @@ public abstract class DatabaseBenchmark
         EfCore = new EfCoreQueries(_plainDataSource);
         Linq2Db = new Linq2DbQueries(Scope);
         ChooseInputs();
+        await SetUpMoreAsync(connectionString);
     }
 
     [GlobalCleanup]
     public async Task GlobalCleanupAsync()
     {
+        await CleanUpMoreAsync();
         await Raw.DisposeAsync();
         await Dapper.DisposeAsync();
         await EfCore.DisposeAsync();
@@ -65,6 +67,12 @@ public abstract class DatabaseBenchmark
         await _modelDataSource.DisposeAsync();
         await _plainDataSource.DisposeAsync();
     }
+
+    /// <summary>What a benchmark class needs besides the competitors, e.g. another connection; after <see cref="ChooseInputs"/>.</summary>
+    protected virtual Task SetUpMoreAsync(string connectionString) => Task.CompletedTask;
+
+    /// <summary>Releases what <see cref="SetUpMoreAsync"/> took.</summary>
+    protected virtual Task CleanUpMoreAsync() => Task.CompletedTask;
 
     /// <summary>The tenant the benchmark reads or writes; the first normal tenant unless overridden.</summary>
     protected virtual DatasetTenant ChooseTenant() => Dataset.Tenants[0];

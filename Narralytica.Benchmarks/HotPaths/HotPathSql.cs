@@ -9,6 +9,9 @@ public static class HotPathSql
     /// <summary>The longest a segment may be (check ck_segments_max_length): the window's lower bound on start_ms.</summary>
     public const int MaxSegmentMs = 600_000;
 
+    /// <summary>Sets the tenant ($1, a uuid) of the current transaction, as the data layer does before each statement.</summary>
+    public const string SetTenant = "SELECT set_config('narralytica.tenant_id', $1::text, true)";
+
     /// <summary>Segments of a transcript overlapping [$3, $4), in time order. $1 tenant, $2 transcript.</summary>
     public const string Window =
         "SELECT tenant_id, id, transcript_id, speaker_id, ordinal, start_ms, end_ms, text, confidence, created_at, updated_at " +
