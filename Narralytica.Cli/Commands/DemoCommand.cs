@@ -157,8 +157,20 @@ public static class DemoCommand
             await checks.ExpectDatabaseRefusalAsync("raw SQL: a segment written without naming its tenant is refused by row-level security",
                 PostgresErrorCodes.InsufficientPrivilege, e => $"{e.MessageText}, SQLSTATE {e.SqlState}",
                 () => InsertSegmentAcrossTenantsAsync(dataSource, sample.B.Tenant.Id, sample.B.Transcript.Id, nameTenant: false));
+        if (asApplicationRole)
+            await checks.ExpectAsync("raw SQL: B's transaction selecting A's segments by tenant_id sees 0 rows (row-level security)",
+                async () => await CountTenantRowsAsync(dataSource, sample.B.Tenant.Id, sample.A.Tenant.Id) == 0);
         await checks.ExpectAsync("A's segment is untouched",
             async () => (await a.FindSegmentAsync(victim.Id))?.Text == victim.Text);
+
+        Console.WriteLine();
+        Console.WriteLine("Escape hatch: db.AcrossTenants(\"demo: segments per tenant\")");
+        var hatch = await db.AcrossTenantsAsync("demo: segments per tenant");
+        var perTenant = await hatch.Segments.GroupBy(s => s.TenantId).Select(g => new { Tenant = g.Key, Segments = g.Count() }).ToListAsync();
+        foreach (var row in perTenant.OrderBy(r => r.Tenant))
+            Console.WriteLine($"  {(row.Tenant == sample.A.Tenant.Id ? sample.A.Tenant.Slug : sample.B.Tenant.Slug),-12} {row.Segments} segments");
+        await checks.ExpectAsync($"escape hatch: reads both tenants and left audit row {hatch.AuditId} in {TenantIsolation.AuditTable}",
+            async () => perTenant.Count == 2 && await CountAuditRowsAsync(dataSource, hatch.AuditId) == 1);
 
         Console.WriteLine();
         if (asApplicationRole)
@@ -201,6 +213,32 @@ public static class DemoCommand
             Parameters = { new NpgsqlParameter { Value = segmentTenant }, new NpgsqlParameter { Value = Guid.CreateVersion7() }, new NpgsqlParameter { Value = transcript } },
         });
         await batch.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Counts, in raw SQL, the segments of <paramref name="otherTenant"/> that a transaction of <paramref name="tenant"/> can see.</summary>
+    [AcrossTenants("the demo shows row-level security hiding another tenant's rows from raw SQL")]
+    private static async Task<long> CountTenantRowsAsync(NpgsqlDataSource dataSource, Guid tenant, Guid otherTenant)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new($"SELECT set_config('{TenantContext.TenantSetting}', $1::text, true)") { Parameters = { new NpgsqlParameter { Value = tenant } } },
+                new("SELECT count(*) FROM segments WHERE tenant_id = $1") { Parameters = { new NpgsqlParameter { Value = otherTenant } } },
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync();
+        await reader.NextResultAsync();
+        await reader.ReadAsync();
+        return reader.GetInt64(0);
+    }
+
+    private static async Task<long> CountAuditRowsAsync(NpgsqlDataSource dataSource, Guid auditId)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var command = new NpgsqlCommand($"SELECT count(*) FROM {TenantIsolation.AuditTable} WHERE id = $1", connection) { Parameters = { new NpgsqlParameter { Value = auditId } } };
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Rewrites of history the application role must be refused: $1 is a tenant, $2 a layer of it.</summary>

@@ -84,7 +84,7 @@ public sealed class CommandLineTests
         Assert.Contains("DELETE of a layer: refused by PostgreSQL", output);
         Assert.Contains("generated query: B's window over A's transcript is empty: held", output);
         Assert.Contains("raw SQL: a segment written without naming its tenant is refused by row-level security: refused by PostgreSQL", output);
-        Assert.Contains("All 18 checks held.", output);
+        Assert.Contains("All 20 checks held.", output);
         Assert.DoesNotContain("FAIL", output);
 
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
@@ -108,6 +108,6 @@ public sealed class CommandLineTests
         Assert.True(exit == 0, output + errors);
         Assert.Contains("the tour runs as narralytica_demo_user, which may not SET ROLE narralytica_app", output);
         Assert.Contains("Append-only: not checked", output);
-        Assert.Contains("All 13 checks held.", output);
+        Assert.Contains("All 14 checks held.", output);
     }
 }
