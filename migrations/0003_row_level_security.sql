@@ -36,7 +36,7 @@ ALTER TABLE memberships ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE memberships FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON memberships USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON memberships USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON memberships FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));
 
@@ -44,7 +44,7 @@ ALTER TABLE tenant_configs ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE tenant_configs FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON tenant_configs USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON tenant_configs USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON tenant_configs FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));
 
@@ -52,7 +52,7 @@ ALTER TABLE videos ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE videos FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON videos USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON videos USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON videos FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));
 
@@ -60,7 +60,7 @@ ALTER TABLE transcripts ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE transcripts FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON transcripts USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON transcripts USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON transcripts FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));
 
@@ -68,7 +68,7 @@ ALTER TABLE speakers ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE speakers FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON speakers USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON speakers USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON speakers FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));
 
@@ -76,7 +76,7 @@ ALTER TABLE segments ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE segments FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON segments USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON segments USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON segments FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));
 
@@ -84,7 +84,7 @@ ALTER TABLE layers ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE layers FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON layers USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON layers USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON layers FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));
 
@@ -92,7 +92,7 @@ ALTER TABLE jobs ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE jobs FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON jobs USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON jobs USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON jobs FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));
 
@@ -100,7 +100,7 @@ ALTER TABLE pipeline_checkpoints ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE pipeline_checkpoints FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON pipeline_checkpoints USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON pipeline_checkpoints USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON pipeline_checkpoints FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));
 
@@ -108,7 +108,7 @@ ALTER TABLE event_logs ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE event_logs FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON event_logs USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON event_logs USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON event_logs FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));
 
@@ -116,6 +116,6 @@ ALTER TABLE audit_logs ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE audit_logs FORCE ROW LEVEL SECURITY;
 
-CREATE POLICY tenant_isolation ON audit_logs USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);
+CREATE POLICY tenant_isolation ON audit_logs USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));
 
 CREATE POLICY cross_tenant_read ON audit_logs FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));

@@ -42,8 +42,12 @@ public static class TenantIsolation
     /// <summary>The statement prefix that names the transaction's cross-tenant audit row (parameter: its id, or NULL for none). Returns no result set.</summary>
     public const string SetAuditCall = "CALL " + SetAuditProcedure + "($1)";
 
-    /// <summary>The current transaction's tenant, NULL when none is set (an unset setting reads NULL, a reset one '').</summary>
-    public const string CurrentTenant = "nullif(current_setting('" + TenantSetting + "', true), '')::uuid";
+    /// <summary>
+    /// The current transaction's tenant, NULL when none is set (an unset setting reads NULL, a reset one ''). A scalar
+    /// subquery, so PostgreSQL computes it once per statement (an InitPlan) instead of reading and casting the
+    /// setting for every row the policy filters; it can still serve as an index condition.
+    /// </summary>
+    public const string CurrentTenant = "(SELECT nullif(current_setting('" + TenantSetting + "', true), '')::uuid)";
 
     /// <summary>The audit row the current transaction names, NULL when none.</summary>
     public const string CurrentAudit = "nullif(current_setting('" + AuditSetting + "', true), '')::uuid";

@@ -69,11 +69,7 @@ public static partial class AttackCatalogue
             "RLS policy cross_tenant_read: the audit row must exist and be the same login's",
             async run =>
             {
-                var seen = await run.AsAppAsync(run.TenantB, async connection =>
-                {
-                    await AttackRun.ScalarAsync<string>(connection, "SELECT set_config('narralytica.cross_tenant_audit', $1, true)", System.Guid.CreateVersion7().ToString());
-                    return await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM segments WHERE tenant_id = $1", run.TenantA);
-                });
+                var seen = await VictimSegmentsSeenWithAuditAsync(run, System.Guid.CreateVersion7());
                 AttackRun.Expect(seen == 0, $"{seen} rows");
                 return $"{seen} rows";
             });
@@ -87,11 +83,7 @@ public static partial class AttackCatalogue
                 await run.AdminScalarAsync<int>(
                     "WITH a AS (INSERT INTO narralytica_cross_tenant_audits (id, justification, database_user) VALUES ($1, 'support ticket', 'another_login') RETURNING 1) SELECT count(*)::int FROM a",
                     borrowed);
-                var seen = await run.AsAppAsync(run.TenantB, async connection =>
-                {
-                    await AttackRun.ScalarAsync<string>(connection, "SELECT set_config('narralytica.cross_tenant_audit', $1, true)", borrowed.ToString());
-                    return await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM segments WHERE tenant_id = $1", run.TenantA);
-                });
+                var seen = await VictimSegmentsSeenWithAuditAsync(run, borrowed);
                 AttackRun.Expect(seen == 0, $"{seen} rows");
                 return $"{seen} rows";
             });
@@ -114,4 +106,12 @@ public static partial class AttackCatalogue
                 return "reads both tenants and leaves its audit row; UPDATE and DELETE: 0 rows";
             });
     }
+
+    /// <summary>A's segments as B's transaction sees them when it names <paramref name="audit"/> as its escape-hatch audit row.</summary>
+    private static Task<long> VictimSegmentsSeenWithAuditAsync(AttackRun run, System.Guid audit)
+        => run.AsAppAsync(run.TenantB, async connection =>
+        {
+            await AttackRun.ScalarAsync<string>(connection, "SELECT set_config('narralytica.cross_tenant_audit', $1, true)", audit.ToString());
+            return await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM segments WHERE tenant_id = $1", run.TenantA);
+        });
 }

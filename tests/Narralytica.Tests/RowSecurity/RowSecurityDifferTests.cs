@@ -21,7 +21,7 @@ public sealed class RowSecurityDifferTests
     {
         "ALTER TABLE notes ENABLE ROW LEVEL SECURITY;",
         "ALTER TABLE notes FORCE ROW LEVEL SECURITY;",
-        "CREATE POLICY tenant_isolation ON notes USING (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid) WITH CHECK (tenant_id = nullif(current_setting('narralytica.tenant_id', true), '')::uuid);",
+        "CREATE POLICY tenant_isolation ON notes USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));",
         "CREATE POLICY cross_tenant_read ON notes FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));",
     };
 
