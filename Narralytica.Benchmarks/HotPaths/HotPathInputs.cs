@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Narralytica.Dataset;
+using Narralytica.Model;
 
 namespace Narralytica.Benchmarks.HotPaths;
 
@@ -25,6 +27,22 @@ public static class HotPathInputs
     {
         var (_, content) = MiddleTranscript(dataset, tenant);
         return content.Segments.Skip(content.Segments.Count / 2).Take(RequestSize(content)).Select(s => s.Id).ToArray();
+    }
+
+    /// <summary>The feed's starting cursor: the id of the segment just before a quarter of the tenant (Guid.Empty for an empty one).</summary>
+    public static Guid FeedCursor(TranscriptDataset dataset, DatasetTenant tenant)
+    {
+        var start = dataset.SegmentCount(tenant) / 4;
+        return start == 0 ? Guid.Empty : dataset.SegmentIdAt(tenant, start - 1);
+    }
+
+    /// <summary>What ingest writes: the tenant's spare transcript (loaded empty), its segments and the first version of the first layer kind.</summary>
+    public static (IReadOnlyList<Segment> Segments, IReadOnlyList<Layer> Layers) IngestRows(TranscriptDataset dataset, DatasetTenant tenant)
+    {
+        var content = dataset.Content(tenant, tenant.SpareTranscriptIndex);
+        var firstKind = dataset.Options.LayerKinds[0];
+        return (content.Segments.Select(ModelRows.Segment).ToList(),
+                content.Layers.Where(l => l.Kind == firstKind && l.Version == 1).Select(ModelRows.Layer).ToList());
     }
 
     public static Guid MiddleTranscriptId(TranscriptDataset dataset, DatasetTenant tenant) => dataset.TranscriptId(tenant, tenant.TranscriptCount / 2);

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using Narralytica.Dataset;
@@ -22,10 +21,7 @@ public class IngestBenchmarks : DatabaseBenchmark
 
     protected override void ChooseInputs()
     {
-        var content = Dataset.Content(Tenant, Tenant.SpareTranscriptIndex);
-        var firstKind = Dataset.Options.LayerKinds[0];
-        Segments = content.Segments.Select(ModelRows.Segment).ToList();
-        Layers = content.Layers.Where(l => l.Kind == firstKind && l.Version == 1).Select(ModelRows.Layer).ToList();
+        (Segments, Layers) = HotPathInputs.IngestRows(Dataset, Tenant);
     }
 
     [Benchmark(Baseline = true, Description = "raw Npgsql, typed binary COPY")]

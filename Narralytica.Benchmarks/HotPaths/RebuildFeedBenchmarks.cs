@@ -25,8 +25,7 @@ public class RebuildFeedBenchmarks : DatabaseBenchmark
 
     protected override void ChooseInputs()
     {
-        var start = Dataset.SegmentCount(Tenant) / 4;
-        Cursor = start == 0 ? Guid.Empty : Dataset.SegmentIdAt(Tenant, start - 1);
+        Cursor = HotPathInputs.FeedCursor(Dataset, Tenant);
         Segments = SegmentsPerInvocation(Dataset);
     }
 

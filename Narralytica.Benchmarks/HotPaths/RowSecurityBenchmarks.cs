@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using Narralytica.Model;
@@ -48,11 +47,8 @@ public class RowSecurityBenchmarks : DatabaseBenchmark
         (_transcriptId, _fromMs, _toMs) = HotPathInputs.Window(Dataset, Tenant);
         _segmentIds = HotPathInputs.SegmentIds(Dataset, Tenant);
         _kind = Dataset.Options.LayerKinds[0];
-        var start = Dataset.SegmentCount(Tenant) / 4;
-        _feedCursor = start == 0 ? Guid.Empty : Dataset.SegmentIdAt(Tenant, start - 1);
-        var spare = Dataset.Content(Tenant, Tenant.SpareTranscriptIndex);
-        _ingestSegments = spare.Segments.Select(ModelRows.Segment).ToList();
-        _ingestLayers = spare.Layers.Where(l => l.Kind == _kind && l.Version == 1).Select(ModelRows.Layer).ToList();
+        _feedCursor = HotPathInputs.FeedCursor(Dataset, Tenant);
+        (_ingestSegments, _ingestLayers) = HotPathInputs.IngestRows(Dataset, Tenant);
     }
 
     protected override async Task SetUpMoreAsync(string connectionString)

@@ -17,8 +17,6 @@ namespace Narralytica.Tests.Attacks;
 /// </summary>
 public sealed class AttackRun : IAsyncDisposable
 {
-    private const string TenantSetting = "narralytica.tenant_id";
-
     private AttackRun(string adminConnectionString, string appConnectionString)
     {
         AdminConnectionString = adminConnectionString;
@@ -82,7 +80,7 @@ public sealed class AttackRun : IAsyncDisposable
         await using var connection = await AppSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         if (tenant is { } id)
-            await ScalarAsync<string>(connection, $"SELECT set_config('{TenantSetting}', $1, true)", id.ToString());
+            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.TenantSetting}', $1, true)", id.ToString());
         var result = await work(connection);
         await transaction.CommitAsync();
         return result;
