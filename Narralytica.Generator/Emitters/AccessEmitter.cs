@@ -1,6 +1,5 @@
 using System.Linq;
 using Narralytica.Generator.Specs;
-using Narralytica.Schema.Model;
 
 namespace Narralytica.Generator.Emitters;
 
@@ -16,7 +15,7 @@ internal static class AccessEmitter
     public static string EmitDb(ModelSpec model) => PartialClass(model, "NarralyticaDb", w =>
     {
         foreach (var entity in model.Entities.Where(e => !e.IsTenantScoped))
-            WriteMembers(w, entity, host: "this", query: $"global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(this)", queryType: $"global::LinqToDB.ITable<{entity.FullName}>");
+            WriteMembers(w, entity, host: "this", query: $"global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(this)", queryType: $"global::LinqToDB.ITable<{CSharpNames.Entity(entity)}>");
         WriteMappingHooks(w, model);
     });
 
@@ -24,7 +23,7 @@ internal static class AccessEmitter
     {
         // The predicate reads NarralyticaScopeTenant: linq2db names its parameter so, and the interceptor sets the tenant from it.
         foreach (var entity in model.Entities.Where(e => e.IsTenantScoped))
-            WriteMembers(w, entity, host: "Db", query: $"global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(Db), row => row.TenantId == NarralyticaScopeTenant)", queryType: $"global::System.Linq.IQueryable<{entity.FullName}>");
+            WriteMembers(w, entity, host: "Db", query: $"global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(Db), row => row.TenantId == NarralyticaScopeTenant)", queryType: $"global::System.Linq.IQueryable<{CSharpNames.Entity(entity)}>");
     });
 
     public static string EmitCrossTenant(ModelSpec model) => PartialClass(model, "CrossTenantAccess", w =>
@@ -35,7 +34,7 @@ internal static class AccessEmitter
             if (!first) w.Line();
             first = false;
             w.Summary($"Every tenant's <c>{entity.TableName}</c> rows, unfiltered and read-only (the database lets this access read, not write). Add a tenant_id predicate wherever one tenant is meant.", escape: false);
-            w.Line($"public global::System.Linq.IQueryable<{entity.FullName}> {entity.CollectionName} => global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{entity.FullName}>(Db), row => Audited(NarralyticaCrossTenantAudit));");
+            w.Line($"public global::System.Linq.IQueryable<{CSharpNames.Entity(entity)}> {entity.CollectionName} => global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(Db), row => Audited(NarralyticaCrossTenantAudit));");
         }
     });
 
@@ -54,7 +53,7 @@ internal static class AccessEmitter
 
     private static void WriteMembers(SourceWriter w, EntitySpec entity, string host, string query, string queryType)
     {
-        var type = entity.FullName;
+        var type = CSharpNames.Entity(entity);
         var scoped = entity.IsTenantScoped;
         w.Line($"// ── {entity.TableName} ──");
         w.Summary(scoped
@@ -78,9 +77,9 @@ internal static class AccessEmitter
             w.Line($"row.TenantId = ClaimTenant(row.TenantId, {SourceWriter.Literal(entity.TableName)});");
         foreach (var property in entity.Properties)
         {
-            if (property.Origin == ColumnOrigin.IdConvention)
+            if (property.OnInsert == InsertFill.NewId)
                 w.Line($"if (row.{property.Name} == global::System.Guid.Empty) row.{property.Name} = global::System.Guid.CreateVersion7();");
-            else if (property.Origin == ColumnOrigin.TimestampConvention || property.DefaultsToNow)
+            else if (property.OnInsert == InsertFill.Now)
                 w.Line($"if (row.{property.Name} == default) row.{property.Name} = global::{entity.Namespace}.RowClock.Now();");
         }
         w.Close();
@@ -90,7 +89,7 @@ internal static class AccessEmitter
             w.Open($"private void PrepareUpdate({type} row)");
             if (scoped)
                 w.Line($"EnsureOwned(row.TenantId, {SourceWriter.Literal(entity.TableName)});");
-            foreach (var property in entity.Properties.Where(p => p.Origin == ColumnOrigin.TimestampConvention && p.ColumnName == "updated_at"))
+            foreach (var property in entity.Properties.Where(p => p.StampedOnUpdate))
                 w.Line($"row.{property.Name} = global::{entity.Namespace}.RowClock.Now();");
             w.Close();
         }
@@ -103,7 +102,7 @@ internal static class AccessEmitter
     /// </summary>
     private static void WriteRowWrite(SourceWriter w, EntitySpec entity, string verb, string summary, string? prepare, string host)
     {
-        var type = entity.FullName;
+        var type = CSharpNames.Entity(entity);
         var asyncSummary = $"{verb}s a <c>{entity.TableName}</c> row; see <see cref=\"{verb}({type})\"/>.";
         w.Line();
         w.Summary(summary, escape: false);

@@ -1,5 +1,6 @@
 using System.Linq;
 using Narralytica.Generator.Specs;
+using Narralytica.Schema.Model;
 
 namespace Narralytica.Generator.Emitters;
 
@@ -24,7 +25,7 @@ internal static class EntityEmitter
         {
             if (!first) w.Line();
             first = false;
-            WriteProperty(w, property);
+            WriteProperty(w, property, spec.Namespace);
         }
         foreach (var association in spec.Associations)
         {
@@ -36,28 +37,31 @@ internal static class EntityEmitter
         return w.ToString();
     }
 
-    private static void WriteProperty(SourceWriter w, PropertySpec property)
+    private static void WriteProperty(SourceWriter w, PropertySpec property, string ns)
     {
         w.Summary(property.Doc ?? $"Column {property.ColumnName}.");
         w.Line($"/// <remarks><c>{property.ColumnName} {property.SqlType}{(property.CanBeNull ? "" : " NOT NULL")}{(property.DefaultSql is null ? "" : " DEFAULT " + SourceWriter.Escape(property.DefaultSql))}</c></remarks>");
         var column = $"global::LinqToDB.Mapping.Column({SourceWriter.Literal(property.ColumnName)}, CanBeNull = {(property.CanBeNull ? "true" : "false")}";
-        if (property.IsJson)
+        if (property.Type.Kind == PgTypeKind.Jsonb)
             column += ", DataType = global::LinqToDB.DataType.BinaryJson";
         column += ")";
         if (property.PrimaryKeyOrder >= 0)
             column += $", global::LinqToDB.Mapping.PrimaryKey({property.PrimaryKeyOrder})";
         w.Line($"[{column}]");
-        var initializer = property.DefaultInitializer is { } value ? $" = {value};"
-            : !property.CanBeNull && (property.ClrType is "string" || property.ClrType.EndsWith("[]")) ? " = null!;"
+        var type = CSharpNames.Type(property, ns);
+        var initializer = property.Default is { } value ? $" = {CSharpNames.Initializer(property, value, ns)};"
+            : !property.CanBeNull && (type is "string" || type.EndsWith("[]")) ? " = null!;"
             : "";
-        w.Line($"public {property.ClrType} {property.Name} {{ get; set; }}{initializer}");
+        w.Line($"public {type} {property.Name} {{ get; set; }}{initializer}");
     }
 
     private static void WriteAssociation(SourceWriter w, EntitySpec spec, AssociationSpec association)
     {
-        w.Summary(association.Summary, escape: false);
+        w.Summary(association.IsMany
+            ? $"The <c>{SourceWriter.Escape(association.OtherTable)}</c> rows whose <c>{SourceWriter.Escape(association.KeyColumns)}</c> refers to this row."
+            : $"The <c>{SourceWriter.Escape(association.OtherTable)}</c> row that <c>{SourceWriter.Escape(association.KeyColumns)}</c> refers to.", escape: false);
         var keys = $"ThisKey = {SourceWriter.Literal(string.Join(",", association.ThisKeys))}, OtherKey = {SourceWriter.Literal(string.Join(",", association.OtherKeys))}";
-        var target = $"global::{spec.Namespace}.{association.TargetEntity}";
+        var target = CSharpNames.Generated(spec.Namespace, association.TargetEntity);
         if (association.IsMany)
         {
             w.Line($"[global::LinqToDB.Mapping.Association({keys})]");

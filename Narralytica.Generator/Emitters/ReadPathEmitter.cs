@@ -1,6 +1,7 @@
 using System.Linq;
 using Narralytica.Generator.Specs;
 using Narralytica.Schema.Model;
+using Narralytica.Schema.Sql;
 
 namespace Narralytica.Generator.Emitters;
 
@@ -100,28 +101,30 @@ internal static class ReadPathEmitter
         }
         w.Line();
         w.Line($"/// <summary>The row whose columns start at <paramref name=\"first\"/>, in declared order.</summary>");
-        w.Open($"public static {entity.FullName} Read({Reader} reader, int first) => new {entity.FullName}");
+        w.Open($"public static {CSharpNames.Entity(entity)} Read({Reader} reader, int first) => new {CSharpNames.Entity(entity)}");
         for (var i = 0; i < entity.Properties.Count; i++)
         {
             var property = entity.Properties[i];
-            var read = $"reader.GetFieldValue<{property.ValueType}>(first + {i})";
+            var read = $"reader.GetFieldValue<{CSharpNames.Type(property.Type, entity.Namespace)}>(first + {i})";
             w.Line($"{property.Name} = {(property.CanBeNull ? $"reader.IsDBNull(first + {i}) ? null : {read}" : read)},");
         }
         w.Close(";");
         w.Line();
         w.Line("/// <summary>One row of a binary COPY, every column in declared order.</summary>");
-        w.Open($"public static async global::System.Threading.Tasks.Task WriteAsync(global::Npgsql.NpgsqlBinaryImporter importer, {entity.FullName} row, global::System.Threading.CancellationToken cancellationToken)");
+        w.Open($"public static async global::System.Threading.Tasks.Task WriteAsync(global::Npgsql.NpgsqlBinaryImporter importer, {CSharpNames.Entity(entity)} row, global::System.Threading.CancellationToken cancellationToken)");
         w.Line("await importer.StartRowAsync(cancellationToken);");
         foreach (var property in entity.Properties)
         {
             // PostgreSQL stores timestamptz in UTC, and Npgsql writes only offset-0 values.
-            var utc = property.ValueType == "global::System.DateTimeOffset" ? ".ToUniversalTime()" : "";
+            var valueType = CSharpNames.Type(property.Type, entity.Namespace);
+            var copyType = CSharpNames.CopyType(property.Type);
+            var utc = valueType == "global::System.DateTimeOffset" ? ".ToUniversalTime()" : "";
             if (!property.CanBeNull)
-                w.Line($"await importer.WriteAsync(row.{property.Name}{utc}, {property.CopyType}, cancellationToken);");
-            else if (property.ClrType.EndsWith("[]?") || property.ValueType is "string" or "byte[]")
-                w.Line($"if (row.{property.Name} is null) await importer.WriteNullAsync(cancellationToken); else await importer.WriteAsync(row.{property.Name}{utc}, {property.CopyType}, cancellationToken);");
+                w.Line($"await importer.WriteAsync(row.{property.Name}{utc}, {copyType}, cancellationToken);");
+            else if (property.Type.IsArray || valueType is "string" or "byte[]")
+                w.Line($"if (row.{property.Name} is null) await importer.WriteNullAsync(cancellationToken); else await importer.WriteAsync(row.{property.Name}{utc}, {copyType}, cancellationToken);");
             else
-                w.Line($"if (row.{property.Name} is {{ }} {Local(property)}) await importer.WriteAsync({Local(property)}{utc}, {property.CopyType}, cancellationToken); else await importer.WriteNullAsync(cancellationToken);");
+                w.Line($"if (row.{property.Name} is {{ }} {Local(property)}) await importer.WriteAsync({Local(property)}{utc}, {copyType}, cancellationToken); else await importer.WriteNullAsync(cancellationToken);");
         }
         w.Close();
         w.Close();
@@ -132,27 +135,27 @@ internal static class ReadPathEmitter
     private static void WriteFind(SourceWriter w, EntitySpec entity, string db)
     {
         var find = entity.Find;
-        var arguments = Arguments(find);
+        var arguments = Arguments(entity, find);
         w.Line($"// ── {entity.TableName}: generated SQL ──");
-        WriteDocs(w, find, withToken: false);
-        w.Open($"public {entity.FullName}? {find.MethodName}({arguments})");
-        WriteStatement(w, entity, find.ConstantName, find.Parameters.Select(p => p.ClrType).ToList(), db, async: false);
-        WriteParameterValues(w, find.Parameters.Select(p => (p.ClrType, p.Argument)).ToList());
+        WriteDocs(w, entity, find, withToken: false);
+        w.Open($"public {CSharpNames.Entity(entity)}? {find.MethodName}({arguments})");
+        WriteStatement(w, entity, find.ConstantName, find.Parameters, db, async: false);
+        WriteParameterValues(w, entity, find.Parameters);
         w.Line("using var reader = statement.ExecuteReader();");
         w.Line($"return reader.Read() ? {RowsClass(entity)}.Read(reader, 0) : null;");
         w.Close();
         w.Line();
-        WriteDocs(w, find, withToken: true);
-        w.Open($"public async global::System.Threading.Tasks.Task<{entity.FullName}?> {find.MethodName}Async({arguments}, {Token})");
+        WriteDocs(w, entity, find, withToken: true);
+        w.Open($"public async global::System.Threading.Tasks.Task<{CSharpNames.Entity(entity)}?> {find.MethodName}Async({arguments}, {Token})");
         WriteSingleRowBody(w, entity, find, db);
         w.Close();
     }
 
     private static void WriteQuery(SourceWriter w, EntitySpec entity, QuerySpec query, string db)
     {
-        WriteDocs(w, query, withToken: true);
-        var result = query.SingleRow ? $"{entity.FullName}?" : $"global::System.Collections.Generic.List<{entity.FullName}>";
-        w.Open($"public async global::System.Threading.Tasks.Task<{result}> {query.MethodName}Async({Arguments(query)}, {Token})");
+        WriteDocs(w, entity, query, withToken: true);
+        var result = query.SingleRow ? $"{CSharpNames.Entity(entity)}?" : $"global::System.Collections.Generic.List<{CSharpNames.Entity(entity)}>";
+        w.Open($"public async global::System.Threading.Tasks.Task<{result}> {query.MethodName}Async({Arguments(entity, query)}, {Token})");
         if (query.SingleRow)
         {
             WriteSingleRowBody(w, entity, query, db);
@@ -160,7 +163,7 @@ internal static class ReadPathEmitter
         else
         {
             WriteOpenReader(w, entity, query.ConstantName, query, db);
-            w.Line($"var rows = new global::System.Collections.Generic.List<{entity.FullName}>();");
+            w.Line($"var rows = new global::System.Collections.Generic.List<{CSharpNames.Entity(entity)}>();");
             w.Line("while (await reader.ReadAsync(cancellationToken))");
             w.Line($"    rows.Add({RowsClass(entity)}.Read(reader, 0));");
             w.Line("return rows;");
@@ -176,8 +179,8 @@ internal static class ReadPathEmitter
 
     private static void WriteOpenReader(SourceWriter w, EntitySpec entity, string constant, QuerySpec query, string db)
     {
-        WriteStatement(w, entity, constant, query.Parameters.Select(p => p.ClrType).ToList(), db, async: true);
-        WriteParameterValues(w, query.Parameters.Select(p => (p.ClrType, p.Argument)).ToList());
+        WriteStatement(w, entity, constant, query.Parameters, db, async: true);
+        WriteParameterValues(w, entity, query.Parameters);
         w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
     }
 
@@ -185,67 +188,97 @@ internal static class ReadPathEmitter
     /// The prepared statement (kept by the connection), its typed parameters declared once. On a tenant table it is
     /// bound to the scope's tenant, which it sets for its own transaction only (in the same round trip).
     /// </summary>
-    private static void WriteStatement(SourceWriter w, EntitySpec entity, string constant, System.Collections.Generic.IReadOnlyList<string> parameterTypes, string db, bool async)
+    private static void WriteStatement(SourceWriter w, EntitySpec entity, string constant, EquatableArray<ParameterSpec> parameters, string db, bool async)
     {
         w.Line(async
             ? $"var statement = await {db}.PreparedAsync({RowsClass(entity)}.{constant}, {Tenant(entity)}, static parameters =>"
             : $"var statement = {db}.Prepared({RowsClass(entity)}.{constant}, {Tenant(entity)}, static parameters =>");
         w.Line("{");
-        foreach (var type in parameterTypes)
-            w.Line($"    parameters.Add(new global::Npgsql.NpgsqlParameter<{type}>());");
+        foreach (var parameter in parameters)
+            w.Line($"    parameters.Add(new global::Npgsql.NpgsqlParameter<{CSharpNames.Type(parameter, entity.Namespace)}>());");
         w.Line(async ? "}, cancellationToken);" : "});");
     }
 
     /// <summary>The tenant a statement is bound to: the scope's, or none for a global table.</summary>
     private static string Tenant(EntitySpec entity) => entity.IsTenantScoped ? "TenantId" : "null";
 
-    private static void WriteParameterValues(SourceWriter w, System.Collections.Generic.IReadOnlyList<(string ClrType, string Argument)> values)
+    private static void WriteParameterValues(SourceWriter w, EntitySpec entity, EquatableArray<ParameterSpec> parameters)
     {
-        for (var i = 0; i < values.Count; i++)
-            w.Line($"((global::Npgsql.NpgsqlParameter<{values[i].ClrType}>)statement.Parameters[{i}]).TypedValue = {values[i].Argument};");
+        for (var i = 0; i < parameters.Count; i++)
+            w.Line($"((global::Npgsql.NpgsqlParameter<{CSharpNames.Type(parameters[i], entity.Namespace)}>)statement.Parameters[{i}]).TypedValue = {Argument(parameters[i])};");
     }
 
-    private static string Arguments(QuerySpec query)
-        => string.Join(", ", query.Parameters.Where(p => p.Argument != "TenantId").Select(p => $"{p.ClrType} {p.Name}"));
-
-    private static void WriteDocs(SourceWriter w, QuerySpec query, bool withToken)
+    /// <summary>
+    /// The C# expression bound to a parameter: the scope's tenant, a feed's cursor (the local that walks the pages),
+    /// or the method's parameter of that name.
+    /// </summary>
+    private static string Argument(ParameterSpec parameter) => parameter.Role switch
     {
-        w.Summary(query.Summary, escape: false);
-        foreach (var parameter in query.Parameters.Where(p => p.Argument != "TenantId"))
-            w.Line($"/// <param name=\"{parameter.Name.TrimStart('@')}\">{parameter.Doc}</param>");
+        ParameterRole.Tenant => "TenantId",
+        ParameterRole.After => "cursor",
+        _ => CSharpNames.Identifier(parameter.Name),
+    };
+
+    /// <summary>The method's parameters: every statement parameter but the tenant, which the scope supplies.</summary>
+    private static string Arguments(EntitySpec entity, QuerySpec query)
+        => string.Join(", ", query.Parameters.Where(p => p.Role != ParameterRole.Tenant)
+            .Select(p => $"{CSharpNames.Type(p, entity.Namespace)} {CSharpNames.Identifier(p.Name)}"));
+
+    private static void WriteDocs(SourceWriter w, EntitySpec entity, QuerySpec query, bool withToken)
+    {
+        var table = SourceWriter.Escape(entity.TableName);
+        w.Summary(query.QueryName is null ? $"The <c>{table}</c> row with this key{(entity.IsTenantScoped ? " in this tenant" : "")}, or null."
+            : query.Doc is { } doc ? SourceWriter.Escape(doc)
+            : $"Query <c>{SourceWriter.Escape(query.QueryName)}</c> of <c>{table}</c>.", escape: false);
+        foreach (var parameter in query.Parameters.Where(p => p.Role != ParameterRole.Tenant))
+            w.Line($"/// <param name=\"{parameter.Name}\">{ParameterDoc(parameter)}</param>");
         if (withToken)
             w.Line("/// <param name=\"cancellationToken\">Cancels the query.</param>");
         w.Line($"/// <remarks>Answered by index <c>{query.BackingIndex}</c>. SQL: <c>{SourceWriter.Escape(query.Sql)}</c></remarks>");
     }
 
+    private static string ParameterDoc(ParameterSpec parameter)
+    {
+        var column = SourceWriter.Escape(parameter.Column ?? "");
+        return parameter.Role switch
+        {
+            ParameterRole.Equal => $"The <c>{column}</c> to match.",
+            ParameterRole.Many => $"The <c>{column}</c> values to look up; one array parameter, so the SQL text never changes.",
+            ParameterRole.From => $"The window's start: rows whose [{column}, end) overlaps [from, to).",
+            ParameterRole.To => "The window's end, exclusive.",
+            ParameterRole.After => "The cursor.",
+            _ => "Rows per page.",
+        };
+    }
+
     private static void WriteFeed(SourceWriter w, EntitySpec entity, FeedSpec feed, string db)
     {
-        var item = $"global::{entity.Namespace}.{feed.ItemName}";
-        var latest = $"global::{entity.Namespace}.{feed.LatestEntity}";
-        w.Summary((feed.Doc ?? $"Every <c>{entity.TableName}</c> row of the tenant in key order, each with the latest versions of its <c>{feed.LatestTable}</c>.") +
+        var item = CSharpNames.Generated(entity.Namespace, feed.ItemName);
+        var latest = CSharpNames.Generated(entity.Namespace, feed.LatestEntity);
+        w.Summary((feed.Doc is { } doc ? SourceWriter.Escape(doc) : $"Every <c>{entity.TableName}</c> row of the tenant in key order, each with the latest versions of its <c>{feed.LatestTable}</c>.") +
             "\nStreamed page by page (one query per page, constant memory); between pages the connection is free, so a consumer may record its progress on it." +
             "\nResumable: pass the id of the last row handled as <paramref name=\"after\"/>. Rows added later with higher ids (UUIDv7) are read too.", escape: false);
         w.Line("/// <param name=\"after\">Start after this row id; null starts at the beginning.</param>");
         w.Line("/// <param name=\"pageSize\">Rows per query.</param>");
         w.Line("/// <param name=\"cancellationToken\">Stops the feed.</param>");
         w.Line($"/// <remarks>SQL of a page: <c>{SourceWriter.Escape(feed.Sql)}</c></remarks>");
-        w.Open($"public async global::System.Collections.Generic.IAsyncEnumerable<{item}> {feed.MethodName}Async(global::System.Guid? after = null, int pageSize = 1000, " +
+        var idType = CSharpNames.Type(feed.RowIdType, entity.Namespace);
+        w.Open($"public async global::System.Collections.Generic.IAsyncEnumerable<{item}> {feed.MethodName}Async({idType}? after = null, int pageSize = 1000, " +
                $"[global::System.Runtime.CompilerServices.EnumeratorCancellation] {Token})");
         w.Line("if (pageSize < 1)");
         w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(pageSize), pageSize, \"A feed page holds at least one row.\");");
-        w.Line("var cursor = after ?? global::System.Guid.Empty;");
+        w.Line($"var cursor = after ?? {(feed.RowIdType.Kind == PgTypeKind.Uuid ? idType + ".Empty" : $"default({idType})")};");
         w.Line($"var page = new global::System.Collections.Generic.List<{item}>(pageSize);");
         w.Open("while (true)");
         w.Line("page.Clear();");
         w.Open("// One page, read to its end and its reader closed before any item is handed out:");
-        var parameters = new[] { ("global::System.Guid", "TenantId"), ("global::System.Guid", "cursor"), ("int", "pageSize") };
-        WriteStatement(w, entity, feed.ConstantName, parameters.Select(p => p.Item1).ToList(), db, async: true);
-        WriteParameterValues(w, parameters);
+        WriteStatement(w, entity, feed.ConstantName, feed.Parameters, db, async: true);
+        WriteParameterValues(w, entity, feed.Parameters);
         w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
         w.Line($"global::System.Collections.Generic.List<{latest}>? versions = null;");
         w.Open("while (await reader.ReadAsync(cancellationToken))");
         w.Line("// Rows come ordered by the row's id: a new id starts the next item.");
-        w.Open($"if (versions is null || page[page.Count - 1].{entity.EntityName}.Id != reader.GetFieldValue<global::System.Guid>(1))");
+        w.Open($"if (versions is null || page[page.Count - 1].{entity.EntityName}.{feed.RowIdProperty} != reader.GetFieldValue<{idType}>({feed.RowIdOrdinal}))");
         w.Line($"versions = new global::System.Collections.Generic.List<{latest}>();");
         w.Line($"page.Add(new {item}({RowsClass(entity)}.Read(reader, 0), versions));");
         w.Close();
@@ -257,7 +290,7 @@ internal static class ReadPathEmitter
         w.Line("    yield return entry;");
         w.Line("if (page.Count < pageSize)");
         w.Line("    yield break;");
-        w.Line($"cursor = page[page.Count - 1].{entity.EntityName}.Id;");
+        w.Line($"cursor = page[page.Count - 1].{entity.EntityName}.{feed.RowIdProperty};");
         w.Close();
         w.Close();
     }
@@ -267,7 +300,7 @@ internal static class ReadPathEmitter
         w.Summary($"An item of <see cref=\"TenantScope.{feed.MethodName}Async\"/>: a <c>{entity.TableName}</c> row and the latest version of each of its <c>{feed.LatestTable}</c> groups.", escape: false);
         w.Line($"/// <param name=\"{entity.EntityName}\">The row; its <c>Id</c> is the cursor to resume after.</param>");
         w.Line($"/// <param name=\"{feed.LatestProperty}\">The latest versions, ordered by their group.</param>");
-        w.Line($"public sealed record {feed.ItemName}({entity.FullName} {entity.EntityName}, global::System.Collections.Generic.IReadOnlyList<global::{entity.Namespace}.{feed.LatestEntity}> {feed.LatestProperty});");
+        w.Line($"public sealed record {feed.ItemName}({CSharpNames.Entity(entity)} {entity.EntityName}, global::System.Collections.Generic.IReadOnlyList<{CSharpNames.Generated(entity.Namespace, feed.LatestEntity)}> {feed.LatestProperty});");
     }
 
     private static void WriteBulkInsert(SourceWriter w, EntitySpec entity, string db)
@@ -279,7 +312,7 @@ internal static class ReadPathEmitter
         w.Summary($"Inserts <c>{entity.TableName}</c> rows with one binary COPY, filling in what the conventions own (id, timestamps).{stamped}" +
                   $"\nEvery constraint is checked; on any error nothing of the copy remains. {transaction}", escape: false);
         w.Line("/// <returns>The number of rows inserted.</returns>");
-        w.Open($"public async global::System.Threading.Tasks.Task<ulong> BulkInsertAsync(global::System.Collections.Generic.IEnumerable<{entity.FullName}> rows, {Token})");
+        w.Open($"public async global::System.Threading.Tasks.Task<ulong> BulkInsertAsync(global::System.Collections.Generic.IEnumerable<{CSharpNames.Entity(entity)}> rows, {Token})");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(rows);");
         w.Line(entity.IsTenantScoped
             ? $"return await {db}.CopyAsync(TenantId, {RowsClass(entity)}.Copy, rows, (importer, row, token) =>"

@@ -20,10 +20,7 @@ internal sealed record EntitySpec(
     string CopySql,
     StagedCopySpec? StagedCopy,
     EquatableArray<QuerySpec> Queries,
-    EquatableArray<FeedSpec> Feeds)
-{
-    public string FullName => $"global::{Namespace}.{EntityName}";
-}
+    EquatableArray<FeedSpec> Feeds);
 
 /// <summary>
 /// BulkInsertAsync on a tenant table: PostgreSQL refuses COPY FROM into a table with row-level security, so the
@@ -31,29 +28,54 @@ internal sealed record EntitySpec(
 /// </summary>
 internal sealed record StagedCopySpec(string Create, string Copy, string Insert, string Drop);
 
-/// <summary>One column as a C# property.</summary>
+/// <summary>One column as a C# property. Texts are plain (the emitters escape them); types are <see cref="TypeSpec"/>s.</summary>
 internal sealed record PropertySpec(
     string Name,
     string ColumnName,
-    string ClrType,
+    TypeSpec Type,
     string SqlType,
     bool CanBeNull,
-    bool IsJson,
     int PrimaryKeyOrder,
     string? DefaultSql,
-    string? DefaultInitializer,
-    bool DefaultsToNow,
-    ColumnOrigin Origin,
-    string? Doc,
-    string CopyType)
+    DefaultValueSpec? Default,
+    InsertFill OnInsert,
+    bool StampedOnUpdate,
+    string? Doc);
+
+/// <summary>
+/// A value's type as data: the column type's kind, whether it is an array, and for an enum its PostgreSQL
+/// and C# names. The emitters turn it into a C# type name or an NpgsqlDbType.
+/// </summary>
+internal sealed record TypeSpec(PgTypeKind Kind, bool IsArray, string? EnumSqlName, string? EnumName);
+
+/// <summary>What the generated insert fills in when the row leaves the value unset.</summary>
+internal enum InsertFill
 {
-    /// <summary>The property type without <c>?</c>: what a reader or a parameter handles.</summary>
-    public string ValueType => ClrType.TrimEnd('?');
+    None,
+    /// <summary>A new UUIDv7 (the id convention).</summary>
+    NewId,
+    /// <summary>The row clock's now (timestamp conventions and columns defaulting to now()).</summary>
+    Now,
+}
+
+/// <summary>
+/// A column default that has a C# equivalent, so a row built in C# starts with the value the database would give
+/// it: a number, a boolean, a text (unquoted) or an enum member (its C# name).
+/// </summary>
+internal sealed record DefaultValueSpec(DefaultValueKind Kind, string Value);
+
+internal enum DefaultValueKind
+{
+    Number,
+    Boolean,
+    Text,
+    EnumMember,
 }
 
 /// <summary>
 /// A navigation property backed by a foreign key: to the referenced row (one) or, on the
-/// referenced side, to the referencing rows (many). Keys are C# property names.
+/// referenced side, to the referencing rows (many). Keys are C# property names;
+/// <see cref="OtherTable"/> and <see cref="KeyColumns"/> (the referencing columns, as written) are for its documentation.
 /// </summary>
 internal sealed record AssociationSpec(
     string PropertyName,
@@ -62,7 +84,8 @@ internal sealed record AssociationSpec(
     EquatableArray<string> OtherKeys,
     bool IsMany,
     bool CanBeNull,
-    string Summary);
+    string OtherTable,
+    string KeyColumns);
 
 /// <summary>A PostgreSQL enum as a C# enum.</summary>
 internal sealed record EnumSpec(string Namespace, string Name, string SqlName, string? Doc, EquatableArray<EnumMemberSpec> Members);

@@ -1,30 +1,42 @@
 using Narralytica.Schema.Model;
+using Narralytica.Schema.Sql;
 
 namespace Narralytica.Generator.Specs;
 
-/// <summary>One generated lookup (find by key or a named query): its SQL and its C# signature.</summary>
+/// <summary>
+/// One generated lookup (find by key, or a named query of schema.yaml when <see cref="QueryName"/> is set): its SQL
+/// and its C# signature. <see cref="Doc"/> is schema.yaml's text, plain.
+/// </summary>
 internal sealed record QuerySpec(
     string MethodName,
     string ConstantName,
-    string Summary,
+    string? QueryName,
+    string? Doc,
     string Sql,
     EquatableArray<ParameterSpec> Parameters,
     bool SingleRow,
     string BackingIndex);
 
 /// <summary>
-/// A parameter of a generated statement, in $n order. <see cref="Argument"/> is the C# expression
-/// bound to it: the scope's tenant or one of the method's parameters.
+/// A parameter of a generated statement, in $n order: its role, the column it is compared with (none for a page
+/// size), its C# name (unescaped) and the type of one value; a <see cref="ParameterRole.Many"/> parameter takes an array of them.
 /// </summary>
-internal sealed record ParameterSpec(string Name, string ClrType, string Argument, string Doc);
+internal sealed record ParameterSpec(ParameterRole Role, string? Column, string Name, TypeSpec Type);
 
-/// <summary>A rebuild feed: its page SQL, the item type and where the versioned rows' columns start.</summary>
+/// <summary>
+/// A rebuild feed: its page SQL and parameters, the item type, where the feed row's id is read (the cursor) and
+/// where the versioned rows' columns start.
+/// </summary>
 internal sealed record FeedSpec(
     string MethodName,
     string ConstantName,
     string ItemName,
     string? Doc,
     string Sql,
+    EquatableArray<ParameterSpec> Parameters,
+    string RowIdProperty,
+    TypeSpec RowIdType,
+    int RowIdOrdinal,
     string LatestEntity,
     string LatestTable,
     string LatestProperty,

@@ -15,8 +15,7 @@ internal static class ReadPathSpecBuilder
     public static QuerySpec Find(Table table, IReadOnlyList<PropertySpec> properties, string entityName)
     {
         var statement = ReadPathSql.Find(table);
-        var scope = table.IsTenantScoped ? " in this tenant" : "";
-        return new QuerySpec($"Find{entityName}", "Find", $"The <c>{table.Name}</c> row with this key{scope}, or null.",
+        return new QuerySpec($"Find{entityName}", "Find", QueryName: null, Doc: null,
             statement.Sql, Parameters(statement, properties), SingleRow: true, table.PrimaryKey.Name);
     }
 
@@ -40,52 +39,29 @@ internal static class ReadPathSpecBuilder
         {
             var statement = ReadPathSql.Query(table, query);
             var method = ClrNaming.Pascal(query.Name);
-            return new QuerySpec(method, method, query.Doc ?? $"Query <c>{query.Name}</c> of <c>{table.Name}</c>.",
+            return new QuerySpec(method, method, query.Name, query.Doc,
                 statement.Sql, Parameters(statement, properties), query.SingleRow, query.BackingIndex ?? "");
         }).ToEquatableArray();
 
-    public static EquatableArray<FeedSpec> Feeds(SchemaModel model, Table table, IReadOnlyDictionary<string, string> entityNames)
+    public static EquatableArray<FeedSpec> Feeds(SchemaModel model, Table table, IReadOnlyList<PropertySpec> properties, IReadOnlyDictionary<string, string> entityNames)
         => table.Feeds.Select(feed =>
         {
             var versioned = model.FindTable(feed.LatestOf)!;
             var method = ClrNaming.Pascal(feed.Name);
-            return new FeedSpec(method, method, method + "Item", feed.Doc, ReadPathSql.FeedPage(table, feed, versioned).Sql,
+            var statement = ReadPathSql.FeedPage(table, feed, versioned);
+            // The page is ordered by the feed row's id, which is also the cursor the next page starts after.
+            var id = properties[IndexOfColumn(table, "id")];
+            return new FeedSpec(method, method, method + "Item", feed.Doc, statement.Sql, Parameters(statement, properties),
+                id.Name, id.Type, RowIdOrdinal: IndexOfColumn(table, "id"),
                 entityNames[versioned.Name], versioned.Name, "Latest" + ClrNaming.Collection(versioned.Name),
                 LatestOffset: table.Columns.Count,
                 LatestIdOrdinal: table.Columns.Count + IndexOfColumn(versioned, versioned.Versions!.By),
                 table.PrimaryKey.Name);
         }).ToEquatableArray();
 
-    /// <summary>How binary COPY names a column's type: an NpgsqlDbType, or the type's name for enums.</summary>
-    public static string CopyType(PgType type)
-    {
-        if (type.Kind == PgTypeKind.Enum)
-            return SourceLiteral(type.EnumName + (type.IsArray ? "[]" : ""));
-        var name = type.Kind switch
-        {
-            PgTypeKind.Uuid => "Uuid",
-            PgTypeKind.Text => "Text",
-            PgTypeKind.Varchar => "Varchar",
-            PgTypeKind.Char => "Char",
-            PgTypeKind.SmallInt => "Smallint",
-            PgTypeKind.Integer => "Integer",
-            PgTypeKind.BigInt => "Bigint",
-            PgTypeKind.Boolean => "Boolean",
-            PgTypeKind.Numeric => "Numeric",
-            PgTypeKind.Real => "Real",
-            PgTypeKind.Double => "Double",
-            PgTypeKind.TimestampTz => "TimestampTz",
-            PgTypeKind.Timestamp => "Timestamp",
-            PgTypeKind.Date => "Date",
-            PgTypeKind.Jsonb => "Jsonb",
-            PgTypeKind.Bytea => "Bytea",
-            _ => throw new System.ArgumentOutOfRangeException(nameof(type), type.Kind, null),
-        };
-        const string prefix = "global::NpgsqlTypes.NpgsqlDbType.";
-        return type.IsArray ? $"{prefix}Array | {prefix}{name}" : prefix + name;
-    }
-
-    private static string SourceLiteral(string text) => Emitters.SourceWriter.Literal(text);
+    /// <summary>A column's type as data; enums carry their C# name.</summary>
+    public static TypeSpec Type(PgType type)
+        => new(type.Kind, type.IsArray, type.EnumName, type.EnumName is { } name ? ClrNaming.Pascal(name) : null);
 
     private static int IndexOfColumn(Table table, string column)
     {
@@ -98,24 +74,22 @@ internal static class ReadPathSpecBuilder
     private static EquatableArray<ParameterSpec> Parameters(ReadPathStatement statement, IReadOnlyList<PropertySpec> properties)
         => statement.Parameters.Select(parameter =>
         {
-            var property = parameter.Column is null ? null : properties.First(p => p.ColumnName == parameter.Column);
-            var name = property is null ? "" : Camel(property.Name);
-            return parameter.Role switch
+            if (parameter.Column is null)
+                return new ParameterSpec(parameter.Role, null, "pageSize", PageSize);
+            var property = properties.First(p => p.ColumnName == parameter.Column);
+            var name = parameter.Role switch
             {
-                ParameterRole.Tenant => new ParameterSpec("tenant", "global::System.Guid", "TenantId", ""),
-                ParameterRole.Equal => new ParameterSpec(name, property!.ValueType, name, $"The <c>{property.ColumnName}</c> to match."),
-                ParameterRole.Many => new ParameterSpec(name + "s", property!.ValueType + "[]", name + "s",
-                    $"The <c>{property.ColumnName}</c> values to look up; one array parameter, so the SQL text never changes."),
-                ParameterRole.From => new ParameterSpec("from", property!.ValueType, "from", $"The window's start: rows whose [{property.ColumnName}, end) overlaps [from, to)."),
-                ParameterRole.To => new ParameterSpec("to", property!.ValueType, "to", "The window's end, exclusive."),
-                ParameterRole.After => new ParameterSpec("after", "global::System.Guid", "after", "The cursor."),
-                _ => new ParameterSpec("pageSize", "int", "pageSize", "Rows per page."),
+                ParameterRole.Tenant => "tenant",
+                ParameterRole.Many => Camel(property.Name) + "s",
+                ParameterRole.From => "from",
+                ParameterRole.To => "to",
+                ParameterRole.After => "after",
+                _ => Camel(property.Name),
             };
+            return new ParameterSpec(parameter.Role, parameter.Column, name, property.Type);
         }).ToEquatableArray();
 
-    public static string Camel(string pascal)
-    {
-        var name = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
-        return Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
-    }
+    private static readonly TypeSpec PageSize = new(PgTypeKind.Integer, false, null, null);
+
+    private static string Camel(string pascal) => char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
 }

@@ -6,7 +6,7 @@ using Narralytica.Schema.Sql;
 
 namespace Narralytica.Generator.Specs;
 
-/// <summary>Turns the schema model into C#-ready specs: names, CLR types, associations.</summary>
+/// <summary>Turns the schema model into specs: C# names, column types as data, associations, read paths. No C# text.</summary>
 internal static class SpecBuilder
 {
     public static ModelSpec Build(SchemaModel model, string ns)
@@ -36,17 +36,17 @@ internal static class SpecBuilder
         var properties = table.Columns.Select(c => new PropertySpec(
             PropertyName(c.Name, entityName),
             c.Name,
-            ClrType(c.Type, c.Nullable, ns),
+            ReadPathSpecBuilder.Type(c.Type),
             c.Type.Sql,
             c.Nullable,
-            c.Type.Kind == PgTypeKind.Jsonb,
             IndexOf(table.PrimaryKey.Columns, c.Name),
             c.Default,
-            DefaultInitializer(c, ns),
-            c.Origin != ColumnOrigin.TimestampConvention && IsNow(c.Default),
-            c.Origin,
-            c.Doc ?? ReferenceDoc(table, c.Name),
-            ReadPathSpecBuilder.CopyType(c.Type))).ToEquatableArray();
+            DefaultValue(c),
+            c.Origin == ColumnOrigin.IdConvention ? InsertFill.NewId
+                : c.Origin == ColumnOrigin.TimestampConvention || IsNow(c.Default) ? InsertFill.Now
+                : InsertFill.None,
+            StampedOnUpdate: c.Origin == ColumnOrigin.TimestampConvention && c.Name == "updated_at",
+            c.Doc ?? ReferenceDoc(table, c.Name))).ToEquatableArray();
         var propertyNames = new HashSet<string>(properties.Select(p => p.Name)) { entityName };
 
         var associations = new List<AssociationSpec>();
@@ -65,7 +65,8 @@ internal static class SpecBuilder
                 key.ReferencedColumns.Select(c => PropertyName(c, targetEntity)).ToEquatableArray(),
                 IsMany: false,
                 CanBeNull: nullable,
-                $"The <c>{key.ReferencedTable}</c> row that <c>{string.Join(", ", key.Columns.Where(c => c != "tenant_id" || key.Columns.Count == 1))}</c> refers to."));
+                key.ReferencedTable,
+                string.Join(", ", key.Columns.Where(c => c != "tenant_id" || key.Columns.Count == 1))));
         }
 
         // The other side: rows of other tables that reference this one. Only between tables of the same
@@ -85,7 +86,8 @@ internal static class SpecBuilder
                     key.Columns.Select(c => PropertyName(c, entityNames[other.Name])).ToEquatableArray(),
                     IsMany: true,
                     CanBeNull: false,
-                    $"The <c>{other.Name}</c> rows whose <c>{key.Columns.Last()}</c> refers to this row."));
+                    other.Name,
+                    key.Columns.Last()));
             }
         }
 
@@ -93,16 +95,15 @@ internal static class SpecBuilder
             table.IsTenantScoped, table.AppendOnly, properties, associations.ToEquatableArray(),
             ReadPathSpecBuilder.Find(table, properties, entityName), ReadPathSql.Copy(table),
             table.IsTenantScoped ? ReadPathSpecBuilder.StagedCopy(table) : null,
-            ReadPathSpecBuilder.Queries(table, properties), ReadPathSpecBuilder.Feeds(model, table, entityNames));
+            ReadPathSpecBuilder.Queries(table, properties), ReadPathSpecBuilder.Feeds(model, table, properties, entityNames));
     }
 
     /// <summary>
-    /// The C# initializer matching a column's database default, so a row built in C# starts with
-    /// the value the database would give it: numbers, booleans, text and JSON literals, enum labels.
-    /// Other expressions (functions other than now()) have no C# equivalent and get none. Defaults
-    /// are canonical, so a literal of the column's own type comes without a cast ('{}' on jsonb).
+    /// The value of a column's database default when C# can start a row with it: numbers, booleans, text and JSON
+    /// literals, enum labels. Other expressions (functions other than now()) have no C# equivalent and give none.
+    /// Defaults are canonical, so a literal of the column's own type comes without a cast ('{}' on jsonb).
     /// </summary>
-    private static string? DefaultInitializer(Column column, string ns)
+    private static DefaultValueSpec? DefaultValue(Column column)
     {
         if (column.Default is not { } sql || column.Type.IsArray)
             return null;
@@ -111,13 +112,13 @@ internal static class SpecBuilder
         switch (column.Type.Kind)
         {
             case PgTypeKind.SmallInt or PgTypeKind.Integer or PgTypeKind.BigInt:
-                return System.Text.RegularExpressions.Regex.IsMatch(text, @"^-?\d+$") ? text + (column.Type.Kind == PgTypeKind.BigInt ? "L" : "") : null;
+                return System.Text.RegularExpressions.Regex.IsMatch(text, @"^-?\d+$") ? new DefaultValueSpec(DefaultValueKind.Number, text) : null;
             case PgTypeKind.Boolean:
-                return text.ToLowerInvariant() is "true" or "false" ? text.ToLowerInvariant() : null;
+                return text.ToLowerInvariant() is "true" or "false" ? new DefaultValueSpec(DefaultValueKind.Boolean, text.ToLowerInvariant()) : null;
             case PgTypeKind.Text or PgTypeKind.Varchar or PgTypeKind.Char or PgTypeKind.Jsonb:
-                return literal.Success ? Emitters.SourceWriter.Literal(literal.Groups[1].Value.Replace("''", "'")) : null;
+                return literal.Success ? new DefaultValueSpec(DefaultValueKind.Text, literal.Groups[1].Value.Replace("''", "'")) : null;
             case PgTypeKind.Enum when literal.Success:
-                return $"global::{ns}.{ClrNaming.Pascal(column.Type.EnumName!)}.{ClrNaming.Pascal(literal.Groups[1].Value)}";
+                return new DefaultValueSpec(DefaultValueKind.EnumMember, ClrNaming.Pascal(literal.Groups[1].Value));
             default:
                 return null;
         }
@@ -160,30 +161,5 @@ internal static class SpecBuilder
             if (list[i] == item)
                 return i;
         return -1;
-    }
-
-    public static string ClrType(PgType type, bool nullable, string ns)
-    {
-        var (name, isValueType) = type.Kind switch
-        {
-            PgTypeKind.Uuid => ("global::System.Guid", true),
-            PgTypeKind.Text or PgTypeKind.Varchar or PgTypeKind.Char or PgTypeKind.Jsonb => ("string", false),
-            PgTypeKind.SmallInt => ("short", true),
-            PgTypeKind.Integer => ("int", true),
-            PgTypeKind.BigInt => ("long", true),
-            PgTypeKind.Boolean => ("bool", true),
-            PgTypeKind.Numeric => ("decimal", true),
-            PgTypeKind.Real => ("float", true),
-            PgTypeKind.Double => ("double", true),
-            PgTypeKind.TimestampTz => ("global::System.DateTimeOffset", true),
-            PgTypeKind.Timestamp => ("global::System.DateTime", true),
-            PgTypeKind.Date => ("global::System.DateOnly", true),
-            PgTypeKind.Bytea => ("byte[]", false),
-            PgTypeKind.Enum => ($"global::{ns}.{ClrNaming.Pascal(type.EnumName!)}", true),
-            _ => throw new System.ArgumentOutOfRangeException(nameof(type), type.Kind, null),
-        };
-        if (type.IsArray)
-            (name, isValueType) = (name + "[]", false);
-        return nullable ? name + "?" : name;
     }
 }
