@@ -465,14 +465,11 @@ public sealed class SchemaDiffer
             Find(MigrationRules.NotNullWithoutDefault,
                 $"column '{table.Name}.{column.Name}' is NOT NULL without a default, so adding it fails on a table that has rows. " +
                 "Add it nullable, fill it, then make it NOT NULL in a later migration; or give it a default", column.Span);
-        else if (column.Default is { } sql && IsVolatile(sql))
+        else if (column.Default is { } sql && VolatileFunctions.AnyCalledIn(sql))
             Find(MigrationRules.VolatileDefault,
                 $"the default of '{table.Name}.{column.Name}' ({sql}) is volatile, so PostgreSQL rewrites the whole table under an exclusive lock to fill it. " +
                 "Add the column without a default, backfill it in batches, then set the default", column.Span);
     }
-
-    private static bool IsVolatile(string sql)
-        => System.Text.RegularExpressions.Regex.IsMatch(sql.ToLowerInvariant(), @"\b(random|gen_random_uuid|uuid_generate_v\w*|clock_timestamp|timeofday|nextval|statement_timestamp)\s*\(");
 
     private void DiffColumn(Table table, Column before, Column column)
     {

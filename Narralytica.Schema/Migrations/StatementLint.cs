@@ -32,7 +32,6 @@ public static class StatementLint
     private static readonly Regex AlterType = new($@"^ALTER\s+(?:COLUMN\s+{Simple}|(?!COLUMN\b){Simple})\s+(?:SET\s+DATA\s+)?TYPE\s+(?<type>.*?)(?<using>\s+USING\b.*)?$", Options);
     private static readonly Regex Policy = new($@"^(?<verb>CREATE|ALTER|DROP)\s+POLICY\s+(?:IF\s+EXISTS\s+)?(?<name>{Simple})\s+ON\s+(?<table>{Name})", Options);
     private static readonly Regex WeakensRowSecurity = new(@"^(?:NO\s+FORCE|DISABLE)\s+ROW\s+LEVEL\s+SECURITY\b", Options);
-    private static readonly Regex Volatile = new(@"\b(random|gen_random_uuid|uuid_generate_v\w*|clock_timestamp|timeofday|nextval|statement_timestamp)\s*\(", Options);
 
     public static IReadOnlyList<StatementFinding> Lint(MigrationFile migration)
     {
@@ -125,7 +124,7 @@ public static class StatementLint
             var definition = column.Groups["definition"].Value;
             if (Regex.IsMatch(definition, @"\bNOT\s+NULL\b", Options) && !Regex.IsMatch(definition, @"\bDEFAULT\b", Options))
                 yield return (MigrationRules.NotNullWithoutDefault, $"adds a NOT NULL column without a default to {table}: fails when the table has rows");
-            if (Regex.IsMatch(definition, @"\bDEFAULT\b", Options) && Volatile.IsMatch(definition))
+            if (Regex.IsMatch(definition, @"\bDEFAULT\b", Options) && VolatileFunctions.AnyCalledIn(definition))
                 yield return (MigrationRules.VolatileDefault, $"adds a column with a volatile default to {table}: every row is rewritten under an exclusive lock");
         }
         if (AlterType.Match(action) is { Success: true } type)
@@ -149,23 +148,22 @@ public static class StatementLint
         }
     }
 
-    /// <summary>Splits at commas outside parentheses and quotes.</summary>
+    /// <summary>Splits at commas outside parentheses, literals, quoted names and comments.</summary>
     private static IEnumerable<string> Actions(string actions)
     {
         var depth = 0;
         var start = 0;
-        char? quote = null;
-        for (var i = 0; i < actions.Length; i++)
+        foreach (var lexeme in SqlLexer.Lex(actions))
         {
-            var c = actions[i];
-            if (quote is not null) { if (c == quote) quote = null; continue; }
-            if (c is '\'' or '"') quote = c;
-            else if (c == '(') depth++;
+            if (lexeme.Kind != SqlLexemeKind.Punctuation || lexeme.Length != 1)
+                continue;
+            var c = actions[lexeme.Start];
+            if (c == '(') depth++;
             else if (c == ')') depth--;
             else if (c == ',' && depth == 0)
             {
-                yield return actions.Substring(start, i - start).Trim();
-                start = i + 1;
+                yield return actions.Substring(start, lexeme.Start - start).Trim();
+                start = lexeme.End;
             }
         }
         yield return actions.Substring(start).Trim();
