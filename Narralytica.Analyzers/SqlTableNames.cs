@@ -1,20 +1,18 @@
 using System;
 using System.Collections.Generic;
+using System.Text;
 using System.Text.RegularExpressions;
+using Narralytica.Schema.Sql;
 
 namespace Narralytica.Analyzers;
 
 /// <summary>
 /// Finds the tables a SQL text names after FROM, JOIN, INTO, UPDATE, TABLE, COPY and TRUNCATE. A reading, not
-/// a parser: string literals and comments are skipped, a name may be schema-qualified or double-quoted.
+/// a parser: string literals and comments (read by the shared SQL lexer) are skipped, a name may be schema-qualified or double-quoted.
 /// </summary>
 internal static class SqlTableNames
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
-
-    private static readonly Regex LiteralsAndComments = new(
-        @"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/",
-        RegexOptions.Singleline | RegexOptions.CultureInvariant, MatchTimeout);
 
     private static readonly Regex TableAfterKeyword = new(
         @"\b(?:FROM|JOIN|INTO|UPDATE|TABLE|COPY|TRUNCATE)\s+"
@@ -28,7 +26,7 @@ internal static class SqlTableNames
         MatchCollection matches;
         try
         {
-            matches = TableAfterKeyword.Matches(LiteralsAndComments.Replace(sql, " "));
+            matches = TableAfterKeyword.Matches(WithoutLiteralsAndComments(sql));
             _ = matches.Count; // evaluates every match now, inside the try
         }
         catch (RegexMatchTimeoutException)
@@ -42,5 +40,19 @@ internal static class SqlTableNames
                 ? new SqlTableName(quoted.Value.Replace("\"\"", "\""), quoted: true)
                 : new SqlTableName(match.Groups["plain"].Value, quoted: false);
         }
+    }
+
+    /// <summary>The text with every literal (quoted, E'…', $tag$…$tag$) and comment replaced by a space, as the lexer reads them.</summary>
+    private static string WithoutLiteralsAndComments(string sql)
+    {
+        var code = new StringBuilder(sql.Length);
+        foreach (var lexeme in SqlLexer.Lex(sql))
+        {
+            if (lexeme.Kind is SqlLexemeKind.String or SqlLexemeKind.DollarString or SqlLexemeKind.Comment)
+                code.Append(' ');
+            else
+                code.Append(sql, lexeme.Start, lexeme.Length);
+        }
+        return code.ToString();
     }
 }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 namespace Narralytica.Schema.Sql;
 
 /// <summary>What a piece of SQL text is, as PostgreSQL 15's lexer sees it.</summary>
-public enum SqlLexemeKind
+internal enum SqlLexemeKind
 {
     Whitespace,
     /// <summary>A <c>-- line</c> comment (without its newline) or a <c>/* block */</c> comment, which nests.</summary>
@@ -31,7 +31,7 @@ public enum SqlLexemeKind
 /// One piece of the text: where it starts and how long it is. <see cref="Malformed"/> marks an unterminated
 /// literal, quoted identifier or comment, an empty quoted identifier, or a number running into a letter.
 /// </summary>
-public readonly struct SqlLexeme
+internal readonly struct SqlLexeme
 {
     public SqlLexeme(SqlLexemeKind kind, int start, int length, bool malformed = false)
     {
@@ -58,7 +58,7 @@ public readonly struct SqlLexeme
 /// whole text, one after another, and what does not lex cleanly is marked <see cref="SqlLexeme.Malformed"/>
 /// for the caller to judge.
 /// </summary>
-public static class SqlLexer
+internal static class SqlLexer
 {
     private const string OperatorChars = "+-*/<>=~!@#%^&|`?";
 

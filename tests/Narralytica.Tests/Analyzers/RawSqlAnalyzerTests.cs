@@ -130,6 +130,7 @@ public sealed class RawSqlAnalyzerTests
                     new NpgsqlCommand("SELECT u.* FROM users u JOIN tenants t ON t.id = u.id", connection);
                     new NpgsqlCommand("INSERT INTO roles (id, name) VALUES ($1, $2)", connection);
                     new NpgsqlCommand("SELECT 'FROM segments' AS text -- FROM layers\n FROM users /* JOIN videos */", connection);
+                    new NpgsqlCommand("SELECT $q$ FROM segments $q$, E'it\\' FROM layers' FROM users /* a /* JOIN videos */ JOIN jobs */", connection);
                     new NpgsqlCommand("SELECT segments FROM tenants", connection);
                     new NpgsqlCommand("SELECT * FROM \"Segments\"", connection);
                     new NpgsqlCommand($"SELECT * FROM {table}", connection);
