@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Narralytica.Schema.Diagnostics;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Yaml;
+using static Narralytica.Schema.Conventions.TableConventions;
 
 namespace Narralytica.Schema.Parsing;
 
@@ -56,7 +57,7 @@ internal sealed partial class SchemaParser
         foreach (var entry in mapping.Entries)
         {
             var name = entry.Key.Value;
-            if (!CheckIdentifier(name, entry.Key.Span, "query", quoted: true))
+            if (!_identifiers.Check(name, entry.Key.Span, "query", quoted: true))
                 continue;
             var query = ReadQuery(table, name, entry.Key, entry.Value);
             if (query is not null)
@@ -176,7 +177,7 @@ internal sealed partial class SchemaParser
         {
             var name = entry.Key.Value;
             var where = $"feed '{name}' of table '{table.Name}'";
-            if (!CheckIdentifier(name, entry.Key.Span, "feed", quoted: true) || _read.Mapping(entry.Value, where) is not { } feed)
+            if (!_identifiers.Check(name, entry.Key.Span, "feed", quoted: true) || _read.Mapping(entry.Value, where) is not { } feed)
                 continue;
             string? doc = null, latestOf = null;
             _read.Keys(feed, where, FeedKeys, (k, value, _) =>

@@ -1,28 +1,25 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Narralytica.Schema.Conventions;
 using Narralytica.Schema.Diagnostics;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
 using Narralytica.Schema.Yaml;
+using static Narralytica.Schema.Conventions.TableConventions;
 
 namespace Narralytica.Schema.Parsing;
 
 /// <summary>
-/// Reads schema.yaml into tables and columns, applying the conventions (tenant column, id,
-/// timestamps, tenant-leading keys) as it goes. Every shape problem becomes a diagnostic with
-/// its position; cross-table checks are left to <see cref="Validation.SchemaValidator"/>. SQL
-/// expressions (defaults, checks, index predicates) are kept in <see cref="SqlExpression"/>'s
-/// canonical form, so equivalent spellings make equal models.
+/// Reads schema.yaml into tables and columns: the keys the language knows, their shapes, the column types.
+/// What the conventions add or decide (tenant column, id, timestamps, tenant-leading keys, constraint names)
+/// comes from <see cref="TableConventions"/>, and names are checked by <see cref="IdentifierRules"/>. Every shape
+/// problem becomes a diagnostic with its position; cross-table checks are left to <see cref="Validation.SchemaValidator"/>.
+/// SQL expressions (defaults, checks, index predicates) are kept in <see cref="SqlExpression"/>'s canonical form,
+/// so equivalent spellings make equal models.
 /// </summary>
 internal sealed partial class SchemaParser
 {
-    public const string TenantColumn = "tenant_id";
-    public const string TenantsTable = "tenants";
-    public const string IdColumn = "id";
-    public const string CreatedAtColumn = "created_at";
-    public const string UpdatedAtColumn = "updated_at";
-
     private static readonly string[] RootKeys = { "enums", "tables" };
     private static readonly string[] EnumKeys = { "values", "doc" };
     private static readonly string[] TableKeys = { "scope", "doc", "entity", "append_only", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from", "versions", "queries", "feeds" };
@@ -32,12 +29,16 @@ internal sealed partial class SchemaParser
 
     private readonly List<SchemaDiagnostic> _diagnostics;
     private readonly NodeReader _read;
+    private readonly TableConventions _conventions;
+    private readonly IdentifierRules _identifiers;
     private readonly HashSet<string> _enumNames = new(StringComparer.Ordinal);
 
     public SchemaParser(List<SchemaDiagnostic> diagnostics)
     {
         _diagnostics = diagnostics;
         _read = new NodeReader(diagnostics);
+        _conventions = new TableConventions(diagnostics);
+        _identifiers = new IdentifierRules(diagnostics);
     }
 
     public (List<EnumType> Enums, List<TableDraft> Tables) Parse(YamlNode? root)
@@ -78,7 +79,7 @@ internal sealed partial class SchemaParser
         foreach (var entry in mapping.Entries)
         {
             var name = entry.Key.Value;
-            if (!CheckIdentifier(name, entry.Key.Span, "enum", quoted: false))
+            if (!_identifiers.Check(name, entry.Key.Span, "enum", quoted: false))
                 continue;
             if (!_enumNames.Add(name))
             {
@@ -189,30 +190,26 @@ internal sealed partial class SchemaParser
                 case "renamed_from":
                     table.RenamedFrom = _read.Text(value, $"'renamed_from' of {where}");
                     if (table.RenamedFrom is not null)
-                        CheckIdentifier(table.RenamedFrom, value.Span, "table", quoted: true);
+                        _identifiers.Check(table.RenamedFrom, value.Span, "table", quoted: true);
                     break;
             }
         });
 
-        CheckIdentifier(name, key.Span, "table", table.Quoted);
+        _identifiers.Check(name, key.Span, "table", table.Quoted);
         if (table.Scope is null)
             _read.Report(DiagnosticCatalog.MissingKey, key.Span,
                 $"{where} has no 'scope'; write 'scope: tenant' when its rows belong to one tenant, or 'scope: global' when every tenant shares them");
-        if (table.EntityName is not null && !IsCSharpName(table.EntityName))
-            _read.Report(DiagnosticCatalog.InvalidIdentifier, mapping.Span, $"'entity: {table.EntityName}' is not a C# type name; write a name such as VideoSource");
+        if (table.EntityName is not null)
+            _identifiers.CheckEntityName(table.EntityName, mapping.Span);
 
-        // Column order: tenant_id, id, declared columns, created_at, updated_at.
-        if (table.IsTenantScoped)
-            table.Columns.Add(new Column(TenantColumn, PgType.Uuid, false, null, "The tenant this row belongs to.", ColumnOrigin.TenantConvention, false, key.Span));
-        if (primaryKeyNode is null)
-            table.Columns.Add(new Column(IdColumn, PgType.Uuid, false, null, "Client-generated UUIDv7; never reused.", ColumnOrigin.IdConvention, false, key.Span));
+        _conventions.AddLeadingColumns(table, primaryKeyDeclared: primaryKeyNode is not null, key.Span);
 
         if (columnsNode is null)
             _read.Report(DiagnosticCatalog.MissingKey, key.Span, $"{where} has no 'columns'; declare its columns under 'columns:'");
         else
             ReadColumns(table, columnsNode);
 
-        ReadTimestamps(table, timestampsNode);
+        _conventions.AddTimestamps(table, ReadTimestamps(table, timestampsNode));
         ReadPrimaryKey(table, primaryKeyNode, key.Span);
         if (uniqueNode is not null) ReadUniques(table, uniqueNode);
         if (checksNode is not null) ReadChecks(table, checksNode);
@@ -223,36 +220,20 @@ internal sealed partial class SchemaParser
         return table;
     }
 
-    private void ReadTimestamps(TableDraft table, YamlNode? node)
+    private TimestampsSetting ReadTimestamps(TableDraft table, YamlNode? node)
     {
-        var created = true;
-        var updated = !table.AppendOnly; // an append-only row is never updated
-        if (node is not null)
+        if (node is null)
+            return TimestampsSetting.Default;
+        var text = _read.Text(node, $"'timestamps' of table '{table.Name}'");
+        switch (text)
         {
-            var text = _read.Text(node, $"'timestamps' of table '{table.Name}'");
-            switch (text)
-            {
-                case "true": created = updated = true; break;
-                case "false": created = updated = false; break;
-                case "created": created = true; updated = false; break;
-                case null: break;
-                default:
-                    _read.Report(DiagnosticCatalog.WrongShape, node.Span, $"'timestamps' is '{text}'; write true (created_at and updated_at), created (created_at only) or false (neither)");
-                    break;
-            }
-        }
-        foreach (var (name, wanted, doc) in new[] { (CreatedAtColumn, created, "When the row was created."), (UpdatedAtColumn, updated, "When the row was last changed.") })
-        {
-            if (!wanted)
-                continue;
-            var existing = table.Columns.FindIndex(c => c.Name == name);
-            if (existing >= 0)
-            {
-                _read.Report(DiagnosticCatalog.DuplicateColumn, table.Columns[existing].Span,
-                    $"column '{name}' is added by the timestamps convention; remove it, or write 'timestamps: false' to declare it yourself");
-                continue;
-            }
-            table.Columns.Add(new Column(name, PgType.TimestampTz, false, "now()", doc, ColumnOrigin.TimestampConvention, false, table.Span));
+            case "true": return TimestampsSetting.Both;
+            case "false": return TimestampsSetting.None;
+            case "created": return TimestampsSetting.CreatedOnly;
+            case null: return TimestampsSetting.Default;
+            default:
+                _read.Report(DiagnosticCatalog.WrongShape, node.Span, $"'timestamps' is '{text}'; write true (created_at and updated_at), created (created_at only) or false (neither)");
+                return TimestampsSetting.Default;
         }
     }
 
@@ -265,20 +246,8 @@ internal sealed partial class SchemaParser
         {
             var name = entry.Key.Value;
             var span = entry.Key.Span;
-            var existing = table.Columns.FirstOrDefault(c => c.Name == name);
-            if (existing is not null)
-            {
-                if (name == TenantColumn && existing.Origin == ColumnOrigin.TenantConvention)
-                    _read.Report(DiagnosticCatalog.TenantColumnDeclared, span,
-                        $"table '{table.Name}' is tenant-scoped, so tenant_id (uuid, NOT NULL, referencing tenants) is added for you; remove this column");
-                else if (name == IdColumn && existing.Origin == ColumnOrigin.IdConvention)
-                    _read.Report(DiagnosticCatalog.DuplicateColumn, span,
-                        $"'id' (uuid primary key, a client-generated UUIDv7) is added for you; remove this column, or declare 'primary_key:' to use other key columns");
-                else
-                    _read.Report(DiagnosticCatalog.DuplicateColumn, span,
-                        $"column '{name}' is declared twice in table '{table.Name}' (first at line {existing.Span.Line}); keep one");
+            if (_conventions.ReportTaken(table, name, span))
                 continue;
-            }
             var column = ReadColumn(table, name, entry.Key, entry.Value);
             if (column is not null)
                 table.Columns.Add(column);
@@ -322,7 +291,7 @@ internal sealed partial class SchemaParser
                     case "renamed_from":
                         renamedFrom = _read.Text(value, $"'renamed_from' of {where}");
                         if (renamedFrom is not null)
-                            CheckIdentifier(renamedFrom, value.Span, "column", quoted: true);
+                            _identifiers.Check(renamedFrom, value.Span, "column", quoted: true);
                         break;
                 }
             });
@@ -333,7 +302,7 @@ internal sealed partial class SchemaParser
             }
         }
 
-        CheckIdentifier(name, key.Span, "column", quoted);
+        _identifiers.Check(name, key.Span, "column", quoted);
         if (typeText is null)
             return null;
 
@@ -353,9 +322,7 @@ internal sealed partial class SchemaParser
             return null;
         }
 
-        if (name is IdColumn or TenantColumn && defaultSql is not null)
-            _read.Report(DiagnosticCatalog.IdRule, defaultSpan,
-                $"{where} has a default; ids are UUIDv7 values the client generates (Guid.CreateVersion7), never database defaults. Remove 'default'");
+        _conventions.CheckKeyDefault(name, where, defaultSql, defaultSpan);
         if (defaultSql is not null)
         {
             CheckDefault(where, type, defaultSql, defaultSpan);
@@ -368,10 +335,10 @@ internal sealed partial class SchemaParser
             _read.Report(DiagnosticCatalog.UnusedKey, onDeleteNode.Span, $"'on_delete' of {where} has no effect without 'references'; remove it or add 'references: <table>'");
 
         if (unique)
-            table.Uniques.Add(new UniqueConstraint(SqlIdentifier.Fit($"uq_{table.Name}_{name}"),
-                TenantLeading(table, new[] { name }).ToEquatableArray(), key.Span));
+            table.Uniques.Add(new UniqueConstraint(TableConventions.UniqueName(table, new[] { name }),
+                _conventions.TenantLeading(table, new[] { name }).ToEquatableArray(), key.Span));
         if (check is not null)
-            table.Checks.Add(new CheckConstraint(SqlIdentifier.Fit($"ck_{table.Name}_{name}"), SqlExpression.Normalize(check, _enumNames), checkSpan));
+            table.Checks.Add(new CheckConstraint(TableConventions.CheckName(table, name), SqlExpression.Normalize(check, _enumNames), checkSpan));
 
         return new Column(name, type, nullable ?? false, defaultSql, doc, ColumnOrigin.Declared, quoted, key.Span) { RenamedFrom = renamedFrom };
     }
@@ -425,7 +392,7 @@ internal sealed partial class SchemaParser
         SourceSpan span;
         if (node is null)
         {
-            written = new List<(string, SourceSpan)> { (IdColumn, tableSpan) };
+            written = TableConventions.ConventionalKey(tableSpan);
             span = tableSpan;
         }
         else
@@ -444,7 +411,7 @@ internal sealed partial class SchemaParser
         var columns = CheckColumns(table, written, "the primary key");
         if (columns is null)
             return;
-        table.PrimaryKey = new PrimaryKey(SqlIdentifier.Fit($"pk_{table.Name}"), TenantLeading(table, columns, written, "the primary key").ToEquatableArray(), span);
+        table.PrimaryKey = new PrimaryKey(TableConventions.PrimaryKeyName(table), _conventions.TenantLeading(table, columns, written, "the primary key").ToEquatableArray(), span);
     }
 
     private void ReadUniques(TableDraft table, YamlNode node)
@@ -476,9 +443,9 @@ internal sealed partial class SchemaParser
             var columns = CheckColumns(table, written, "a unique constraint");
             if (columns is null)
                 continue;
-            var leading = TenantLeading(table, columns, written, "a unique constraint");
-            if (name is not null) CheckIdentifier(name, item.Span, "constraint", quoted: false);
-            table.Uniques.Add(new UniqueConstraint(name ?? SqlIdentifier.Fit($"uq_{table.Name}_{string.Join("_", columns)}"), leading.ToEquatableArray(), item.Span));
+            var leading = _conventions.TenantLeading(table, columns, written, "a unique constraint");
+            if (name is not null) _identifiers.Check(name, item.Span, "constraint", quoted: false);
+            table.Uniques.Add(new UniqueConstraint(name ?? TableConventions.UniqueName(table, columns), leading.ToEquatableArray(), item.Span));
         }
     }
 
@@ -492,9 +459,9 @@ internal sealed partial class SchemaParser
             var expression = _read.Text(entry.Value, $"check '{entry.Key.Value}' of table '{table.Name}'");
             if (expression is null)
                 continue;
-            if (!CheckIdentifier(entry.Key.Value, entry.Key.Span, "check", quoted: false))
+            if (!_identifiers.Check(entry.Key.Value, entry.Key.Span, "check", quoted: false))
                 continue;
-            table.Checks.Add(new CheckConstraint(SqlIdentifier.Fit($"ck_{table.Name}_{entry.Key.Value}"), SqlExpression.Normalize(expression, _enumNames), entry.Value.Span));
+            table.Checks.Add(new CheckConstraint(TableConventions.CheckName(table, entry.Key.Value), SqlExpression.Normalize(expression, _enumNames), entry.Value.Span));
         }
     }
 
@@ -558,17 +525,9 @@ internal sealed partial class SchemaParser
             if (include is null || CheckColumns(table, include, where) is null)
                 continue;
 
-            // btree (and hash) lookups must start from the tenant; GIN/GiST/BRIN cannot lead with a uuid.
-            if (table.IsTenantScoped && method == IndexMethod.Btree)
-            {
-                var names = TenantLeading(table, parsed.Select(c => c.Name).ToList(), written, where);
-                if (names.Count > parsed.Count)
-                    parsed.Insert(0, new IndexColumn(TenantColumn, false, NullsOrder.Default));
-            }
-            if (name is not null) CheckIdentifier(name, item.Span, "index", quoted: false);
-            // Named after the written columns: tenant_id leads every tenant index, so naming it adds nothing.
-            var defaultName = SqlIdentifier.Fit($"ix_{table.Name}_{string.Join("_", written.Select(c => c.Item1))}");
-            table.Indexes.Add(new Index(name ?? defaultName, parsed.ToEquatableArray(), unique, method, predicate,
+            _conventions.LeadIndexWithTenant(table, method, parsed, written, where);
+            if (name is not null) _identifiers.Check(name, item.Span, "index", quoted: false);
+            table.Indexes.Add(new Index(name ?? TableConventions.IndexName(table, written.Select(c => c.Item1)), parsed.ToEquatableArray(), unique, method, predicate,
                 include.Select(i => i.Name).ToEquatableArray(), item.Span));
         }
     }
@@ -609,54 +568,4 @@ internal sealed partial class SchemaParser
         }
         return ok ? written.Select(w => w.Name).ToList() : null;
     }
-
-    private List<string> TenantLeading(TableDraft table, IList<string> columns)
-        => TenantLeading(table, columns.ToList(), columns.Select(c => (c, table.Span)).ToList(), "a key");
-
-    /// <summary>
-    /// In a tenant-scoped table every key is a key within one tenant: tenant_id is put first when it
-    /// is not written, and it may not be written anywhere but first.
-    /// </summary>
-    private List<string> TenantLeading(TableDraft table, List<string> columns, List<(string Name, SourceSpan Span)> written, string what)
-    {
-        if (!table.IsTenantScoped)
-            return columns;
-        var position = columns.IndexOf(TenantColumn);
-        if (position == 0)
-            return columns;
-        if (position > 0)
-        {
-            _read.Report(DiagnosticCatalog.TenantNotLeading, written[position].Span,
-                $"{what} of tenant-scoped table '{table.Name}' has tenant_id in position {position + 1}; tenant_id must come first. Write [{string.Join(", ", new[] { TenantColumn }.Concat(columns.Where(c => c != TenantColumn)))}] or leave tenant_id out (it is added first for you)");
-            return columns;
-        }
-        return new[] { TenantColumn }.Concat(columns).ToList();
-    }
-
-    private bool CheckIdentifier(string name, SourceSpan span, string kind, bool quoted)
-    {
-        if (!SqlIdentifier.IsValid(name))
-        {
-            var suggestion = System.Text.RegularExpressions.Regex.Replace(name.Trim().ToLowerInvariant(), "[^a-z0-9_]+", "_");
-            _read.Report(DiagnosticCatalog.InvalidIdentifier, span,
-                $"{kind} name '{name}' is not a plain PostgreSQL identifier (lowercase letters, digits and _, not starting with a digit); write '{suggestion}'");
-            return false;
-        }
-        if (!SqlIdentifier.FitsLength(name))
-        {
-            _read.Report(DiagnosticCatalog.NameTooLong, span, $"{kind} name '{name}' is longer than PostgreSQL's 63 bytes; shorten it");
-            return false;
-        }
-        if (SqlIdentifier.IsReserved(name) && !quoted)
-        {
-            var where = kind is "table" or "column" ? $" or add 'quote: true' to the {kind} so it is always written \"{name}\"" : "";
-            _read.Report(DiagnosticCatalog.ReservedWord, span,
-                $"{kind} name '{name}' is a reserved word in PostgreSQL; rename it (for example '{name}_name'){where}");
-            return false;
-        }
-        return true;
-    }
-
-    private static bool IsCSharpName(string name)
-        => name.Length > 0 && (char.IsLetter(name[0]) || name[0] == '_') && name.All(c => char.IsLetterOrDigit(c) || c == '_');
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Narralytica.Schema.Conventions;
 using Narralytica.Schema.Diagnostics;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Naming;
@@ -62,7 +63,7 @@ internal sealed class ReadPathValidator
     {
         var wanted = new HashSet<string>(versions.Of.Concat(new[] { versions.By }));
         if (table.IsTenantScoped)
-            wanted.Add(SchemaParser.TenantColumn);
+            wanted.Add(TableConventions.TenantColumn);
         if (UniqueKeys(table).Any(key => new HashSet<string>(key).SetEquals(wanted)))
             return;
         Report(DiagnosticCatalog.BadReadPath, versions.Span,
@@ -103,7 +104,7 @@ internal sealed class ReadPathValidator
     {
         var what = $"feed '{feed.Name}' of table '{table.Name}'";
         ClaimName(feed.Name, feed.Span, helperNames, what);
-        if (!table.IsTenantScoped || table.PrimaryKey.Columns.Count != 2 || table.PrimaryKey.Columns[1] != SchemaParser.IdColumn)
+        if (!table.IsTenantScoped || table.PrimaryKey.Columns.Count != 2 || table.PrimaryKey.Columns[1] != TableConventions.IdColumn)
         {
             Report(DiagnosticCatalog.BadReadPath, feed.Span, $"{what}: a feed reads one tenant's rows in key order, so its table must be tenant-scoped with the conventional (tenant_id, id) key");
             return feed;
@@ -120,7 +121,7 @@ internal sealed class ReadPathValidator
             return feed;
         }
         var reference = versioned.ForeignKeys.FirstOrDefault(k => k.ReferencedTable == table.Name
-            && k.Columns.Count == 2 && k.Columns[0] == SchemaParser.TenantColumn && versions.Of.Contains(k.Columns[1]));
+            && k.Columns.Count == 2 && k.Columns[0] == TableConventions.TenantColumn && versions.Of.Contains(k.Columns[1]));
         if (reference is null)
         {
             Report(DiagnosticCatalog.BadReadPath, feed.Span,
@@ -129,7 +130,7 @@ internal sealed class ReadPathValidator
         }
         var column = reference.Columns[1];
         var rest = versions.Of.Where(c => c != column).Select(c => new IndexColumn(c, false, NullsOrder.Default)).ToList();
-        var equal = new HashSet<string> { SchemaParser.TenantColumn, column };
+        var equal = new HashSet<string> { TableConventions.TenantColumn, column };
         var tail = rest.Concat(new[] { new IndexColumn(versions.By, true, NullsOrder.Default) }).ToList();
         if (FindBackingIndex(versioned, equal, tail, rest.Count, EquatableArray.Of(column)) is null)
             ReportNoIndex(versioned, feed.Span, what, equal, tail);
@@ -140,7 +141,7 @@ internal sealed class ReadPathValidator
     {
         var equal = new HashSet<string>(match);
         if (table.IsTenantScoped)
-            equal.Add(SchemaParser.TenantColumn);
+            equal.Add(TableConventions.TenantColumn);
         return equal;
     }
 
@@ -198,7 +199,7 @@ internal sealed class ReadPathValidator
 
     private void ReportNoIndex(Table table, SourceSpan span, string what, HashSet<string> equal, List<IndexColumn> tail)
     {
-        var columns = equal.Where(c => c != SchemaParser.TenantColumn).OrderBy(c => c, System.StringComparer.Ordinal)
+        var columns = equal.Where(c => c != TableConventions.TenantColumn).OrderBy(c => c, System.StringComparer.Ordinal)
             .Concat(tail.Select(c => c.Descending ? c.Name + " desc" : c.Name));
         Report(DiagnosticCatalog.NoBackingIndex, span,
             $"{what} is not answered by an index: every call would scan {(table.IsTenantScoped ? "the tenant's" : "the table's")} rows. " +

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Narralytica.Schema.Conventions;
 using Narralytica.Schema.Diagnostics;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Naming;
@@ -30,7 +31,7 @@ internal sealed class SchemaValidator
         {
             if (draft.Scope is null || draft.PrimaryKey is null)
                 continue; // already reported; no half tables
-            if (!draft.IsTenantScoped && draft.Columns.FirstOrDefault(c => c.Name == SchemaParser.TenantColumn) is { } tenantColumn)
+            if (!draft.IsTenantScoped && draft.Columns.FirstOrDefault(c => c.Name == TableConventions.TenantColumn) is { } tenantColumn)
                 Report(DiagnosticCatalog.TenantColumnOnGlobal, tenantColumn.Span,
                     $"global table '{draft.Name}' has a tenant_id column; if its rows belong to a tenant write 'scope: tenant' (tenant_id is then added for you), otherwise rename the column");
             tables.Add(new Table(draft.Name, draft.Scope.Value, draft.Doc, draft.EntityName, draft.AppendOnly, draft.Quoted,
@@ -56,14 +57,14 @@ internal sealed class SchemaValidator
         var firstTenantTable = drafts.FirstOrDefault(t => t.IsTenantScoped);
         if (firstTenantTable is null)
             return;
-        if (!byName.TryGetValue(SchemaParser.TenantsTable, out var tenants))
+        if (!byName.TryGetValue(TableConventions.TenantsTable, out var tenants))
         {
             Report(DiagnosticCatalog.TenantsTableMissing, firstTenantTable.Span,
                 $"table '{firstTenantTable.Name}' is tenant-scoped, so its tenant_id references 'tenants'(id), but there is no 'tenants' table; declare one with 'scope: global'");
             return;
         }
-        var idOk = tenants.PrimaryKey is { } pk && pk.Columns.Count == 1 && pk.Columns[0] == SchemaParser.IdColumn
-            && tenants.Columns.Any(c => c.Name == SchemaParser.IdColumn && c.Type == PgType.Uuid);
+        var idOk = tenants.PrimaryKey is { } pk && pk.Columns.Count == 1 && pk.Columns[0] == TableConventions.IdColumn
+            && tenants.Columns.Any(c => c.Name == TableConventions.IdColumn && c.Type == PgType.Uuid);
         if (tenants.Scope == TableScope.Tenant || !idOk)
             Report(DiagnosticCatalog.TenantsTableShape, tenants.Span,
                 "table 'tenants' is what every tenant_id references, so it must be 'scope: global' with the conventional uuid 'id' primary key (remove 'primary_key' and any 'id' column)");
@@ -73,8 +74,8 @@ internal sealed class SchemaValidator
     {
         var keys = new List<ForeignKey>();
         if (table.IsTenantScoped)
-            keys.Add(new ForeignKey(SqlIdentifier.Fit($"fk_{table.Name}_tenant"), EquatableArray.Of(SchemaParser.TenantColumn),
-                SchemaParser.TenantsTable, EquatableArray.Of(SchemaParser.IdColumn), OnDelete.Restrict, table.Span));
+            keys.Add(new ForeignKey(SqlIdentifier.Fit($"fk_{table.Name}_tenant"), EquatableArray.Of(TableConventions.TenantColumn),
+                TableConventions.TenantsTable, EquatableArray.Of(TableConventions.IdColumn), OnDelete.Restrict, table.Span));
 
         foreach (var reference in table.References)
         {
@@ -115,8 +116,8 @@ internal sealed class SchemaValidator
             }
 
             var composite = table.IsTenantScoped && target.IsTenantScoped;
-            var columns = composite ? new[] { SchemaParser.TenantColumn, reference.Column } : new[] { reference.Column };
-            var targetColumns = composite ? new[] { SchemaParser.TenantColumn, targetColumnName } : new[] { targetColumnName };
+            var columns = composite ? new[] { TableConventions.TenantColumn, reference.Column } : new[] { reference.Column };
+            var targetColumns = composite ? new[] { TableConventions.TenantColumn, targetColumnName } : new[] { targetColumnName };
             if (composite && reference.OnDelete is OnDelete.SetNull or OnDelete.SetDefault)
             {
                 Report(DiagnosticCatalog.NullingTenantReference, reference.Span,
@@ -139,7 +140,7 @@ internal sealed class SchemaValidator
     {
         if (target.PrimaryKey is null)
             return null;
-        var key = target.PrimaryKey.Columns.Where(c => !(target.IsTenantScoped && c == SchemaParser.TenantColumn)).ToList();
+        var key = target.PrimaryKey.Columns.Where(c => !(target.IsTenantScoped && c == TableConventions.TenantColumn)).ToList();
         return key.Count == 1 ? key[0] : null;
     }
 
