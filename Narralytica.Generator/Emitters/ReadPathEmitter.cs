@@ -116,12 +116,13 @@ internal static class ReadPathEmitter
         {
             // PostgreSQL stores timestamptz in UTC, and Npgsql writes only offset-0 values.
             var utc = property.ValueType == "global::System.DateTimeOffset" ? ".ToUniversalTime()" : "";
+            var type = property.CopyType.Length == 0 ? "" : property.CopyType + ", ";
             if (!property.CanBeNull)
-                w.Line($"await importer.WriteAsync(row.{property.Name}{utc}, {property.CopyType}, cancellationToken);");
+                w.Line($"await importer.WriteAsync(row.{property.Name}{utc}, {type}cancellationToken);");
             else if (property.ClrType.EndsWith("[]?") || property.ValueType is "string" or "byte[]")
-                w.Line($"if (row.{property.Name} is null) await importer.WriteNullAsync(cancellationToken); else await importer.WriteAsync(row.{property.Name}{utc}, {property.CopyType}, cancellationToken);");
+                w.Line($"if (row.{property.Name} is null) await importer.WriteNullAsync(cancellationToken); else await importer.WriteAsync(row.{property.Name}{utc}, {type}cancellationToken);");
             else
-                w.Line($"if (row.{property.Name} is {{ }} {Local(property)}) await importer.WriteAsync({Local(property)}{utc}, {property.CopyType}, cancellationToken); else await importer.WriteNullAsync(cancellationToken);");
+                w.Line($"if (row.{property.Name} is {{ }} {Local(property)}) await importer.WriteAsync({Local(property)}{utc}, {type}cancellationToken); else await importer.WriteNullAsync(cancellationToken);");
         }
         w.Close();
         w.Close();

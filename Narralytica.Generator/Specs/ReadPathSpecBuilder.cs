@@ -56,11 +56,14 @@ internal static class ReadPathSpecBuilder
                 table.PrimaryKey.Name);
         }).ToEquatableArray();
 
-    /// <summary>How binary COPY names a column's type: an NpgsqlDbType, or the type's name for enums.</summary>
+    /// <summary>
+    /// How binary COPY names a column's type: an NpgsqlDbType; nothing for enums, whose CLR type the data source maps to
+    /// the enum of the tables' schema (a bare type name is ambiguous when the database holds the schema twice).
+    /// </summary>
     public static string CopyType(PgType type)
     {
         if (type.Kind == PgTypeKind.Enum)
-            return SourceLiteral(type.EnumName + (type.IsArray ? "[]" : ""));
+            return "";
         var name = type.Kind switch
         {
             PgTypeKind.Uuid => "Uuid",
@@ -85,7 +88,6 @@ internal static class ReadPathSpecBuilder
         return type.IsArray ? $"{prefix}Array | {prefix}{name}" : prefix + name;
     }
 
-    private static string SourceLiteral(string text) => Emitters.SourceWriter.Literal(text);
 
     private static int IndexOfColumn(Table table, string column)
     {
