@@ -29,6 +29,14 @@ internal sealed partial class SchemaParser
     private static readonly string[] ColumnKeys = { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "quote", "renamed_from" };
     private static readonly string[] IndexKeys = { "columns", "name", "unique", "where", "include", "using" };
     private static readonly string[] UniqueKeys = { "columns", "name" };
+    private static readonly string[] ScopeValues = { "tenant", "global" };
+
+    private static TableScope? ReadScope(string scope) => scope switch
+    {
+        "tenant" => TableScope.Tenant,
+        "global" => TableScope.Global,
+        _ => null,
+    };
 
     private readonly List<SchemaDiagnostic> _diagnostics;
     private readonly NodeReader _read;
@@ -90,14 +98,15 @@ internal sealed partial class SchemaParser
             if (entry.Value is YamlMapping enumMapping)
             {
                 valuesNode = null;
-                _read.Keys(enumMapping, $"enum '{name}'", EnumKeys, (key, value, _) =>
+                var accounted = _read.Keys(enumMapping, $"enum '{name}'", EnumKeys, (key, value, _) =>
                 {
                     if (key == "doc") doc = _read.Text(value, $"'doc' of enum '{name}'");
                     else valuesNode = value;
                 });
                 if (valuesNode is null)
                 {
-                    _read.Report(DiagnosticCatalog.MissingKey, entry.Key.Span, $"enum '{name}' has no 'values'; write values: [first, second]");
+                    if (!accounted.Contains("values"))
+                        _read.Report(DiagnosticCatalog.MissingKey, entry.Key.Span, $"enum '{name}' has no 'values'; write values: [first, second]");
                     continue;
                 }
             }
@@ -162,16 +171,23 @@ internal sealed partial class SchemaParser
         YamlNode? columnsNode = null, primaryKeyNode = null, uniqueNode = null, checksNode = null, indexesNode = null, timestampsNode = null;
         YamlNode? versionsNode = null, queriesNode = null, feedsNode = null;
         var where = $"table '{name}'";
-        _read.Keys(mapping, where, TableKeys, (k, value, _) =>
+        var accounted = _read.Keys(mapping, where, TableKeys, (k, value, _) =>
         {
             switch (k)
             {
                 case "scope":
                     var scope = _read.Text(value, $"'scope' of {where}");
-                    if (scope == "tenant") table.Scope = TableScope.Tenant;
-                    else if (scope == "global") table.Scope = TableScope.Global;
-                    else if (scope is not null)
-                        _read.Report(DiagnosticCatalog.WrongShape, value.Span, $"'scope' of {where} is '{scope}'; write 'tenant' (rows belong to one tenant) or 'global' (rows shared by all tenants)");
+                    if (scope is null)
+                        break;
+                    table.ScopeWritten = true;
+                    table.Scope = ReadScope(scope);
+                    if (table.Scope is null)
+                    {
+                        // Read on as the scope the typo is closest to, so that the typo is the one error reported.
+                        var closest = NodeReader.Closest(scope, ScopeValues);
+                        _read.Report(DiagnosticCatalog.WrongShape, value.Span, $"'scope' of {where} is '{scope}';{(closest is null ? "" : $" did you mean '{closest}'?")} write 'tenant' (rows belong to one tenant) or 'global' (rows shared by all tenants)");
+                        table.Scope = closest is null ? null : ReadScope(closest);
+                    }
                     break;
                 case "doc": table.Doc = _read.Text(value, $"'doc' of {where}"); break;
                 case "entity": table.EntityName = _read.Text(value, $"'entity' of {where}"); break;
@@ -195,7 +211,7 @@ internal sealed partial class SchemaParser
         });
 
         CheckIdentifier(name, key.Span, "table", table.Quoted);
-        if (table.Scope is null)
+        if (table.Scope is null && !table.ScopeWritten && !accounted.Contains("scope"))
             _read.Report(DiagnosticCatalog.MissingKey, key.Span,
                 $"{where} has no 'scope'; write 'scope: tenant' when its rows belong to one tenant, or 'scope: global' when every tenant shares them");
         if (table.EntityName is not null && !IsCSharpName(table.EntityName))
@@ -208,7 +224,10 @@ internal sealed partial class SchemaParser
             table.Columns.Add(new Column(IdColumn, PgType.Uuid, false, null, "Client-generated UUIDv7; never reused.", ColumnOrigin.IdConvention, false, key.Span));
 
         if (columnsNode is null)
-            _read.Report(DiagnosticCatalog.MissingKey, key.Span, $"{where} has no 'columns'; declare its columns under 'columns:'");
+        {
+            if (!accounted.Contains("columns"))
+                _read.Report(DiagnosticCatalog.MissingKey, key.Span, $"{where} has no 'columns'; declare its columns under 'columns:'");
+        }
         else
             ReadColumns(table, columnsNode);
 
@@ -306,7 +325,7 @@ internal sealed partial class SchemaParser
             var mapping = _read.Mapping(node, where);
             if (mapping is null)
                 return null;
-            _read.Keys(mapping, where, ColumnKeys, (k, value, keyNode) =>
+            var accounted = _read.Keys(mapping, where, ColumnKeys, (k, value, keyNode) =>
             {
                 switch (k)
                 {
@@ -326,7 +345,7 @@ internal sealed partial class SchemaParser
                         break;
                 }
             });
-            if (typeText is null && !mapping.Entries.Any(e => e.Key.Value == "type"))
+            if (typeText is null && !accounted.Contains("type"))
             {
                 _read.Report(DiagnosticCatalog.MissingKey, key.Span, $"{where} has no 'type'; write for example 'type: text'");
                 return null;

@@ -44,6 +44,29 @@ public sealed class SchemaDiagnosticsTests
         AssertAt(Single(yaml, "NARR1002"), 8, 9, "Did you mean 'nullable'?");
     }
 
+    // One root cause, one error: a typo is reported once, not also as the key or value it failed to give.
+    [Theory]
+    [InlineData("  videos:\n    scope: tenants\n    columns:\n      title: text\n", "NARR1013", 7, 12, "did you mean 'tenant'?")]
+    [InlineData("  videos:\n    scope: tenant-ish\n    columns:\n      title: text\n", "NARR1013", 7, 12, "write 'tenant' (rows belong to one tenant) or 'global'")]
+    [InlineData("  videos:\n    scpoe: tenant\n    columns:\n      title: text\n", "NARR1002", 7, 5, "Did you mean 'scope'?")]
+    [InlineData("  videos:\n    scope: tenant\n    colums:\n      title: text\n", "NARR1002", 8, 5, "Did you mean 'columns'?")]
+    [InlineData("  videos:\n    scope: tenant\n    columns:\n      title:\n        tpye: text\n", "NARR1002", 10, 9, "Did you mean 'type'?")]
+    public void A_typo_is_the_only_error_reported(string table, string id, int line, int column, string messagePart)
+    {
+        var compilation = SchemaCompiler.Compile(Tenants + table);
+        var diagnostic = Assert.Single(compilation.Diagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        AssertAt(diagnostic, line, column, messagePart);
+    }
+
+    [Fact]
+    public void A_typo_in_an_enums_values_key_is_the_only_error_reported()
+    {
+        var compilation = SchemaCompiler.Compile("enums:\n  mood:\n    valeus: [calm, loud]\n" + Tenants);
+        var diagnostic = Assert.Single(compilation.Diagnostics);
+        AssertAt(diagnostic, 3, 5, "Did you mean 'values'?");
+    }
+
     [Fact]
     public void Unknown_type_is_NARR1003_and_lists_the_types()
     {
