@@ -94,6 +94,7 @@ internal sealed class NodeReader
     public ISet<string> Keys(YamlMapping mapping, string where, IReadOnlyList<string> allowed, Action<string, YamlNode, YamlScalar> onKey)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var accounted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in mapping.Entries)
         {
             var key = entry.Key.Value;
@@ -101,7 +102,7 @@ internal sealed class NodeReader
             {
                 var closest = Closest(key, allowed);
                 if (closest is not null)
-                    seen.Add(closest);
+                    accounted.Add(closest);
                 var hint = closest is null ? "" : $" Did you mean '{closest}'?";
                 Report(DiagnosticCatalog.UnknownKey, entry.Key.Span,
                     $"unknown key '{key}' in {where}.{hint} Allowed keys: {string.Join(", ", allowed)}");
@@ -112,9 +113,10 @@ internal sealed class NodeReader
                 Report(DiagnosticCatalog.UnknownKey, entry.Key.Span, $"key '{key}' is written twice in {where}; keep one");
                 continue;
             }
+            accounted.Add(key);
             onKey(key, entry.Value, entry.Key);
         }
-        return seen;
+        return accounted;
     }
 
     /// <summary>The allowed word nearest to a typo (at most a third of its letters off), or null.</summary>

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Narralytica.Schema.Diagnostics;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Yaml;
+using static Narralytica.Schema.Language.SchemaVocabulary;
 
 namespace Narralytica.Schema.Parsing;
 
@@ -14,10 +15,6 @@ namespace Narralytica.Schema.Parsing;
 /// </summary>
 internal sealed partial class SchemaParser
 {
-    private static readonly string[] VersionsKeys = { "of", "by" };
-    private static readonly string[] QueryKeys = { "doc", "match", "many", "overlaps", "order_by", "latest" };
-    private static readonly string[] FeedKeys = { "doc", "latest_of" };
-
     private void ReadVersions(TableDraft table, YamlNode node)
     {
         var where = $"'versions' of table '{table.Name}'";

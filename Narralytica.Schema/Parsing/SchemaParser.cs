@@ -5,6 +5,7 @@ using Narralytica.Schema.Diagnostics;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
 using Narralytica.Schema.Yaml;
+using static Narralytica.Schema.Language.SchemaVocabulary;
 
 namespace Narralytica.Schema.Parsing;
 
@@ -22,14 +23,6 @@ internal sealed partial class SchemaParser
     public const string IdColumn = "id";
     public const string CreatedAtColumn = "created_at";
     public const string UpdatedAtColumn = "updated_at";
-
-    private static readonly string[] RootKeys = { "enums", "tables" };
-    private static readonly string[] EnumKeys = { "values", "doc" };
-    private static readonly string[] TableKeys = { "scope", "doc", "entity", "append_only", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from", "versions", "queries", "feeds" };
-    private static readonly string[] ColumnKeys = { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "quote", "renamed_from" };
-    private static readonly string[] IndexKeys = { "columns", "name", "unique", "where", "include", "using" };
-    private static readonly string[] UniqueKeys = { "columns", "name" };
-    private static readonly string[] ScopeValues = { "tenant", "global" };
 
     private static TableScope? ReadScope(string scope) => scope switch
     {
@@ -62,7 +55,7 @@ internal sealed partial class SchemaParser
             return (enums, tables);
 
         YamlNode? enumsNode = null, tablesNode = null;
-        _read.Keys(mapping, "the top level of schema.yaml", RootKeys, (key, value, _) =>
+        var accounted = _read.Keys(mapping, "the top level of schema.yaml", RootKeys, (key, value, _) =>
         {
             if (key == "enums") enumsNode = value;
             else tablesNode = value;
@@ -72,7 +65,10 @@ internal sealed partial class SchemaParser
         if (enumsNode is not null)
             ReadEnums(enumsNode, enums);
         if (tablesNode is null)
-            _read.Report(DiagnosticCatalog.EmptySchema, mapping.Span, "schema.yaml declares no tables; add a 'tables:' mapping");
+        {
+            if (!accounted.Contains("tables"))
+                _read.Report(DiagnosticCatalog.EmptySchema, mapping.Span, "schema.yaml declares no tables; add a 'tables:' mapping");
+        }
         else
             ReadTables(tablesNode, tables);
         return (enums, tables);
@@ -429,7 +425,7 @@ internal sealed partial class SchemaParser
                 case null: break;
                 default:
                     _read.Report(DiagnosticCatalog.WrongShape, onDeleteNode.Span,
-                        $"'on_delete' of {where} is '{text}'; write one of no_action, restrict, cascade, set_null, set_default");
+                        $"'on_delete' of {where} is '{text}'; write one of {string.Join(", ", OnDeleteValues)}");
                     break;
             }
         }
@@ -547,8 +543,8 @@ internal sealed partial class SchemaParser
                         case "include": includeNode = value; break;
                         case "using":
                             var text = _read.Text(value, $"'using' of {where}");
-                            if (text is not null && !Enum.TryParse(text, ignoreCase: true, out method) || text is not null && text != text.ToLowerInvariant())
-                                _read.Report(DiagnosticCatalog.WrongShape, value.Span, $"'using: {text}' is not an index method; write btree, hash, gin, gist or brin");
+                            if (text is not null && (!IndexMethods.Contains(text) || !Enum.TryParse(text, ignoreCase: true, out method)))
+                                _read.Report(DiagnosticCatalog.WrongShape, value.Span, $"'using: {text}' is not an index method; write {string.Join(", ", IndexMethods)}");
                             break;
                     }
                 });
