@@ -15,6 +15,7 @@ public static class Program
           schema sql   [--schema PATH]          Print the complete DDL for schema.yaml.
           schema check [--schema PATH]          Validate schema.yaml and print its diagnostics.
           schema queries [--schema PATH]        List the queries and feeds schema.yaml declares: helper, index, SQL.
+          schema docs [--schema PATH] [--out PATH]  Write docs/schema.md: ER diagram, columns, keys, indexes, policies.
           migrations add <name> [--allow KINDS] Diff the migrations' snapshot with schema.yaml and write the change as
                                                 a new migration (plus narralytica.sum and the snapshot). Unsafe changes
                                                 are refused unless accepted: --allow destructive,data-dependent,locking,tenancy.
@@ -58,6 +59,8 @@ public static class Program
                     return SchemaCommands.Sql(new Arguments(args.Skip(2)));
                 case "schema" when args.Length >= 2 && args[1] == "check":
                     return SchemaCommands.Check(new Arguments(args.Skip(2)));
+                case "schema" when args.Length >= 2 && args[1] == "docs":
+                    return SchemaCommands.Docs(new Arguments(args.Skip(2)));
                 case "schema" when args.Length >= 2 && args[1] == "queries":
                     return SchemaCommands.Queries(new Arguments(args.Skip(2)));
                 case "migrations" when args.Length >= 2 && args[1] == "add":

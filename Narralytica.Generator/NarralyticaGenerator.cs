@@ -68,12 +68,10 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
             })
             .WithTrackingName(TrackingNames.Model);
 
-        // Like everything else, not generated while schema.yaml has errors.
-        context.RegisterSourceOutput(migrations.Combine(model), static (output, pair) =>
-        {
-            if (pair.Right is { } spec)
-                output.AddSource("NarralyticaMigrations.g.cs", SourceText.From(MigrationsEmitter.Emit(pair.Left, spec.Namespace), System.Text.Encoding.UTF8));
-        });
+        // Generated whatever state schema.yaml is in: the migrations folder does not depend on it, and the runtime's
+        // migrator names NarralyticaMigrations, which would otherwise add an error unrelated to the schema's own.
+        context.RegisterSourceOutput(migrations.Combine(settings), static (output, pair) =>
+            output.AddSource("NarralyticaMigrations.g.cs", SourceText.From(MigrationsEmitter.Emit(pair.Left, pair.Right.Namespace), System.Text.Encoding.UTF8)));
 
         var entities = model
             .SelectMany(static (spec, _) => spec is null ? Enumerable.Empty<EntitySpec>() : spec.Entities)

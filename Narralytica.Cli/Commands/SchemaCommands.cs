@@ -19,6 +19,19 @@ public static class SchemaCommands
         return ExitCodes.Ok;
     }
 
+    /// <summary>docs/schema.md (beside schema.yaml, or --out): the ER diagram and every table's columns, keys, indexes and policies.</summary>
+    public static int Docs(Arguments arguments)
+    {
+        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
+        var output = arguments.Option("--out") ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(schemaPath)!, Narralytica.Schema.Language.SchemaDocsWriter.FileName);
+        var model = SchemaFile.Load(schemaPath);
+        arguments.EnsureAllUsed();
+        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(output))!);
+        System.IO.File.WriteAllText(output, Narralytica.Schema.Language.SchemaDocsWriter.Write(model));
+        Console.WriteLine($"Wrote {output}: {model.Tables.Count} tables, {model.Enums.Count} enums.");
+        return ExitCodes.Ok;
+    }
+
     public static int Check(Arguments arguments)
     {
         var model = SchemaFile.Load(arguments.Option("--schema"));

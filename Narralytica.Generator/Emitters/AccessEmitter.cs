@@ -133,9 +133,10 @@ internal static class AccessEmitter
     private static void WriteMappingHooks(SourceWriter w, ModelSpec model)
     {
         w.Line("// ── type mapping ──");
-        w.Open("static partial void MapEnums(global::Npgsql.NpgsqlDataSourceBuilder builder)");
+        w.Line("// Schema-qualified: a bare name is ambiguous once the database holds these types in two schemas.");
+        w.Open("static partial void MapEnums(global::Npgsql.NpgsqlDataSourceBuilder builder, string schemaPrefix)");
         foreach (var e in model.Enums)
-            w.Line($"builder.MapEnum<global::{e.Namespace}.{e.Name}>({SourceWriter.Literal(e.SqlName)});");
+            w.Line($"builder.MapEnum<global::{e.Namespace}.{e.Name}>(schemaPrefix + {SourceWriter.Literal(e.SqlName)});");
         w.Close();
         w.Line();
         w.Line("// Enum parameters go to Npgsql as CLR enums, which it writes as the mapped PostgreSQL enum;");

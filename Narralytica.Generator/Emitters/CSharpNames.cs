@@ -43,11 +43,13 @@ internal static class CSharpNames
     public static string Type(ParameterSpec parameter, string ns)
         => Type(parameter.Type, ns) + (parameter.Role == Narralytica.Schema.Sql.ParameterRole.Many ? "[]" : "");
 
-    /// <summary>How binary COPY names a column's type: an NpgsqlDbType, or the type's name for enums.</summary>
+    /// <summary>How binary COPY names a column's type: an NpgsqlDbType; nothing for enums.</summary>
     public static string CopyType(TypeSpec type)
     {
+        // Enums name no type: the data source maps their CLR type to the enum of the tables' schema, and a bare
+        // type name is ambiguous when the database holds the schema twice.
         if (type.Kind == PgTypeKind.Enum)
-            return SourceWriter.Literal(type.EnumSqlName + (type.IsArray ? "[]" : ""));
+            return "";
         var name = type.Kind switch
         {
             PgTypeKind.Uuid => "Uuid",

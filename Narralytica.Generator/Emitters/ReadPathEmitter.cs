@@ -117,14 +117,14 @@ internal static class ReadPathEmitter
         {
             // PostgreSQL stores timestamptz in UTC, and Npgsql writes only offset-0 values.
             var valueType = CSharpNames.Type(property.Type, entity.Namespace);
-            var copyType = CSharpNames.CopyType(property.Type);
+            var copyType = CSharpNames.CopyType(property.Type) is { Length: > 0 } named ? named + ", " : "";
             var utc = valueType == "global::System.DateTimeOffset" ? ".ToUniversalTime()" : "";
             if (!property.CanBeNull)
-                w.Line($"await importer.WriteAsync(row.{property.Name}{utc}, {copyType}, cancellationToken);");
+                w.Line($"await importer.WriteAsync(row.{property.Name}{utc}, {copyType}cancellationToken);");
             else if (property.Type.IsArray || valueType is "string" or "byte[]")
-                w.Line($"if (row.{property.Name} is null) await importer.WriteNullAsync(cancellationToken); else await importer.WriteAsync(row.{property.Name}{utc}, {copyType}, cancellationToken);");
+                w.Line($"if (row.{property.Name} is null) await importer.WriteNullAsync(cancellationToken); else await importer.WriteAsync(row.{property.Name}{utc}, {copyType}cancellationToken);");
             else
-                w.Line($"if (row.{property.Name} is {{ }} {Local(property)}) await importer.WriteAsync({Local(property)}{utc}, {copyType}, cancellationToken); else await importer.WriteNullAsync(cancellationToken);");
+                w.Line($"if (row.{property.Name} is {{ }} {Local(property)}) await importer.WriteAsync({Local(property)}{utc}, {copyType}cancellationToken); else await importer.WriteNullAsync(cancellationToken);");
         }
         w.Close();
         w.Close();

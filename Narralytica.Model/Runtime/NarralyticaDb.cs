@@ -37,7 +37,15 @@ public sealed partial class NarralyticaDb : DataConnection
     /// A data source for <paramref name="connectionString"/> that knows the schema's enum types.
     /// Keep one per application and dispose it at shutdown; connections are pooled inside it.
     /// </summary>
-    public static NpgsqlDataSource CreateDataSource(string connectionString, Action<NpgsqlDataSourceBuilder>? configure = null)
+    /// <param name="connectionString">The database to use.</param>
+    /// <param name="configure">Further Npgsql settings, applied after the schema's own.</param>
+    /// <param name="schema">
+    /// The PostgreSQL schema holding the tables. When given, the connections use it as their search path (a connection
+    /// string that sets another first schema is refused). When not given, the first schema of the connection string's
+    /// <c>Search Path</c>, else <c>public</c>. Enum types are mapped in this schema only, so the same tables may exist in
+    /// other schemas of the database (staging, one schema per branch).
+    /// </param>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, Action<NpgsqlDataSourceBuilder>? configure = null, string? schema = null)
     {
         NpgsqlConnectionStringBuilder parsed;
         try
@@ -49,8 +57,17 @@ public sealed partial class NarralyticaDb : DataConnection
             throw new ArgumentException(
                 $"The connection string is not valid: {e.Message} Write it as 'Host=…;Port=5432;Database=…;Username=…;Password=…'.", nameof(connectionString), e);
         }
+        var tableSchema = TableSchema.Resolve(schema, parsed.SearchPath);
+        if (schema is not null)
+        {
+            if (string.IsNullOrWhiteSpace(parsed.SearchPath))
+                parsed.SearchPath = TableSchema.AsSearchPath(schema);
+            else if (TableSchema.Resolve(null, parsed.SearchPath) != schema)
+                throw new ArgumentException(
+                    $"The connection string's Search Path ({parsed.SearchPath}) does not start with the schema \"{schema}\" the tables are said to be in. Drop Search Path from the connection string, or put \"{schema}\" first.", nameof(schema));
+        }
         var builder = new NpgsqlDataSourceBuilder(parsed.ConnectionString);
-        MapEnums(builder);
+        MapEnums(builder, tableSchema + ".");
         configure?.Invoke(builder);
         return builder.Build();
     }
@@ -124,8 +141,8 @@ public sealed partial class NarralyticaDb : DataConnection
         return schema;
     }
 
-    // Implemented by the generated part: one entry per enum of schema.yaml.
-    static partial void MapEnums(NpgsqlDataSourceBuilder builder);
+    // Implemented by the generated part: one entry per enum of schema.yaml, its name prefixed with the tables' schema.
+    static partial void MapEnums(NpgsqlDataSourceBuilder builder, string schemaPrefix);
 
     static partial void ConfigureMappingSchema(MappingSchema schema);
 

@@ -87,15 +87,22 @@ internal sealed class NodeReader
     /// Walks a mapping's entries, reporting unknown keys (with the closest known key) and repeated
     /// keys, and hands each known one to <paramref name="onKey"/>.
     /// </summary>
-    public void Keys(YamlMapping mapping, string where, IReadOnlyList<string> allowed, Action<string, YamlNode, YamlScalar> onKey)
+    /// <returns>
+    /// The allowed keys the mapping accounts for: those written, and those an unknown key was taken for (a typo). A
+    /// required key among them is not reported missing: the typo is the one root cause, and already reported.
+    /// </returns>
+    public ISet<string> Keys(YamlMapping mapping, string where, IReadOnlyList<string> allowed, Action<string, YamlNode, YamlScalar> onKey)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var accounted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var entry in mapping.Entries)
         {
             var key = entry.Key.Value;
             if (!allowed.Contains(key))
             {
                 var closest = Closest(key, allowed);
+                if (closest is not null)
+                    accounted.Add(closest);
                 var hint = closest is null ? "" : $" Did you mean '{closest}'?";
                 Report(DiagnosticCatalog.UnknownKey, entry.Key.Span,
                     $"unknown key '{key}' in {where}.{hint} Allowed keys: {string.Join(", ", allowed)}");
@@ -106,8 +113,10 @@ internal sealed class NodeReader
                 Report(DiagnosticCatalog.UnknownKey, entry.Key.Span, $"key '{key}' is written twice in {where}; keep one");
                 continue;
             }
+            accounted.Add(key);
             onKey(key, entry.Value, entry.Key);
         }
+        return accounted;
     }
 
     /// <summary>The allowed word nearest to a typo (at most a third of its letters off), or null.</summary>

@@ -5,6 +5,7 @@ using Narralytica.Schema.Diagnostics;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Yaml;
 using static Narralytica.Schema.Conventions.TableConventions;
+using static Narralytica.Schema.Language.SchemaVocabulary;
 
 namespace Narralytica.Schema.Parsing;
 
@@ -15,10 +16,6 @@ namespace Narralytica.Schema.Parsing;
 /// </summary>
 internal sealed partial class SchemaParser
 {
-    private static readonly string[] VersionsKeys = { "of", "by" };
-    private static readonly string[] QueryKeys = { "doc", "match", "many", "overlaps", "order_by", "latest" };
-    private static readonly string[] FeedKeys = { "doc", "latest_of" };
-
     private void ReadVersions(TableDraft table, YamlNode node)
     {
         var where = $"'versions' of table '{table.Name}'";

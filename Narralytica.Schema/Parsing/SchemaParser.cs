@@ -7,6 +7,7 @@ using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
 using Narralytica.Schema.Yaml;
 using static Narralytica.Schema.Conventions.TableConventions;
+using static Narralytica.Schema.Language.SchemaVocabulary;
 
 namespace Narralytica.Schema.Parsing;
 
@@ -20,12 +21,12 @@ namespace Narralytica.Schema.Parsing;
 /// </summary>
 internal sealed partial class SchemaParser
 {
-    private static readonly string[] RootKeys = { "enums", "tables" };
-    private static readonly string[] EnumKeys = { "values", "doc" };
-    private static readonly string[] TableKeys = { "scope", "doc", "entity", "append_only", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from", "versions", "queries", "feeds" };
-    private static readonly string[] ColumnKeys = { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "quote", "renamed_from" };
-    private static readonly string[] IndexKeys = { "columns", "name", "unique", "where", "include", "using" };
-    private static readonly string[] UniqueKeys = { "columns", "name" };
+    private static TableScope? ReadScope(string scope) => scope switch
+    {
+        "tenant" => TableScope.Tenant,
+        "global" => TableScope.Global,
+        _ => null,
+    };
 
     private readonly List<SchemaDiagnostic> _diagnostics;
     private readonly NodeReader _read;
@@ -55,7 +56,7 @@ internal sealed partial class SchemaParser
             return (enums, tables);
 
         YamlNode? enumsNode = null, tablesNode = null;
-        _read.Keys(mapping, "the top level of schema.yaml", RootKeys, (key, value, _) =>
+        var accounted = _read.Keys(mapping, "the top level of schema.yaml", RootKeys, (key, value, _) =>
         {
             if (key == "enums") enumsNode = value;
             else tablesNode = value;
@@ -65,7 +66,10 @@ internal sealed partial class SchemaParser
         if (enumsNode is not null)
             ReadEnums(enumsNode, enums);
         if (tablesNode is null)
-            _read.Report(DiagnosticCatalog.EmptySchema, mapping.Span, "schema.yaml declares no tables; add a 'tables:' mapping");
+        {
+            if (!accounted.Contains("tables"))
+                _read.Report(DiagnosticCatalog.EmptySchema, mapping.Span, "schema.yaml declares no tables; add a 'tables:' mapping");
+        }
         else
             ReadTables(tablesNode, tables);
         return (enums, tables);
@@ -91,14 +95,15 @@ internal sealed partial class SchemaParser
             if (entry.Value is YamlMapping enumMapping)
             {
                 valuesNode = null;
-                _read.Keys(enumMapping, $"enum '{name}'", EnumKeys, (key, value, _) =>
+                var accounted = _read.Keys(enumMapping, $"enum '{name}'", EnumKeys, (key, value, _) =>
                 {
                     if (key == "doc") doc = _read.Text(value, $"'doc' of enum '{name}'");
                     else valuesNode = value;
                 });
                 if (valuesNode is null)
                 {
-                    _read.Report(DiagnosticCatalog.MissingKey, entry.Key.Span, $"enum '{name}' has no 'values'; write values: [first, second]");
+                    if (!accounted.Contains("values"))
+                        _read.Report(DiagnosticCatalog.MissingKey, entry.Key.Span, $"enum '{name}' has no 'values'; write values: [first, second]");
                     continue;
                 }
             }
@@ -163,16 +168,23 @@ internal sealed partial class SchemaParser
         YamlNode? columnsNode = null, primaryKeyNode = null, uniqueNode = null, checksNode = null, indexesNode = null, timestampsNode = null;
         YamlNode? versionsNode = null, queriesNode = null, feedsNode = null;
         var where = $"table '{name}'";
-        _read.Keys(mapping, where, TableKeys, (k, value, _) =>
+        var accounted = _read.Keys(mapping, where, TableKeys, (k, value, _) =>
         {
             switch (k)
             {
                 case "scope":
                     var scope = _read.Text(value, $"'scope' of {where}");
-                    if (scope == "tenant") table.Scope = TableScope.Tenant;
-                    else if (scope == "global") table.Scope = TableScope.Global;
-                    else if (scope is not null)
-                        _read.Report(DiagnosticCatalog.WrongShape, value.Span, $"'scope' of {where} is '{scope}'; write 'tenant' (rows belong to one tenant) or 'global' (rows shared by all tenants)");
+                    if (scope is null)
+                        break;
+                    table.ScopeWritten = true;
+                    table.Scope = ReadScope(scope);
+                    if (table.Scope is null)
+                    {
+                        // Read on as the scope the typo is closest to, so that the typo is the one error reported.
+                        var closest = NodeReader.Closest(scope, ScopeValues);
+                        _read.Report(DiagnosticCatalog.WrongShape, value.Span, $"'scope' of {where} is '{scope}';{(closest is null ? "" : $" did you mean '{closest}'?")} write 'tenant' (rows belong to one tenant) or 'global' (rows shared by all tenants)");
+                        table.Scope = closest is null ? null : ReadScope(closest);
+                    }
                     break;
                 case "doc": table.Doc = _read.Text(value, $"'doc' of {where}"); break;
                 case "entity": table.EntityName = _read.Text(value, $"'entity' of {where}"); break;
@@ -196,7 +208,7 @@ internal sealed partial class SchemaParser
         });
 
         _identifiers.Check(name, key.Span, "table", table.Quoted);
-        if (table.Scope is null)
+        if (table.Scope is null && !table.ScopeWritten && !accounted.Contains("scope"))
             _read.Report(DiagnosticCatalog.MissingKey, key.Span,
                 $"{where} has no 'scope'; write 'scope: tenant' when its rows belong to one tenant, or 'scope: global' when every tenant shares them");
         if (table.EntityName is not null)
@@ -205,7 +217,10 @@ internal sealed partial class SchemaParser
         _conventions.AddLeadingColumns(table, primaryKeyDeclared: primaryKeyNode is not null, key.Span);
 
         if (columnsNode is null)
-            _read.Report(DiagnosticCatalog.MissingKey, key.Span, $"{where} has no 'columns'; declare its columns under 'columns:'");
+        {
+            if (!accounted.Contains("columns"))
+                _read.Report(DiagnosticCatalog.MissingKey, key.Span, $"{where} has no 'columns'; declare its columns under 'columns:'");
+        }
         else
             ReadColumns(table, columnsNode);
 
@@ -275,7 +290,7 @@ internal sealed partial class SchemaParser
             var mapping = _read.Mapping(node, where);
             if (mapping is null)
                 return null;
-            _read.Keys(mapping, where, ColumnKeys, (k, value, keyNode) =>
+            var accounted = _read.Keys(mapping, where, ColumnKeys, (k, value, keyNode) =>
             {
                 switch (k)
                 {
@@ -295,7 +310,7 @@ internal sealed partial class SchemaParser
                         break;
                 }
             });
-            if (typeText is null && !mapping.Entries.Any(e => e.Key.Value == "type"))
+            if (typeText is null && !accounted.Contains("type"))
             {
                 _read.Report(DiagnosticCatalog.MissingKey, key.Span, $"{where} has no 'type'; write for example 'type: text'");
                 return null;
@@ -377,7 +392,7 @@ internal sealed partial class SchemaParser
                 case null: break;
                 default:
                     _read.Report(DiagnosticCatalog.WrongShape, onDeleteNode.Span,
-                        $"'on_delete' of {where} is '{text}'; write one of no_action, restrict, cascade, set_null, set_default");
+                        $"'on_delete' of {where} is '{text}'; write one of {string.Join(", ", OnDeleteValues)}");
                     break;
             }
         }
@@ -495,8 +510,8 @@ internal sealed partial class SchemaParser
                         case "include": includeNode = value; break;
                         case "using":
                             var text = _read.Text(value, $"'using' of {where}");
-                            if (text is not null && !Enum.TryParse(text, ignoreCase: true, out method) || text is not null && text != text.ToLowerInvariant())
-                                _read.Report(DiagnosticCatalog.WrongShape, value.Span, $"'using: {text}' is not an index method; write btree, hash, gin, gist or brin");
+                            if (text is not null && (!IndexMethods.Contains(text) || !Enum.TryParse(text, ignoreCase: true, out method)))
+                                _read.Report(DiagnosticCatalog.WrongShape, value.Span, $"'using: {text}' is not an index method; write {string.Join(", ", IndexMethods)}");
                             break;
                     }
                 });

@@ -15,6 +15,9 @@ internal sealed class TableDraft
     public string Name { get; }
     public SourceSpan Span { get; }
     public TableScope? Scope { get; set; }
+
+    /// <summary>A scope was written, even if not a valid one (already reported): the table is not "without a scope".</summary>
+    public bool ScopeWritten { get; set; }
     public string? Doc { get; set; }
     public string? EntityName { get; set; }
     public bool AppendOnly { get; set; }

@@ -80,7 +80,19 @@ public sealed class GeneratorTests
         Assert.Equal("/repo/schema.yaml", span.Path);
         Assert.Equal((6, 8), (span.StartLinePosition.Line, span.StartLinePosition.Character)); // 0-based: line 7, column 9
         Assert.Contains("Did you mean 'nullable'?", diagnostic.GetMessage());
-        Assert.Empty(driver.GetRunResult().GeneratedTrees); // never half a model
+        // Never half a model: only the migrations folder (independent of schema.yaml) is compiled in.
+        Assert.Equal(new[] { "NarralyticaMigrations.g.cs" }, driver.GetRunResult().GeneratedTrees.Select(t => System.IO.Path.GetFileName(t.FilePath)));
+    }
+
+    [Theory]
+    [InlineData("tables:\n  tenants:\n    scope: global\n    columns:\n      name:\n        type: text\n        nulable: true\n", "NARR1002")]
+    [InlineData("tables:\n  tenants:\n    scope: global\n    columns:\n      name: text\n  videos:\n    scope: tenants\n    columns:\n      title: text\n", "NARR1013")]
+    [InlineData("tables:\n  tenants: {scope: global,\n", "NARR1001")]
+    public void A_schema_error_is_the_only_error_of_the_build(string yaml, string id)
+    {
+        var (_, output, generatorDiagnostics) = GeneratorHarness.Run(yaml);
+        var errors = generatorDiagnostics.Concat(output.GetDiagnostics()).Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 1 && errors[0].Id == id, string.Join("\n", errors));
     }
 
     [Fact]

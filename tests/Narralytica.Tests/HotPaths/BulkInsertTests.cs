@@ -10,7 +10,7 @@ using Xunit;
 namespace Narralytica.Tests.HotPaths;
 
 /// <summary>BulkInsertAsync (binary COPY): stamped with the scope's tenant, every constraint checked, all or nothing.</summary>
-public sealed class BulkInsertTests : DatabaseTest
+public class BulkInsertTests : DatabaseTest
 {
     public BulkInsertTests(PostgresFixture postgres) : base(postgres) { }
 

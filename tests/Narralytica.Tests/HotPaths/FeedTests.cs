@@ -10,7 +10,7 @@ using Xunit;
 namespace Narralytica.Tests.HotPaths;
 
 /// <summary>SegmentFeedAsync: every segment of the tenant in key order with its latest layers, page by page, resumable.</summary>
-public sealed class FeedTests : DatabaseTest
+public class FeedTests : DatabaseTest
 {
     public FeedTests(PostgresFixture postgres) : base(postgres) { }
 

@@ -58,6 +58,24 @@ public sealed class PostgresFixture : IAsyncLifetime
         return WithDatabase(name);
     }
 
+    /// <summary>The schema the tests put a second copy of the tables in: mixed case, so that it must be quoted to be found.</summary>
+    public const string SecondSchema = "Staging";
+
+    /// <summary>
+    /// A new database holding the schema twice: in <c>public</c>, and applied by the embedded migrations in
+    /// <see cref="SecondSchema"/>, as a staging or per-branch schema would be. The connection string's search path
+    /// names the second copy.
+    /// </summary>
+    public async Task<string> CreateSchemaTwiceDatabaseAsync()
+    {
+        var connectionString = await CreateSchemaDatabaseAsync();
+        await ExecuteAsync(connectionString, $"CREATE SCHEMA \"{SecondSchema}\"");
+        var second = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = $"\"{SecondSchema}\"" }.ConnectionString;
+        await using (var dataSource = NpgsqlDataSource.Create(second))
+            await new SchemaMigrator(dataSource).ApplyAsync();
+        return second;
+    }
+
     /// <summary>A new, empty database.</summary>
     public async Task<string> CreateEmptyDatabaseAsync()
     {

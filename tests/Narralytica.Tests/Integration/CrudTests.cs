@@ -10,7 +10,7 @@ using Xunit;
 namespace Narralytica.Tests.Integration;
 
 /// <summary>Insert, read, update and delete for every table through the generated API.</summary>
-public sealed class CrudTests : DatabaseTest
+public class CrudTests : DatabaseTest
 {
     public CrudTests(PostgresFixture postgres) : base(postgres) { }
 

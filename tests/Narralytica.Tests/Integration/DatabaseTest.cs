@@ -21,10 +21,13 @@ public abstract class DatabaseTest : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        ConnectionString = await _postgres.CreateSchemaDatabaseAsync();
+        ConnectionString = await CreateDatabaseAsync(_postgres);
         DataSource = NarralyticaDb.CreateDataSource(ConnectionString);
         Db = new NarralyticaDb(DataSource);
     }
+
+    /// <summary>The database the tests run in: by default a fresh one holding the schema in <c>public</c>.</summary>
+    protected virtual Task<string> CreateDatabaseAsync(PostgresFixture postgres) => postgres.CreateSchemaDatabaseAsync();
 
     public virtual async Task DisposeAsync()
     {

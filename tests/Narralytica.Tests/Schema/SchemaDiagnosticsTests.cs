@@ -37,11 +37,29 @@ public sealed class SchemaDiagnosticsTests
         Assert.Null(compilation.Model);
     }
 
-    [Fact]
-    public void Unknown_key_is_NARR1002_and_suggests_the_closest_key()
+    // One root cause, one error: a typo in a key is reported once, not also as the required key it failed to give.
+    [Theory]
+    [MemberData(nameof(UnknownKeyCases.All), MemberType = typeof(UnknownKeyCases))]
+    public void An_unknown_key_is_NARR1002_the_only_error_and_suggests_the_closest_key(string key, string meant, string yaml)
     {
-        var yaml = Tenants + "      note:\n        type: text\n        nulable: true\n";
-        AssertAt(Single(yaml, "NARR1002"), 8, 9, "Did you mean 'nullable'?");
+        var compilation = SchemaCompiler.Compile(yaml);
+        var diagnostic = Assert.Single(compilation.Diagnostics);
+        Assert.Equal("NARR1002", diagnostic.Id);
+        var (line, column) = UnknownKeyCases.PositionOf(yaml, key);
+        AssertAt(diagnostic, line, column, $"unknown key '{key}'");
+        Assert.Contains($"Did you mean '{meant}'?", diagnostic.Message);
+    }
+
+    // And a typo in the scope's value is reported once: the table is read on as the closest scope.
+    [Theory]
+    [InlineData("  videos:\n    scope: tenants\n    columns:\n      title: text\n", "did you mean 'tenant'?")]
+    [InlineData("  videos:\n    scope: tenant-ish\n    columns:\n      title: text\n", "write 'tenant' (rows belong to one tenant) or 'global'")]
+    public void A_scope_typo_is_NARR1013_the_only_error(string table, string messagePart)
+    {
+        var compilation = SchemaCompiler.Compile(Tenants + table);
+        var diagnostic = Assert.Single(compilation.Diagnostics);
+        Assert.Equal("NARR1013", diagnostic.Id);
+        AssertAt(diagnostic, 7, 12, messagePart);
     }
 
     [Fact]
