@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Cli.Commands;
-using Narralytica.Cli.Drift;
 
 namespace Narralytica.Cli;
 
@@ -87,7 +86,7 @@ public static class Program
                     return ExitCodes.Error;
             }
         }
-        catch (CliError e)
+        catch (Exception e) when (e is CliError or Narralytica.Database.LiveSchemaException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return ExitCodes.Error;
