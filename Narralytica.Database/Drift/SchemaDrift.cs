@@ -63,7 +63,7 @@ public static class SchemaDrift
                 .ToEquatableArray(),
         };
 
-    private static async Task<(SchemaModel Model, IsolationCatalog Isolation)> BuildExpectedAsync(NpgsqlConnection connection, SchemaModel model, string liveSchema)
+    internal static async Task<(SchemaModel Model, IsolationCatalog Isolation)> BuildExpectedAsync(NpgsqlConnection connection, SchemaModel model, string liveSchema)
     {
         var scratch = "narralytica_drift_" + Guid.NewGuid().ToString("N").Substring(0, 12);
         await using var transaction = await connection.BeginTransactionAsync();
@@ -90,7 +90,7 @@ public static class SchemaDrift
 
     // Privileges are compared as schema.yaml declares them: PostgreSQL keeps them as granted (there is no
     // re-print to match), and granting in the scratch schema would need the roles to exist, or CREATEROLE.
-    private static SchemaModel WithoutGrants(SchemaModel model)
+    internal static SchemaModel WithoutGrants(SchemaModel model)
         => model with
         {
             AppSchemaUsage = false,
