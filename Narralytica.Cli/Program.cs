@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Cli.Commands;
-using Narralytica.Cli.Drift;
 
 namespace Narralytica.Cli;
 
@@ -13,15 +12,25 @@ public static class Program
 
         Commands:
           schema sql   [--schema PATH]          Print the complete DDL for schema.yaml.
-          schema check [--schema PATH]          Validate schema.yaml and print its diagnostics.
+          schema check [--schema PATH] [--connection CS]
+                                                Validate schema.yaml and print its diagnostics, then build it in a
+                                                scratch schema (rolled back) so PostgreSQL checks its SQL: checks,
+                                                defaults, index predicates (a throwaway server without --connection).
           schema queries [--schema PATH]        List the queries and feeds schema.yaml declares: helper, index, SQL.
           schema docs [--schema PATH] [--out PATH]  Write docs/schema.md: ER diagram, columns, keys, indexes, policies.
           migrations add <name> [--allow KINDS] Diff the migrations' snapshot with schema.yaml and write the change as
                                                 a new migration (plus narralytica.sum and the snapshot). Unsafe changes
                                                 are refused unless accepted: --allow destructive,data-dependent,locking,tenancy.
+                                                schema.yaml's SQL is first checked by PostgreSQL as schema check does.
           migrations script [--from N] [--to M] Print migrations N+1..M (default: all) as SQL, ready for psql.
-          migrations check                      For CI: sum, snapshot, safety marks and schema.yaml agree (exit 2 and the
+          migrations check [--connection CS]    For CI: sum, snapshot, safety marks and schema.yaml agree, and the snapshot
+                                                is what the migrations build in a scratch database (exit 2 and the
                                                 pending SQL when schema.yaml has uncaptured changes).
+          migrations remove [--connection CS]   Remove the last migration, restoring the sum and the snapshot to what the
+                                                remaining migrations build; refused when the database given applied it.
+          migrations baseline [--connection CS] Adopt a database built without the migrations (schema sql, by hand): when
+                                                it matches schema.yaml, record every migration as applied; otherwise
+                                                list the differences and record nothing (exit 2).
           migrations apply [--connection CS] [--json] [--lock-timeout 5s]
                                                 Apply the pending migrations, each in its own transaction, recorded in
                                                 narralytica_schema_history; safe with many appliers at once.
@@ -31,7 +40,8 @@ public static class Program
           migrations hash                       Record the migrations as they are in narralytica.sum (after a reviewed
                                                 hand edit of a migration that was never applied).
             (all migrations commands: [--schema PATH] [--migrations DIR], default DIR is migrations/ next to schema.yaml;
-             without --connection, NARRALYTICA_DATABASE)
+             without --connection, NARRALYTICA_DATABASE; add, check and remove build in scratch databases on that
+             server, or on a throwaway PostgreSQL when none is given)
           drift [--connection CS] [--json]      Compare the live database's catalog with schema.yaml: exit 2 with the
                                                 differences (missing, extra, changed) and the SQL that reconciles them.
           roles create [--connection CS] [--owner-password P] [--app-password P]
@@ -58,23 +68,27 @@ public static class Program
                 case "schema" when args.Length >= 2 && args[1] == "sql":
                     return SchemaCommands.Sql(new Arguments(args.Skip(2)));
                 case "schema" when args.Length >= 2 && args[1] == "check":
-                    return SchemaCommands.Check(new Arguments(args.Skip(2)));
+                    return await SchemaCommands.CheckAsync(new Arguments(args.Skip(2)));
                 case "schema" when args.Length >= 2 && args[1] == "docs":
                     return SchemaCommands.Docs(new Arguments(args.Skip(2)));
                 case "schema" when args.Length >= 2 && args[1] == "queries":
                     return SchemaCommands.Queries(new Arguments(args.Skip(2)));
                 case "migrations" when args.Length >= 2 && args[1] == "add":
-                    return MigrationCommands.Add(new Arguments(args.Skip(2)));
+                    return await MigrationCommands.AddAsync(new Arguments(args.Skip(2)));
                 case "migrations" when args.Length >= 2 && args[1] == "script":
                     return MigrationCommands.Script(new Arguments(args.Skip(2)));
                 case "migrations" when args.Length >= 2 && args[1] == "check":
-                    return MigrationCommands.Check(new Arguments(args.Skip(2)));
+                    return await MigrationCommands.CheckAsync(new Arguments(args.Skip(2)));
                 case "migrations" when args.Length >= 2 && args[1] == "apply":
                     return await ApplyCommands.ApplyAsync(new Arguments(args.Skip(2)));
                 case "migrations" when args.Length >= 2 && args[1] == "status":
                     return await ApplyCommands.StatusAsync(new Arguments(args.Skip(2)));
                 case "drift":
                     return await DriftCommand.RunAsync(new Arguments(args.Skip(1)));
+                case "migrations" when args.Length >= 2 && args[1] == "remove":
+                    return await MigrationCommands.RemoveAsync(new Arguments(args.Skip(2)));
+                case "migrations" when args.Length >= 2 && args[1] == "baseline":
+                    return await MigrationCommands.BaselineAsync(new Arguments(args.Skip(2)));
                 case "migrations" when args.Length >= 2 && args[1] == "hash":
                     return MigrationCommands.Hash(new Arguments(args.Skip(2)));
                 case "roles" when args.Length >= 2 && args[1] == "create":
@@ -90,7 +104,7 @@ public static class Program
                     return ExitCodes.Error;
             }
         }
-        catch (CliError e)
+        catch (Exception e) when (e is CliError or Narralytica.Database.LiveSchemaException)
         {
             Console.Error.WriteLine("error: " + e.Message);
             return ExitCodes.Error;

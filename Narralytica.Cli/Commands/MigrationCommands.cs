@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
+using Narralytica.Database.Migrations;
 using Narralytica.Schema.Migrations;
 using Narralytica.Schema.Model;
 
@@ -12,9 +14,10 @@ namespace Narralytica.Cli.Commands;
 /// </summary>
 public static class MigrationCommands
 {
-    public static int Add(Arguments arguments)
+    public static async Task<int> AddAsync(Arguments arguments)
     {
         var (schemaPath, folder) = Locate(arguments);
+        var connectionOption = arguments.Option("--connection");
         var allowed = ParseAllow(arguments.Option("--allow"));
         var name = NormalizeName(arguments.Positional());
         arguments.EnsureAllUsed();
@@ -30,6 +33,9 @@ public static class MigrationCommands
             Console.WriteLine($"No changes: schema.yaml matches the migrations{(set.Migrations.Count > 0 ? $" (up to {set.Migrations.Last().FileName})" : "")}. Nothing written.");
             return ExitCodes.Ok;
         }
+
+        // No SQL that PostgreSQL rejects reaches a migration.
+        await SqlCheck.RunAsync(target, schemaPath, connectionOption);
 
         var refused = plan.Findings.Where(f => !allowed.Contains(f.Category)).ToList();
         if (refused.Count > 0)
@@ -102,9 +108,10 @@ public static class MigrationCommands
         return ExitCodes.Ok;
     }
 
-    public static int Check(Arguments arguments)
+    public static async Task<int> CheckAsync(Arguments arguments)
     {
         var (schemaPath, folder) = Locate(arguments);
+        var connectionOption = arguments.Option("--connection");
         arguments.EnsureAllUsed();
 
         var set = folder.Read();
@@ -124,7 +131,62 @@ public static class MigrationCommands
                 Console.Out.WriteLine(statement.Sql);
             return ExitCodes.DifferenceFound;
         }
-        Console.WriteLine($"Migrations are consistent: {set.Migrations.Count} migration(s), narralytica.sum and the snapshot match, schema.yaml has no uncaptured change.");
+        // The sum says the files are the ones recorded; only PostgreSQL says the snapshot is what they build.
+        if (set.Migrations.Count > 0)
+        {
+            await using var server = await DatabaseTarget.OpenAsync(connectionOption, "narralytica_check");
+            var built = await MigrationsBuild.CompareWithSnapshotAsync(server.ConnectionString, MigrationsFolder.ToSchemaMigrations(set.Migrations), current);
+            if (built.HasDrift)
+            {
+                Console.Error.WriteLine($"{folder.Display(MigrationSet.SnapshotFileName)}: error {MigrationDiagnostics.SnapshotMismatch.Id}: the snapshot is not what the migrations build " +
+                                        $"(built in a scratch database on {server.Description}); it differs in {built.Differences.Count} way(s):");
+                foreach (var difference in built.Differences)
+                    Console.Error.WriteLine($"  {difference.Kind,-8} {difference.What}");
+                throw new CliError("A migration was edited, added or deleted by hand without its snapshot. Undo the last migration with `narralytica migrations remove`, " +
+                                   "or restore the files from version control.");
+            }
+        }
+        Console.WriteLine($"Migrations are consistent: {set.Migrations.Count} migration(s), narralytica.sum matches, the snapshot is what the migrations build, schema.yaml has no uncaptured change.");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary><c>migrations remove</c>: <see cref="MigrationRemover"/>, then the folder written.</summary>
+    public static async Task<int> RemoveAsync(Arguments arguments)
+    {
+        var (_, folder) = Locate(arguments);
+        var connectionOption = arguments.Option("--connection");
+        arguments.EnsureAllUsed();
+        await using var server = await DatabaseTarget.OpenAsync(connectionOption, "narralytica_remove");
+        var removal = await MigrationRemover.PlanAsync(new MigrationRemovalOptions(folder.Read(), server.ConnectionString, server.IsThrowaway ? null : server.ConnectionString));
+        folder.Write(removal.Written);
+        folder.Delete(removal.Deleted);
+        Console.WriteLine($"Removed {folder.Display(removal.Removed.FileName)}; " + (removal.Written.Count > 0
+            ? $"{folder.Display(MigrationSum.FileName)} and {folder.Display(MigrationSet.SnapshotFileName)} are what the remaining migrations build. schema.yaml is unchanged: edit it, then add the migration again."
+            : "no migration is left, and the sum and snapshot went with it."));
+        if (!removal.CheckedAgainstDatabase)
+            Console.WriteLine("No database was given (--connection or NARRALYTICA_DATABASE), so none was checked for having applied it: remove only a migration no database has applied.");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary><c>migrations baseline</c>: <see cref="MigrationBaseline"/> on the database given.</summary>
+    public static async Task<int> BaselineAsync(Arguments arguments)
+    {
+        var (schemaPath, folder) = Locate(arguments);
+        var connectionOption = arguments.Option("--connection");
+        arguments.EnsureAllUsed();
+        var schema = SchemaFile.Load(schemaPath);
+        await using var target = await DatabaseTarget.OpenExistingAsync(connectionOption, "migrations baseline");
+        var result = await MigrationBaseline.RunAsync(new MigrationBaselineOptions(folder.Read(), schema, target.ConnectionString));
+        if (!result.Adopted)
+        {
+            Console.Error.WriteLine($"Not adopted: schema {result.Drift.Schema} of {target.Description} differs from schema.yaml in {result.Drift.Differences.Count} way(s):");
+            foreach (var difference in result.Drift.Differences)
+                Console.Error.WriteLine($"  {difference.Kind,-8} {difference.What}");
+            Console.Error.WriteLine("Nothing was recorded. Bring the database to schema.yaml (`narralytica drift` prints the SQL), or schema.yaml to the database, then run the baseline again.");
+            return ExitCodes.DifferenceFound;
+        }
+        Console.WriteLine($"Adopted schema {result.Drift.Schema} of {target.Description}: it matches schema.yaml, so {result.Recorded.Count} migration(s) up to " +
+                          $"{result.Recorded[result.Recorded.Count - 1].FileName} are recorded as applied. Later migrations apply with `narralytica migrations apply`.");
         return ExitCodes.Ok;
     }
 

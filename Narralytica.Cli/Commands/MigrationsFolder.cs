@@ -55,6 +55,13 @@ public sealed class MigrationsFolder
         }
     }
 
+    /// <summary>Deletes files of the folder (a file already gone is no error).</summary>
+    public void Delete(IEnumerable<string> fileNames)
+    {
+        foreach (var fileName in fileNames)
+            File.Delete(System.IO.Path.Combine(Path, fileName));
+    }
+
     /// <summary>The folder's migrations as the data layer applies them, after the folder is verified.</summary>
     public IReadOnlyList<Narralytica.Model.SchemaMigration> ReadVerified()
     {
@@ -66,11 +73,7 @@ public sealed class MigrationsFolder
 
     /// <summary>Migration files as the data layer's <see cref="Narralytica.Model.SchemaMigration"/>, with their chained sums.</summary>
     public static IReadOnlyList<Narralytica.Model.SchemaMigration> ToSchemaMigrations(IReadOnlyList<MigrationFile> migrations)
-    {
-        var sums = MigrationSum.Compute(migrations);
-        return migrations.Select((m, i) => new Narralytica.Model.SchemaMigration(m.Version, m.Name, m.FileName, m.Checksum, sums[i].Hash, m.Transactional, m.Text,
-            m.Statements.Select(s => new Narralytica.Model.SchemaMigrationStatement(s.Line, s.Sql)).ToList())).ToList();
-    }
+        => Narralytica.Database.Migrations.SchemaMigrations.From(migrations);
 
     /// <summary>Prints the folder's problems to stderr; true when there were any.</summary>
     public bool Report(IEnumerable<MigrationProblem> problems)

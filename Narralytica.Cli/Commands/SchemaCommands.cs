@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Threading.Tasks;
 using Narralytica.Schema.Naming;
 using Narralytica.Schema.Sql;
 
@@ -32,12 +33,16 @@ public static class SchemaCommands
         return ExitCodes.Ok;
     }
 
-    public static int Check(Arguments arguments)
+    /// <summary>The language offline, then its SQL on PostgreSQL (<see cref="SqlCheck"/>).</summary>
+    public static async Task<int> CheckAsync(Arguments arguments)
     {
-        var model = SchemaFile.Load(arguments.Option("--schema"));
+        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
+        var connectionOption = arguments.Option("--connection");
         arguments.EnsureAllUsed();
+        var model = SchemaFile.Load(schemaPath);
+        await SqlCheck.RunAsync(model, schemaPath, connectionOption);
         var tenantTables = model.Tables.Count(t => t.IsTenantScoped);
-        Console.WriteLine($"schema.yaml is valid: {model.Tables.Count} tables ({tenantTables} tenant-scoped, {model.Tables.Count - tenantTables} global), {model.Enums.Count} enums.");
+        Console.WriteLine($"schema.yaml is valid: {model.Tables.Count} tables ({tenantTables} tenant-scoped, {model.Tables.Count - tenantTables} global), {model.Enums.Count} enums; PostgreSQL accepts its SQL.");
         return ExitCodes.Ok;
     }
 

@@ -16,6 +16,7 @@ public static class MigrationRules
     public static readonly MigrationRule DropConstraint = new("NARR3003", "Drops a constraint", LintCategory.Destructive);
     public static readonly MigrationRule DropIndex = new("NARR3004", "Drops an index", LintCategory.Destructive);
     public static readonly MigrationRule DropEnumValue = new("NARR3005", "Drops an enum type or value", LintCategory.Destructive);
+    public static readonly MigrationRule ReinterpretingType = new("NARR3006", "Type change that reinterprets every stored value", LintCategory.Destructive);
 
     public static readonly MigrationRule SetNotNull = new("NARR3010", "SET NOT NULL on an existing column", LintCategory.DataDependent);
     public static readonly MigrationRule NotNullWithoutDefault = new("NARR3011", "New NOT NULL column without a default", LintCategory.DataDependent);
@@ -35,7 +36,7 @@ public static class MigrationRules
 
     public static IReadOnlyList<MigrationRule> All { get; } = new[]
     {
-        DropTable, DropColumn, DropConstraint, DropIndex, DropEnumValue,
+        DropTable, DropColumn, DropConstraint, DropIndex, DropEnumValue, ReinterpretingType,
         SetNotNull, NotNullWithoutDefault, NarrowingType, NewUniqueKey, NewCheck, NewForeignKey,
         RewritesTable, VolatileDefault, BlockingIndex, ValidatingConstraint,
         TenancyChange, AppendOnlyReopened, RowSecurityDisabled,

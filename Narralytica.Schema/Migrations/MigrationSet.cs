@@ -99,7 +99,8 @@ public sealed class MigrationSet
                 problems.Add(new MigrationProblem(MigrationDiagnostics.SnapshotMismatch, SnapshotFileName, 3,
                     $"was written after {(header.LastMigration.Length == 0 ? "no migration" : header.LastMigration)}, but the migrations now end with {last?.FileName ?? "nothing"}" +
                     (header.LastMigration == last?.FileName ? " (whose text has changed since)" : "") +
-                    ". A migration was added, removed or edited without `narralytica migrations add`. Restore the folder from version control, or, if the migrations are right, run `narralytica migrations hash` to record them"));
+                    ". A migration was added, removed or edited without `narralytica migrations add`. Restore the folder from version control; to undo the last migration, " +
+                    "use `narralytica migrations remove`, which restores the snapshot too. Run `narralytica migrations hash` only after a reviewed hand edit that leaves the schema as the snapshot says"));
         }
         catch (MigrationInputException e)
         {

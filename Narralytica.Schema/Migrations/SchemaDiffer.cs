@@ -60,7 +60,6 @@ public sealed class SchemaDiffer
     private bool _convertsIntoEnumWithAddedValues;
     private readonly HashSet<(string Table, string Column)> _retypedColumns = new();
     private readonly HashSet<(string Table, string Column)> _rewrittenColumns = new();
-    private readonly HashSet<(string Table, string Column)> _enumRetypedColumns = new();
     private readonly HashSet<(string Table, string Columns)> _unstableKeys = new();
 
     private SchemaDiffer(SchemaModel from, SchemaModel to)
@@ -378,8 +377,6 @@ public sealed class SchemaDiffer
                 continue;
             _retypedColumns.Add((table.Name, column.Name));
             var enumInvolved = before.Type.Kind == PgTypeKind.Enum || column.Type.Kind == PgTypeKind.Enum;
-            if (enumInvolved)
-                _enumRetypedColumns.Add((table.Name, column.Name));
             if (enumInvolved || TypeChange.Classify(before.Type, column.Type) != TypeChangeKind.InPlace)
                 _rewrittenColumns.Add((table.Name, column.Name));
         }
@@ -511,6 +508,10 @@ public sealed class SchemaDiffer
         // Converting rows into an enum may produce a value added in this change: it must be committed first.
         if (column.Type.Kind == PgTypeKind.Enum && _enumsWithAddedValues.Contains(column.Type.EnumName!))
             _convertsIntoEnumWithAddedValues = true;
+        // An explicit cast truncates or rounds where an assignment would fail: a guard fails the migration first on such rows.
+        var loss = recreated ? null : ConversionGuard.LossCondition(before.Type, column.Type, Q(column.Name));
+        if (kind == TypeChangeKind.Narrowing && loss is not null)
+            Emit(Phase.AlterColumns, ConversionGuard.Statement(table, column, before.Type, loss));
         if (kind == TypeChangeKind.Narrowing)
         {
             // Through text when an enum is involved: PostgreSQL has no direct cast between enum types.
@@ -522,8 +523,13 @@ public sealed class SchemaDiffer
         Change(recreated ? $"convert {name} to the recreated enum {column.Type.Sql}" : $"change the type of {name} from {before.Type.Sql} to {column.Type.Sql}", column.Span);
         if (kind == TypeChangeKind.Narrowing)
             Find(MigrationRules.NarrowingType,
-                $"converting '{name}' from {before.Type.Sql} to {column.Type.Sql} fails if any row holds a value the new type cannot take. " +
+                $"converting '{name}' from {before.Type.Sql} to {column.Type.Sql} fails if any row holds a value the new type cannot take" +
+                (loss is null ? "" : " or would change (cut, rounded or truncated): the migration checks every row first and stops, converting nothing") + ". " +
                 "Expand and contract instead: add a new column, backfill it, switch readers and writers, then drop the old one", column.Span);
+        if (!recreated && ConversionGuard.Reinterpretation(before.Type, column.Type) is { } happens)
+            Find(MigrationRules.ReinterpretingType,
+                $"converting '{name}' from {before.Type.Sql} to {column.Type.Sql} changes what every stored value means: {happens}. " +
+                "Run the migration with the TimeZone the values were written in, or convert explicitly in an expand-and-contract migration; accept it with --allow destructive", column.Span);
         if (kind != TypeChangeKind.InPlace)
             Find(MigrationRules.RewritesTable,
                 $"changing '{name}' from {before.Type.Sql} to {column.Type.Sql} rewrites table '{table.Name}' and its indexes under an exclusive lock, blocking reads and writes. " +
@@ -583,9 +589,10 @@ public sealed class SchemaDiffer
 
     private void DiffChecks(Table original, Table old, Table table)
     {
-        // A check over a column converted to or from an enum is re-added: its stored expression names the old type.
+        // A check over a column whose type changes is added again: PostgreSQL keeps the text it stored for the old
+        // type (its casts, an enum's labels), so only a rebuild leaves what a fresh database has.
         var match = ObjectMatch.Of(old.Checks, table.Checks, c => c.Name,
-            (a, b) => a.Expression == b.Expression && !MentionsConverted(table, a.Expression));
+            (a, b) => a.Expression == b.Expression && !MentionsRetyped(table, a.Expression));
         RenameAndDrop(original, table, match, c => c.Name, c => c.Span, "check constraint");
         foreach (var check in match.Added.Concat(match.Changed.Select(c => c.New)))
         {
@@ -594,6 +601,8 @@ public sealed class SchemaDiffer
             Emit(Phase.AddKeys, $"ALTER TABLE {SqlFragments.Name(table)} VALIDATE CONSTRAINT {Q(check.Name)};");
             _createdNames.Add(check.Name);
             Change($"add check {check.Name} on {table.Name}: {check.Expression}", check.Span);
+            if (HoldsOnNewNullColumns(old, table, check.Expression))
+                continue;
             Find(MigrationRules.NewCheck,
                 $"check '{check.Name}' on existing table '{table.Name}' fails to validate if any row breaks it ({check.Expression}). " +
                 "Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile", check.Span);
@@ -601,10 +610,26 @@ public sealed class SchemaDiffer
     }
 
     /// <summary>
-    /// Whether a check or index predicate names a column converted to or from an enum: PostgreSQL stores
-    /// its literals cast to the old type ('x'::status), which the new type cannot compare with.
+    /// Whether a check names only columns this change adds, nullable and without a default: every existing row
+    /// holds NULL in them, so a condition that is NULL whenever its columns are (a comparison, a function of them,
+    /// AND, OR, NOT) passes on every row, whatever the data. IS [NOT] NULL, IS DISTINCT FROM, COALESCE and CASE
+    /// are not NULL on NULL, so a check using one keeps its finding.
     /// </summary>
-    private bool MentionsConverted(Table table, string? expression) => Mentions(table, expression, _enumRetypedColumns);
+    private static bool HoldsOnNewNullColumns(Table old, Table table, string expression)
+    {
+        var named = table.Columns.Where(c => SqlExpression.MentionsIdentifier(expression, c.Name)).ToList();
+        return named.Count > 0
+               && named.All(c => old.FindColumn(c.Name) is null && c.Nullable && c.Default is null)
+               && !System.Text.RegularExpressions.Regex.IsMatch(expression, @"\b(is|coalesce|case|concat|concat_ws|num_nulls|num_nonnulls)\b",
+                   System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    }
+
+    /// <summary>
+    /// Whether a check or index predicate names a column whose type changes: PostgreSQL keeps the expression it
+    /// parsed for the old type (casts such as (x)::numeric, an enum's literals 'x'::status), which a fresh build of
+    /// the new type does not have, and which may not even parse for the new type.
+    /// </summary>
+    private bool MentionsRetyped(Table table, string? expression) => Mentions(table, expression, _retypedColumns);
 
     /// <summary>Whether an expression names a column whose values are rewritten to another type.</summary>
     private bool MentionsRewritten(Table table, string? expression) => Mentions(table, expression, _rewrittenColumns);
@@ -653,7 +678,7 @@ public sealed class SchemaDiffer
 
     private void DiffIndexes(Table original, Table old, Table table)
     {
-        var match = ObjectMatch.Of(old.Indexes, table.Indexes, i => i.Name, (a, b) => SameIndex(a, b) && !MentionsConverted(table, a.Where));
+        var match = ObjectMatch.Of(old.Indexes, table.Indexes, i => i.Name, (a, b) => SameIndex(a, b) && !MentionsRetyped(table, a.Where));
         foreach (var (before, after) in match.Renamed)
         {
             Emit(Phase.Renames, $"ALTER INDEX {Q(before.Name)} RENAME TO {Q(after.Name)};");

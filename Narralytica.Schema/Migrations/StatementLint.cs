@@ -27,7 +27,7 @@ public static class StatementLint
     private static readonly Regex DropConstraint = new($@"\bDROP\s+CONSTRAINT\s+(?:IF\s+EXISTS\s+)?(?<name>{Name})", Options);
     private static readonly Regex CreateIndex = new($@"^CREATE\s+(?<unique>UNIQUE\s+)?INDEX\s+(?<concurrently>CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?<name>{Name})\s+ON\s+(?:ONLY\s+)?(?<table>{Name})", Options);
     private static readonly Regex DropIndex = new($@"^DROP\s+INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+EXISTS\s+)?(?<name>{Name})", Options);
-    private static readonly Regex AddColumn = new($@"^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?{Simple}\s+(?<definition>.*)$", Options);
+    private static readonly Regex AddColumn = new($@"^ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?<column>{Simple})\s+(?<definition>.*)$", Options);
     // "ALTER COLUMN type SET DEFAULT …" names a column called type: COLUMN is a keyword only when a name follows it.
     private static readonly Regex AlterType = new($@"^ALTER\s+(?:COLUMN\s+{Simple}|(?!COLUMN\b){Simple})\s+(?:SET\s+DATA\s+)?TYPE\s+(?<type>.*?)(?<using>\s+USING\b.*)?$", Options);
     private static readonly Regex Policy = new($@"^(?<verb>CREATE|ALTER|DROP)\s+POLICY\s+(?:IF\s+EXISTS\s+)?(?<name>{Simple})\s+ON\s+(?<table>{Name})", Options);
@@ -39,9 +39,10 @@ public static class StatementLint
         // What the file itself creates is new: changing it cannot hurt existing rows.
         var newTables = new HashSet<string>(statements.Select(s => CreateTable.Match(s.Sql)).Where(m => m.Success).Select(m => Unquote(m.Groups["table"].Value)));
         var createdNames = new HashSet<string>(statements.SelectMany(s => CreatedNames(s.Sql)));
+        var nullColumns = new HashSet<(string, string)>(statements.SelectMany(s => AddedNullColumns(s.Sql)));
         var findings = new List<StatementFinding>();
         foreach (var statement in statements)
-            findings.AddRange(LintStatement(statement, newTables, createdNames));
+            findings.AddRange(LintStatement(statement, newTables, createdNames, nullColumns));
         return findings;
     }
 
@@ -55,7 +56,18 @@ public static class StatementLint
             yield return Unquote(index.Groups["name"].Value);
     }
 
-    private static IEnumerable<StatementFinding> LintStatement(SqlStatement statement, HashSet<string> newTables, HashSet<string> createdNames)
+    /// <summary>Columns the file adds nullable and without a default, by table: every existing row holds NULL in them.</summary>
+    private static IEnumerable<(string Table, string Column)> AddedNullColumns(string sql)
+    {
+        if (AlterTable.Match(Regex.Replace(sql.TrimEnd(';'), @"\s+", " ")) is not { Success: true } alter)
+            yield break;
+        foreach (var action in Actions(alter.Groups["action"].Value))
+            if (AddColumn.Match(action) is { Success: true } column && !AddConstraint.IsMatch(action)
+                && !Regex.IsMatch(column.Groups["definition"].Value, @"\b(NOT\s+NULL|DEFAULT|PRIMARY|CHECK|REFERENCES|UNIQUE|GENERATED)\b", Options))
+                yield return (Unquote(alter.Groups["table"].Value), Unquote(column.Groups["column"].Value));
+    }
+
+    private static IEnumerable<StatementFinding> LintStatement(SqlStatement statement, HashSet<string> newTables, HashSet<string> createdNames, HashSet<(string, string)> nullColumns)
     {
         var sql = Regex.Replace(statement.Sql.TrimEnd(';'), @"\s+", " ");
         StatementFinding Finding(MigrationRule rule, string message) => new(rule, statement.Line, message);
@@ -84,7 +96,7 @@ public static class StatementLint
             yield break;
         var table = alter.Groups["table"].Value;
         foreach (var action in Actions(alter.Groups["action"].Value))
-            foreach (var finding in LintAction(action, table, createdNames))
+            foreach (var finding in LintAction(action, table, createdNames, nullColumns))
                 yield return new StatementFinding(finding.Rule, statement.Line, finding.Message);
     }
 
@@ -109,7 +121,7 @@ public static class StatementLint
     }
 
     /// <summary>One action of an ALTER TABLE (they are separated by top-level commas).</summary>
-    private static IEnumerable<(MigrationRule Rule, string Message)> LintAction(string action, string table, HashSet<string> createdNames)
+    private static IEnumerable<(MigrationRule Rule, string Message)> LintAction(string action, string table, HashSet<string> createdNames, HashSet<(string, string)> nullColumns)
     {
         if (Regex.IsMatch(action, @"^DROP\s+(?:COLUMN\s+)?(?!CONSTRAINT\b)", Options))
             yield return (MigrationRules.DropColumn, $"drops a column of {table} and its data");
@@ -141,7 +153,9 @@ public static class StatementLint
             var notValid = Regex.IsMatch(action, @"\bNOT\s+VALID\b", Options);
             if (kind is "PRIMARY KEY" or "UNIQUE")
                 yield return (MigrationRules.NewUniqueKey, $"adds {kind} {name}to existing table {table}: fails on duplicate rows");
-            if (kind == "CHECK")
+            // A check over a column the file adds (nullable, no default) sees NULL on every row; the differ judges the rest.
+            var onNewColumn = nullColumns.Any(c => c.Item1 == Unquote(table) && SqlExpression.MentionsIdentifier(action.Substring(constraint.Length), c.Item2));
+            if (kind == "CHECK" && !onNewColumn)
                 yield return (MigrationRules.NewCheck, $"adds check {name}to existing table {table}: fails if a row breaks it");
             if (kind is "CHECK" or "FOREIGN KEY" && !notValid)
                 yield return (MigrationRules.ValidatingConstraint, $"adds {kind} {name}to existing table {table} without NOT VALID: every row is checked under a lock that blocks writes");

@@ -124,6 +124,37 @@ public sealed class SchemaMigrator
         }
     }
 
+    /// <summary>
+    /// Records every migration as applied without running any: the adoption of a database whose schema was built
+    /// otherwise (<c>schema sql</c>, by hand) and that the caller has found equal to what the migrations build (drift).
+    /// Later migrations then apply as usual. Refused when the history holds any row: that database is migrated by
+    /// <see cref="ApplyAsync"/>, never adopted again.
+    /// </summary>
+    public async Task<IReadOnlyList<SchemaMigration>> BaselineAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var schema = await TargetSchemaAsync(connection, cancellationToken);
+        await LockAsync(connection, schema, null, cancellationToken);
+        try
+        {
+            await MigrationHistory.EnsureAsync(connection, schema, cancellationToken);
+            var history = await MigrationHistory.ReadAsync(connection, schema, cancellationToken);
+            if (history.Count > 0)
+                throw new InvalidOperationException(
+                    $"Schema {schema} already records {history.Count} applied migration(s), up to {history[history.Count - 1].FileName}: a baseline adopts only a database " +
+                    "without history. Apply the pending migrations instead (narralytica migrations apply).");
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            foreach (var migration in _migrations)
+                await MigrationHistory.RecordAsync(connection, transaction, schema, migration, 0, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return _migrations;
+        }
+        finally
+        {
+            await UnlockAsync(connection, schema);
+        }
+    }
+
     /// <summary>The schema the migrations apply to: the first existing schema of the search path.</summary>
     private static async Task<string> TargetSchemaAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {

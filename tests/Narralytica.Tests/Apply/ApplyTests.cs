@@ -198,7 +198,7 @@ public sealed class ApplyTests
             await new NpgsqlCommand("DROP TABLE a; DROP TABLE narralytica_schema_history", app).ExecuteNonQueryAsync();
             await using (var source = NpgsqlDataSource.Create(app.ConnectionString))
                 await new SchemaMigrator(source, TestMigrations.Repository()).ApplyAsync();
-            var drift = await Narralytica.Cli.Drift.DriftCommand.CompareAsync(app, SchemaWorkspace.Compile(RepositoryFiles.SchemaText));
+            var drift = await Narralytica.Database.Drift.SchemaDrift.CompareAsync(app, SchemaWorkspace.Compile(RepositoryFiles.SchemaText));
             Assert.Equal("MyApp", drift.Schema);
             Assert.False(drift.HasDrift, string.Join("\n", drift.Differences));
         }

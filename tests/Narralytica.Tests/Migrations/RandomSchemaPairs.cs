@@ -545,6 +545,10 @@ internal enum EditKind
     TextToVarchar,
     IntegerToText,
     TextToInteger,
+    IntegerToNumeric,
+    NarrowVarchar,
+    BigintToInteger,
+    MoneyToInteger,
     MakeNullable,
     MakeNotNull,
     SetDefault,
@@ -641,7 +645,8 @@ internal sealed class SchemaEditor
         EditKind.DropColumn => DropColumn(),
         EditKind.RenameColumn => RenameColumn(),
         EditKind.IntegerToBigint or EditKind.SmallintToInteger or EditKind.WidenVarchar or EditKind.VarcharToText
-            or EditKind.TextToVarchar or EditKind.IntegerToText or EditKind.TextToInteger => ChangeType(kind),
+            or EditKind.TextToVarchar or EditKind.IntegerToText or EditKind.TextToInteger
+            or EditKind.IntegerToNumeric or EditKind.NarrowVarchar or EditKind.BigintToInteger or EditKind.MoneyToInteger => ChangeType(kind),
         EditKind.MakeNullable => MakeNullable(),
         EditKind.MakeNotNull => MakeNotNull(),
         EditKind.SetDefault => SetDefault(),
@@ -829,9 +834,12 @@ internal sealed class SchemaEditor
 
     private static bool Converts(EditKind kind, ColumnType type) => kind switch
     {
-        EditKind.IntegerToBigint or EditKind.IntegerToText => type == ColumnType.Integer,
+        EditKind.IntegerToBigint or EditKind.IntegerToText or EditKind.IntegerToNumeric => type == ColumnType.Integer,
         EditKind.SmallintToInteger => type == ColumnType.SmallInt,
+        EditKind.BigintToInteger => type == ColumnType.BigInt,
+        EditKind.MoneyToInteger => type == ColumnType.Money,
         EditKind.WidenVarchar or EditKind.VarcharToText => type.Name == "varchar" && type.Length is not null,
+        EditKind.NarrowVarchar => type.Name == "varchar" && type.Length is >= 2,
         EditKind.TextToVarchar or EditKind.TextToInteger => type == ColumnType.Text,
         _ => false,
     };
@@ -839,7 +847,9 @@ internal sealed class SchemaEditor
     private ColumnType Converted(EditKind kind, ColumnType type) => kind switch
     {
         EditKind.IntegerToBigint => ColumnType.BigInt,
-        EditKind.SmallintToInteger or EditKind.TextToInteger => ColumnType.Integer,
+        EditKind.SmallintToInteger or EditKind.TextToInteger or EditKind.BigintToInteger or EditKind.MoneyToInteger => ColumnType.Integer,
+        EditKind.IntegerToNumeric => ColumnType.Numeric,
+        EditKind.NarrowVarchar => ColumnType.Varchar(type.Length!.Value / 2),
         EditKind.WidenVarchar => ColumnType.Varchar(type.Length!.Value * _random.OneOf(2, 4)),
         EditKind.VarcharToText or EditKind.IntegerToText => ColumnType.Text,
         EditKind.TextToVarchar => ColumnType.Varchar(_random.OneOf(16, 64, 255)),

@@ -78,6 +78,30 @@ public sealed class RandomSchemaPairsTests
     }
 
     [Fact]
+    public void Seeds_0_to_199_change_column_types_under_checks_predicates_and_defaults()
+    {
+        var under = new Dictionary<string, int> { ["check"] = 0, ["predicate"] = 0, ["default"] = 0 };
+        foreach (var pair in Pairs.Take(200))
+        {
+            var (before, after) = (SchemaCompiler.Compile(pair.Before).Model!, SchemaCompiler.Compile(pair.After).Model!);
+            foreach (var table in after.Tables.Where(t => t.RenamedFrom is null && before.FindTable(t.Name) is not null))
+            {
+                var old = before.FindTable(table.Name)!;
+                foreach (var column in table.Columns.Where(c => c.RenamedFrom is null && old.FindColumn(c.Name) is { } o && o.Type != c.Type))
+                {
+                    if (table.Checks.Any(k => SqlExpression.MentionsIdentifier(k.Expression, column.Name)))
+                        under["check"]++;
+                    if (table.Indexes.Any(i => i.Where is { } where && SqlExpression.MentionsIdentifier(where, column.Name)))
+                        under["predicate"]++;
+                    if (column.Default is not null)
+                        under["default"]++;
+                }
+            }
+        }
+        Assert.True(under.Values.All(n => n >= 5), string.Join(", ", under.Select(u => $"under a {u.Key}: {u.Value}")));
+    }
+
+    [Fact]
     public void Renames_name_what_before_had_and_a_renamed_table_changes_in_nothing_else()
     {
         var failures = new List<string>();

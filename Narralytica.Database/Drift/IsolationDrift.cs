@@ -1,9 +1,10 @@
 using System.Collections.Generic;
 using System.Linq;
+using Narralytica.Database.Catalog;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
 
-namespace Narralytica.Cli.Drift;
+namespace Narralytica.Database.Drift;
 
 /// <summary>
 /// Tenant isolation compared piece by piece: the audit table of cross-tenant reads (its existence and what the

@@ -9,7 +9,7 @@ using Narralytica.Schema.Sql;
 using Npgsql;
 using Index = Narralytica.Schema.Model.Index;
 
-namespace Narralytica.Cli.Drift;
+namespace Narralytica.Database.Catalog;
 
 /// <summary>
 /// Reads a schema of a live database into the schema model the differ uses: enums, tables, columns,

@@ -6,7 +6,7 @@ using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
 using Npgsql;
 
-namespace Narralytica.Cli.Drift;
+namespace Narralytica.Database.Catalog;
 
 /// <summary>A row-level security policy as the catalog has it; its conditions as PostgreSQL re-prints them.</summary>
 public sealed record PolicyDefinition(string Name, string Command, bool Permissive, string Roles, string? Using, string? WithCheck);

@@ -1,71 +1,31 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
 using System.Threading.Tasks;
-using Narralytica.Cli.Commands;
+using Narralytica.Database.Catalog;
 using Narralytica.Schema.Migrations;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
 using Npgsql;
 
-namespace Narralytica.Cli.Drift;
+namespace Narralytica.Database.Drift;
 
 /// <summary>
-/// <c>narralytica drift</c>: the live database's catalog against schema.yaml. The expected side is
+/// Drift: the live database's catalog against schema.yaml. The expected side is
 /// what PostgreSQL itself builds from schema.yaml, in a scratch schema inside a transaction that is
 /// rolled back, read back by the same <see cref="CatalogReader"/>: both sides are PostgreSQL's own
 /// re-print, so a database built by the migrations shows no false drift. Tenant isolation (row-level security,
 /// policies, the tenant context) is compared by <see cref="IsolationDrift"/>, whose statements go around the differ's.
 /// </summary>
-public static class DriftCommand
+public static class SchemaDrift
 {
-    public static async Task<int> RunAsync(Arguments arguments)
-    {
-        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
-        var connectionOption = arguments.Option("--connection");
-        var json = arguments.Flag("--json");
-        arguments.EnsureAllUsed();
-        var expectedModel = SchemaFile.Load(schemaPath);
-        await using var target = await DatabaseTarget.OpenExistingAsync(connectionOption, "drift");
-        await using var connection = new NpgsqlConnection(target.ConnectionString);
-        await connection.OpenAsync();
-
-        var drift = await CompareAsync(connection, expectedModel);
-        if (json)
-        {
-            Console.WriteLine(JsonSerializer.Serialize(new
-            {
-                schema = drift.Schema,
-                differences = drift.Differences.Select(d => new { kind = d.Kind, what = d.What }),
-                sql = drift.Plan.Statements.Select(s => s.Sql),
-                drift = drift.HasDrift,
-            }, new JsonSerializerOptions { WriteIndented = true }));
-        }
-        else if (!drift.HasDrift)
-            Console.WriteLine($"No drift: schema {drift.Schema} of {target.Description} matches schema.yaml.");
-        else
-        {
-            Console.WriteLine($"Drift: schema {drift.Schema} of {target.Description} differs from schema.yaml in {drift.Differences.Count} way(s):");
-            foreach (var difference in drift.Differences)
-                Console.WriteLine($"  {difference.Kind,-8} {difference.What}");
-            if (drift.Plan.Statements.Count > 0)
-            {
-                Console.WriteLine("SQL that would bring the database to schema.yaml (review it; prefer a migration for anything you keep):");
-                foreach (var statement in drift.Plan.Statements)
-                    Console.WriteLine("  " + statement.Sql.Replace("\n", "\n  "));
-            }
-        }
-        return drift.HasDrift ? ExitCodes.DifferenceFound : ExitCodes.Ok;
-    }
-
     /// <summary>The live schema (first on the search path) against what schema.yaml builds.</summary>
     public static async Task<DriftReport> CompareAsync(NpgsqlConnection connection, SchemaModel expectedModel)
     {
         string schema;
         await using (var current = new NpgsqlCommand("SELECT current_schema()", connection))
             schema = await current.ExecuteScalarAsync() as string
-                     ?? throw new CliError("The connection has no current schema (the search_path names no existing schema); set one, e.g. Search Path=public.");
+                     ?? throw new LiveSchemaException("The connection has no current schema (the search_path names no existing schema); set one, e.g. Search Path=public.");
         var live = await CatalogReader.ReadAsync(connection, null, schema);
         var (built, builtIsolation) = await BuildExpectedAsync(connection, expectedModel, schema);
         // What the live side could not model is reported as such, not again as missing.
@@ -103,7 +63,7 @@ public static class DriftCommand
                 .ToEquatableArray(),
         };
 
-    private static async Task<(SchemaModel Model, IsolationCatalog Isolation)> BuildExpectedAsync(NpgsqlConnection connection, SchemaModel model, string liveSchema)
+    internal static async Task<(SchemaModel Model, IsolationCatalog Isolation)> BuildExpectedAsync(NpgsqlConnection connection, SchemaModel model, string liveSchema)
     {
         var scratch = "narralytica_drift_" + Guid.NewGuid().ToString("N").Substring(0, 12);
         await using var transaction = await connection.BeginTransactionAsync();
@@ -118,7 +78,7 @@ public static class DriftCommand
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
-            throw new CliError($"drift builds schema.yaml in a scratch schema inside a transaction that is rolled back, which needs the CREATE privilege on the database: {e.MessageText}. " +
+            throw new LiveSchemaException($"drift builds schema.yaml in a scratch schema inside a transaction that is rolled back, which needs the CREATE privilege on the database: {e.MessageText}. " +
                                "Run it as a user that may create schemas (nothing is kept).");
         }
         finally
@@ -130,7 +90,7 @@ public static class DriftCommand
 
     // Privileges are compared as schema.yaml declares them: PostgreSQL keeps them as granted (there is no
     // re-print to match), and granting in the scratch schema would need the roles to exist, or CREATEROLE.
-    private static SchemaModel WithoutGrants(SchemaModel model)
+    internal static SchemaModel WithoutGrants(SchemaModel model)
         => model with
         {
             AppSchemaUsage = false,

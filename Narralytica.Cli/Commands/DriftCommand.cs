@@ -1,0 +1,51 @@
+using System;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Narralytica.Database.Drift;
+using Npgsql;
+
+namespace Narralytica.Cli.Commands;
+
+/// <summary><c>narralytica drift</c>: prints <see cref="SchemaDrift"/>'s comparison of the live database with schema.yaml.</summary>
+public static class DriftCommand
+{
+    public static async Task<int> RunAsync(Arguments arguments)
+    {
+        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
+        var connectionOption = arguments.Option("--connection");
+        var json = arguments.Flag("--json");
+        arguments.EnsureAllUsed();
+        var expectedModel = SchemaFile.Load(schemaPath);
+        await using var target = await DatabaseTarget.OpenExistingAsync(connectionOption, "drift");
+        await using var connection = new NpgsqlConnection(target.ConnectionString);
+        await connection.OpenAsync();
+
+        var drift = await SchemaDrift.CompareAsync(connection, expectedModel);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new
+            {
+                schema = drift.Schema,
+                differences = drift.Differences.Select(d => new { kind = d.Kind, what = d.What }),
+                sql = drift.Plan.Statements.Select(s => s.Sql),
+                drift = drift.HasDrift,
+            }, new JsonSerializerOptions { WriteIndented = true }));
+        }
+        else if (!drift.HasDrift)
+            Console.WriteLine($"No drift: schema {drift.Schema} of {target.Description} matches schema.yaml.");
+        else
+        {
+            Console.WriteLine($"Drift: schema {drift.Schema} of {target.Description} differs from schema.yaml in {drift.Differences.Count} way(s):");
+            foreach (var difference in drift.Differences)
+                Console.WriteLine($"  {difference.Kind,-8} {difference.What}");
+            if (drift.Plan.Statements.Count > 0)
+            {
+                Console.WriteLine("SQL that would bring the database to schema.yaml (review it; prefer a migration for anything you keep):");
+                foreach (var statement in drift.Plan.Statements)
+                    Console.WriteLine("  " + statement.Sql.Replace("\n", "\n  "));
+            }
+        }
+        return drift.HasDrift ? ExitCodes.DifferenceFound : ExitCodes.Ok;
+    }
+}
