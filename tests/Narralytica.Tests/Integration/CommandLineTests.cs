@@ -65,7 +65,7 @@ public sealed class CommandLineTests
     [InlineData("schema sql --schema /nonexistent/schema.yaml", "no such file")]
     [InlineData("schema sql --frobnicate", "Unknown argument(s): --frobnicate")]
     [InlineData("migrate-everything", "Unknown command")]
-    [InlineData("demo --connection Host=127.0.0.1;Port=1;Username=nobody;Timeout=2", "Could not connect")]
+    [InlineData("demo --connection Host=127.0.0.1;Port=1;Username=nobody;Timeout=2", "Nothing accepts connections on 127.0.0.1:1")]
     [InlineData("demo --connection Hots=nowhere", "not a valid connection string")]
     public async Task Bad_input_gets_a_clear_error_and_exit_code_1(string commandLine, string message)
     {
