@@ -129,12 +129,16 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the cluster in <paramref name="dataDir"/> if it runs: pg_ctl first, the postmaster's own pid when pg_ctl cannot.</summary>
+    /// <summary>
+    /// Stops the cluster in <paramref name="dataDir"/> if it runs: pg_ctl first, the postmaster's own pid when pg_ctl
+    /// cannot; returns once the postmaster process is gone, not merely told to go.
+    /// </summary>
     private static async Task StopClusterAsync(string binDir, string dataDir, bool asPostgresUser)
     {
         var pidFile = Path.Combine(dataDir, "postmaster.pid");
         if (!File.Exists(pidFile))
             return;
+        using var postmaster = Postmaster(pidFile);
         try
         {
             await RunPg(binDir, asPostgresUser, "pg_ctl", new[] { "-D", dataDir, "-m", "immediate", "-w", "stop" }, CancellationToken.None);
@@ -142,19 +146,29 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
         catch (InvalidOperationException)
         {
             // pg_ctl could not stop it (a half-written pid file, binaries gone): end the postmaster itself.
-            try
-            {
-                if (int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var postmaster))
-                {
-                    using var process = Process.GetProcessById(postmaster);
-                    process.Kill(entireProcessTree: true);
-                }
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
-            {
-                // Already gone.
-            }
+            try { postmaster?.Kill(entireProcessTree: true); }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
         }
+        for (var waited = 0; postmaster is not null && !HasEnded(postmaster) && waited < 100; waited++)
+            await Task.Delay(100);
+    }
+
+    private static Process? Postmaster(string pidFile)
+    {
+        try
+        {
+            return int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) ? Process.GetProcessById(pid) : null;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException)
+        {
+            return null; // no pid yet, or the process is already gone
+        }
+    }
+
+    private static bool HasEnded(Process process)
+    {
+        try { return process.HasExited; }
+        catch (InvalidOperationException) { return true; }
     }
 
     private static void RemoveFolder(string folder)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Linq;
 using Narralytica.Cli.Commands;
 
@@ -13,10 +14,13 @@ public static class CommandTree
     /// <summary>No response files: a value starting with '@' (a password) stays a value.</summary>
     public static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
 
-    public static RootCommand Create()
+    public static Command Create()
     {
-        var root = new RootCommand("narralytica: the Narralytica data layer's command line")
+        // Named, not a RootCommand (which takes the running executable's name: 'dotnet', or a test host).
+        var root = new Command("narralytica", "narralytica: the Narralytica data layer's command line")
         {
+            new HelpOption(),
+            new VersionOption(),
             CommonOptions.Json,
             SchemaCommandLine.Create(),
             MigrationsCommandLine.Create(),

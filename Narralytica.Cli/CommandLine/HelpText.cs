@@ -46,7 +46,7 @@ public static class HelpText
         => (parse.RootCommandResult.Command.Options.OfType<HelpOption>().First().Action as SynchronousCommandLineAction)?.Invoke(parse);
 
     /// <summary>Makes the root's --help print each command's epilogue after the generated help.</summary>
-    public static void Configure(RootCommand root)
+    public static void Configure(Command root)
     {
         var option = root.Options.OfType<HelpOption>().First();
         if (option.Action is SynchronousCommandLineAction generated)

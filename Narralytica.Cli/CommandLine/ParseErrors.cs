@@ -57,7 +57,7 @@ public static class ParseErrors
         var names = new List<string>();
         for (SymbolResult? at = result; at is not null; at = at.Parent)
             if (at is CommandResult c)
-                names.Insert(0, c.Command is RootCommand ? "narralytica" : c.Command.Name);
+                names.Insert(0, c.Command.Name);
         return string.Join(" ", names);
     }
 

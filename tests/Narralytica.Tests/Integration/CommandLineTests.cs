@@ -94,6 +94,21 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task Demo_with_json_prints_only_the_result_document_on_stdout()
+    {
+        var connectionString = await _postgres.CreateEmptyDatabaseAsync();
+        var (exit, output, errors) = await RunAsync("demo", "--connection", connectionString, "--json");
+        Assert.True(exit == 0, output + errors);
+        Assert.Contains("Creating the schema: applying", errors);
+        Assert.Contains("All 20 checks held.", errors);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(20, json.RootElement.GetProperty("passed").GetInt32());
+        Assert.Equal(0, json.RootElement.GetProperty("failed").GetInt32());
+        Assert.Equal(20, json.RootElement.GetProperty("checks").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("asApplicationRole").GetBoolean());
+    }
+
+    [Fact]
     public async Task Demo_as_a_user_that_may_not_become_the_app_role_says_so_and_runs_as_that_user()
     {
         var connectionString = await _postgres.CreateEmptyDatabaseAsync();
