@@ -21,8 +21,8 @@ public static class ThrowawayFolders
     /// <summary>A new folder name owned by this process.</summary>
     public static string NewFolder()
     {
-        using var self = Process.GetCurrentProcess();
-        var name = $"{Prefix}{self.Id}-{StartSeconds(self)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}";
+        var pid = Environment.ProcessId;
+        var name = $"{Prefix}{pid}-{StartStamp(pid)}-{Guid.NewGuid().ToString("N").Substring(0, 8)}";
         return Path.Combine(Path.GetTempPath(), name);
     }
 
@@ -53,22 +53,30 @@ public static class ThrowawayFolders
     }
 
     /// <summary>True when <paramref name="pid"/> runs and started when the folder name says (a recycled id started later).</summary>
-    private static bool IsRunning(int pid, long startSeconds)
+    private static bool IsRunning(int pid, long startStamp) => StartStamp(pid) is { } stamp && stamp == startStamp;
+
+    /// <summary>
+    /// When the process started, or null when it does not run. On Linux the kernel's own count of clock ticks since boot
+    /// (/proc/PID/stat, field 22), which no change of the wall clock moves; elsewhere the start time in Unix seconds.
+    /// </summary>
+    private static long? StartStamp(int pid)
     {
         try
         {
+            var stat = $"/proc/{pid}/stat";
+            if (Directory.Exists("/proc/self"))
+            {
+                // "pid (comm) state ppid …": the command may hold spaces and parentheses, so count fields after the last ')'.
+                var text = File.ReadAllText(stat);
+                var fields = text.Substring(text.LastIndexOf(')') + 2).Split(' ');
+                return long.Parse(fields[19], CultureInfo.InvariantCulture);
+            }
             using var process = Process.GetProcessById(pid);
-            return !process.HasExited && Math.Abs(StartSeconds(process) - startSeconds) <= 2;
+            return process.HasExited ? null : new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException)
         {
-            return false; // no such process
-        }
-        catch (InvalidOperationException)
-        {
-            return false; // exited while being looked at
+            return null; // no such process, or it exited while being looked at
         }
     }
-
-    private static long StartSeconds(Process process) => new DateTimeOffset(process.StartTime.ToUniversalTime()).ToUnixTimeSeconds();
 }

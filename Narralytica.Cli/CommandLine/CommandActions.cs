@@ -21,7 +21,7 @@ public static class CommandActions
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken, Func<Task<int>> run)
     {
-        var json = parse.GetValue(CommonOptions.Json);
+        var json = CommonOptions.Json(parse);
         using var output = CliOutput.Begin(json);
         try
         {

@@ -21,7 +21,7 @@ public static class CommandTree
         {
             new HelpOption(),
             new VersionOption(),
-            CommonOptions.Json,
+            CommonOptions.JsonOption(),
             SchemaCommandLine.Create(),
             MigrationsCommandLine.Create(),
             DatabaseCommandLine.Drift(),

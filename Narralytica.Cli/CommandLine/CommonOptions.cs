@@ -1,16 +1,26 @@
 using System.CommandLine;
+using System.Linq;
 
 namespace Narralytica.Cli.CommandLine;
 
 /// <summary>The options several commands share, each created per command (an option belongs to one command).</summary>
 public static class CommonOptions
 {
-    /// <summary>On the root and every command below it.</summary>
-    public static readonly Option<bool> Json = new("--json")
+    private const string JsonName = "--json";
+
+    /// <summary>On the root, and so on every command below it.</summary>
+    public static Option<bool> JsonOption() => new(JsonName)
     {
         Description = "Print the result as one JSON document on stdout, errors included ({\"error\": {\"code\", \"message\"}}); text goes to stderr",
         Recursive = true,
     };
+
+    /// <summary>Whether --json was given, wherever on the line.</summary>
+    public static bool Json(ParseResult parse)
+    {
+        var root = parse.RootCommandResult.Command;
+        return root.Options.FirstOrDefault(o => o.Name == JsonName) is Option<bool> json && parse.GetValue(json);
+    }
 
     public static Option<string?> Schema() => new("--schema")
     {

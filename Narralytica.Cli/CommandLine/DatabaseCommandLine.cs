@@ -12,7 +12,7 @@ public static class DatabaseCommandLine
         var (connection, schema) = (CommonOptions.Connection("none: a real database is required"), CommonOptions.Schema());
         var command = new Command("drift", "Compare the live database's catalog with schema.yaml: the differences (missing, extra, changed) and the SQL that reconciles them")
             { connection, schema };
-        command.Handle(parse => new DatabaseOptions(parse.GetValue(connection), parse.GetValue(schema), null, parse.GetValue(CommonOptions.Json)), DriftCommand.RunAsync);
+        command.Handle(parse => new DatabaseOptions(parse.GetValue(connection), parse.GetValue(schema), null, CommonOptions.Json(parse)), DriftCommand.RunAsync);
         return command.WithEpilogue("Exit codes: 0 the database matches schema.yaml; 2 it differs; 1 an error.");
     }
 
@@ -33,7 +33,7 @@ public static class DatabaseCommandLine
                                             "(what the application connects as: not superuser, no BYPASSRLS, CREATEDB or CREATEROLE); running it again changes nothing")
             { connection, ownerPassword, appPassword };
         create.Handle(parse => new RolesCreateOptions(parse.GetValue(connection), parse.GetValue(ownerPassword), parse.GetValue(appPassword),
-            parse.GetValue(CommonOptions.Json)), RolesCommand.CreateAsync);
+            CommonOptions.Json(parse)), RolesCommand.CreateAsync);
         return HelpText.Group("roles", "The database roles the data layer runs as", create);
     }
 
@@ -41,7 +41,7 @@ public static class DatabaseCommandLine
     {
         var connection = CommonOptions.Connection("a throwaway PostgreSQL, removed on exit");
         var command = new Command("demo", "Create the schema, load two tenants' sample and show tenant isolation through the generated API (20 checks)") { connection };
-        command.Handle(parse => new DemoOptions(parse.GetValue(connection), parse.GetValue(CommonOptions.Json)), DemoCommand.RunAsync);
+        command.Handle(parse => new DemoOptions(parse.GetValue(connection), CommonOptions.Json(parse)), DemoCommand.RunAsync);
         return command.WithEpilogue(
             "On a given server the demo works in a schema of its own and drops it afterwards. Ctrl-C stops a throwaway server and removes its folder.\n" +
             "Exit codes: 0 every check held; 1 a check failed or an error; 130 interrupted.");

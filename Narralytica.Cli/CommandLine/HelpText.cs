@@ -1,9 +1,9 @@
 using System;
-using System.Collections.Generic;
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using Narralytica.Cli.Commands;
 
 namespace Narralytica.Cli.CommandLine;
@@ -14,13 +14,12 @@ namespace Narralytica.Cli.CommandLine;
 /// </summary>
 public static class HelpText
 {
-    private static readonly Dictionary<Command, string> Epilogues = new();
+    private static readonly ConditionalWeakTable<Command, string> Epilogues = new();
 
     /// <summary>Text printed after the options in <paramref name="command"/>'s help.</summary>
     public static T WithEpilogue<T>(this T command, string text) where T : Command
     {
-        lock (Epilogues)
-            Epilogues[command] = text;
+        Epilogues.AddOrUpdate(command, text);
         return command;
     }
 
@@ -62,10 +61,7 @@ public static class HelpText
         public override int Invoke(ParseResult parseResult)
         {
             var exit = _generated.Invoke(parseResult);
-            string? text;
-            lock (Epilogues)
-                Epilogues.TryGetValue(parseResult.CommandResult.Command, out text);
-            if (text is not null)
+            if (Epilogues.TryGetValue(parseResult.CommandResult.Command, out var text))
                 (parseResult.InvocationConfiguration.Output ?? Console.Out).WriteLine(text.TrimEnd() + Environment.NewLine);
             return exit;
         }

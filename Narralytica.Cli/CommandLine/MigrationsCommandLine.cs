@@ -26,7 +26,7 @@ public static class MigrationsCommandLine
                                          "an unsafe change is refused unless --allow accepts its kind")
             { name, allow, schema, migrations };
         command.Handle(parse => new MigrationAddOptions(parse.GetValue(name), parse.GetValue(allow), parse.GetValue(schema), parse.GetValue(migrations),
-            parse.GetValue(CommonOptions.Json)), MigrationCommands.Add);
+            CommonOptions.Json(parse)), MigrationCommands.Add);
         return command;
     }
 
@@ -38,7 +38,7 @@ public static class MigrationsCommandLine
         var command = new Command("script", "Print migrations N+1..M as SQL for psql, each transactional one inside BEGIN; … COMMIT;")
             { from, to, schema, migrations };
         command.Handle(parse => new MigrationScriptOptions(parse.GetValue(from), parse.GetValue(to), parse.GetValue(schema), parse.GetValue(migrations),
-            parse.GetValue(CommonOptions.Json)), MigrationCommands.Script);
+            CommonOptions.Json(parse)), MigrationCommands.Script);
         return command;
     }
 
@@ -74,7 +74,7 @@ public static class MigrationsCommandLine
     {
         var (schema, migrations) = (CommonOptions.Schema(), CommonOptions.Migrations());
         var command = new Command(name, description) { schema, migrations };
-        command.Handle(parse => new MigrationFolderOptions(parse.GetValue(schema), parse.GetValue(migrations), parse.GetValue(CommonOptions.Json)), handler);
+        command.Handle(parse => new MigrationFolderOptions(parse.GetValue(schema), parse.GetValue(migrations), CommonOptions.Json(parse)), handler);
         return command;
     }
 
@@ -85,7 +85,7 @@ public static class MigrationsCommandLine
         var command = new Command(name, description) { connection, schema, migrations };
         if (lockTimeout is not null)
             command.Options.Add(lockTimeout);
-        command.Handle(parse => new DatabaseOptions(parse.GetValue(connection), parse.GetValue(schema), parse.GetValue(migrations), parse.GetValue(CommonOptions.Json),
+        command.Handle(parse => new DatabaseOptions(parse.GetValue(connection), parse.GetValue(schema), parse.GetValue(migrations), CommonOptions.Json(parse),
             lockTimeout is null ? null : parse.GetValue(lockTimeout)), handler);
         return command;
     }

@@ -16,7 +16,7 @@ public static class SchemaCommandLine
     {
         var schema = CommonOptions.Schema();
         var command = new Command(name, description) { schema };
-        command.Handle(parse => new SchemaOptions(parse.GetValue(schema), parse.GetValue(CommonOptions.Json)), handler);
+        command.Handle(parse => new SchemaOptions(parse.GetValue(schema), CommonOptions.Json(parse)), handler);
         return command;
     }
 }
