@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Model;
 using Npgsql;
@@ -15,20 +15,19 @@ namespace Narralytica.Cli.Commands;
 /// </summary>
 public static class ApplyCommands
 {
-    public static async Task<int> ApplyAsync(Arguments arguments)
+    public static async Task<int> ApplyAsync(DatabaseOptions options, CancellationToken cancellationToken)
     {
-        var lockTimeout = ParseLockTimeout(arguments.Option("--lock-timeout"));
-        var (migrations, connection, json) = Read(arguments);
-        await using var target = await DatabaseTarget.OpenExistingAsync(connection, "migrations apply");
+        var json = options.Json;
+        var migrations = Read(options);
+        await using var target = await DatabaseTarget.OpenExistingAsync(options.Connection, "migrations apply");
         await using var dataSource = CreateDataSource(target, "narralytica migrations apply");
-        var migrator = new SchemaMigrator(dataSource, migrations) { LockTimeout = lockTimeout };
+        var migrator = new SchemaMigrator(dataSource, migrations) { LockTimeout = options.LockTimeout };
         var applied = new List<(SchemaMigration Migration, TimeSpan Duration)>();
         var progress = new ImmediateProgress(e =>
         {
             if (e.Kind == MigrationEventKind.Applied)
                 applied.Add((e.Migration!, e.Duration));
-            if (json)
-                return;
+            // With --json this text goes to stderr: the progress of a long apply stays visible.
             if (e.Kind == MigrationEventKind.Starting)
                 Console.Write($"  {e.Migration!.FileName} … ");
             else if (e.Kind == MigrationEventKind.Applied)
@@ -36,23 +35,21 @@ public static class ApplyCommands
             else
                 Console.WriteLine(e.Message);
         });
-        if (!json)
-            Console.WriteLine($"Applying migrations to {target.Description}:");
+        Console.WriteLine($"Applying migrations to {target.Description}:");
         try
         {
-            await migrator.ApplyAsync(progress);
+            await migrator.ApplyAsync(progress, cancellationToken);
         }
-        catch (Exception e) when (e is MigrationConflictException or MigrationFailedException or InvalidOperationException or NpgsqlException)
+        catch (Exception e) when (e is MigrationConflictException or MigrationFailedException or InvalidOperationException or NpgsqlException && !cancellationToken.IsCancellationRequested)
         {
-            if (!json)
-                Console.WriteLine("failed");
+            Console.WriteLine("failed");
             Console.Error.WriteLine("error: " + e.Message);
             if (json)
-                WriteJson(new { applied = Applied(applied), error = e.Message });
+                CliOutput.WriteJson(new { applied = Applied(applied), error = new { code = ErrorCodes.MigrationFailed, message = e.Message } });
             return ExitCodes.Error;
         }
         if (json)
-            WriteJson(new { applied = Applied(applied), upToDate = true });
+            CliOutput.WriteJson(new { applied = Applied(applied), upToDate = true });
         else
             Console.WriteLine(applied.Count == 0
                 ? $"Nothing to apply: the database is at {migrations.LastOrDefault()?.FileName ?? "no migration"}."
@@ -60,15 +57,16 @@ public static class ApplyCommands
         return ExitCodes.Ok;
     }
 
-    public static async Task<int> StatusAsync(Arguments arguments)
+    public static async Task<int> StatusAsync(DatabaseOptions options, CancellationToken cancellationToken)
     {
-        var (migrations, connection, json) = Read(arguments);
-        await using var target = await DatabaseTarget.OpenExistingAsync(connection, "migrations status");
+        var json = options.Json;
+        var migrations = Read(options);
+        await using var target = await DatabaseTarget.OpenExistingAsync(options.Connection, "migrations status");
         await using var dataSource = CreateDataSource(target, "narralytica migrations status");
-        var status = await new SchemaMigrator(dataSource, migrations).StatusAsync();
+        var status = await new SchemaMigrator(dataSource, migrations).StatusAsync(cancellationToken);
         if (json)
         {
-            WriteJson(new
+            CliOutput.WriteJson(new
             {
                 applied = status.Applied.Select(a => new { version = a.Version, file = a.FileName, checksum = a.Checksum, appliedAt = a.AppliedAt, durationMs = a.DurationMs, appliedBy = a.AppliedBy }),
                 pending = status.Pending.Select(m => new { version = m.Version, file = m.FileName, transactional = m.Transactional }),
@@ -92,24 +90,18 @@ public static class ApplyCommands
         return status.Conflicts.Count > 0 ? ExitCodes.Error : status.Pending.Count > 0 ? ExitCodes.DifferenceFound : ExitCodes.Ok;
     }
 
-    private static (IReadOnlyList<SchemaMigration> Migrations, string? Connection, bool Json) Read(Arguments arguments)
+    private static IReadOnlyList<SchemaMigration> Read(DatabaseOptions options)
     {
-        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
-        var folder = MigrationsFolder.Locate(arguments.Option("--migrations"), schemaPath);
-        var connection = arguments.Option("--connection");
-        var json = arguments.Flag("--json");
-        arguments.EnsureAllUsed();
-        return (folder.ReadVerified(), connection, json);
+        var schemaPath = SchemaFile.Locate(options.SchemaPath);
+        return MigrationsFolder.Locate(options.MigrationsPath, schemaPath).ReadVerified();
     }
 
     /// <summary>--lock-timeout 5s, 500ms or 2m.</summary>
-    private static TimeSpan? ParseLockTimeout(string? text)
+    public static TimeSpan? ParseLockTimeout(string text)
     {
-        if (text is null)
-            return null;
         var match = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^(\d+)(ms|s|m)$");
         if (!match.Success || long.Parse(match.Groups[1].Value) == 0)
-            throw new CliError($"--lock-timeout {text}: write a duration such as 500ms, 5s or 2m.");
+            throw new CliError($"--lock-timeout {text}: write a duration such as 500ms, 5s or 2m.", ErrorCodes.Usage);
         var n = long.Parse(match.Groups[1].Value);
         return match.Groups[2].Value switch { "ms" => TimeSpan.FromMilliseconds(n), "s" => TimeSpan.FromSeconds(n), _ => TimeSpan.FromMinutes(n) };
     }
@@ -119,8 +111,6 @@ public static class ApplyCommands
 
     private static object Applied(List<(SchemaMigration Migration, TimeSpan Duration)> applied)
         => applied.Select(a => new { version = a.Migration.Version, file = a.Migration.FileName, durationMs = (int)a.Duration.TotalMilliseconds });
-
-    private static void WriteJson(object value) => Console.WriteLine(JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true }));
 
     /// <summary>Reports on the caller's thread, in order (Progress&lt;T&gt; would post to the thread pool and scramble the lines).</summary>
     private sealed class ImmediateProgress : IProgress<MigrationEvent>

@@ -1,4 +1,5 @@
 using System;
+using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.DevServer;
 using Npgsql;
@@ -27,7 +28,7 @@ public sealed class DatabaseTarget : IAsyncDisposable
 
     public bool IsThrowaway => _server is not null;
 
-    public static async Task<DatabaseTarget> OpenAsync(string? connectionOption, string throwawayDatabase)
+    public static async Task<DatabaseTarget> OpenAsync(string? connectionOption, string throwawayDatabase, CancellationToken cancellationToken = default)
     {
         var existing = await ConnectAsync(connectionOption);
         if (existing is not null)
@@ -36,11 +37,11 @@ public sealed class DatabaseTarget : IAsyncDisposable
         ThrowawayPostgres server;
         try
         {
-            server = await ThrowawayPostgres.StartAsync();
+            server = await ThrowawayPostgres.StartAsync(CliOutput.Progress, cancellationToken);
         }
         catch (InvalidOperationException e)
         {
-            throw new CliError("No server was given (--connection or NARRALYTICA_DATABASE), and a throwaway PostgreSQL could not be started: " + e.Message);
+            throw new CliError("No server was given (--connection or NARRALYTICA_DATABASE), and a throwaway PostgreSQL could not be started: " + e.Message, ErrorCodes.ServerStartFailed);
         }
         var connectionString = await server.CreateDatabaseAsync(throwawayDatabase);
         return new DatabaseTarget(connectionString, $"a throwaway PostgreSQL on 127.0.0.1:{server.Port} (removed on exit)", server);
@@ -49,7 +50,7 @@ public sealed class DatabaseTarget : IAsyncDisposable
     /// <summary>The server named by --connection or NARRALYTICA_DATABASE; a command that changes a real database never falls back to a throwaway one.</summary>
     public static async Task<DatabaseTarget> OpenExistingAsync(string? connectionOption, string command)
         => await ConnectAsync(connectionOption)
-           ?? throw new CliError($"{command} needs a database: pass --connection \"Host=…;Database=…;Username=…;Password=…\" or set NARRALYTICA_DATABASE.");
+           ?? throw new CliError($"{command} needs a database: pass --connection \"Host=…;Database=…;Username=…;Password=…\" or set NARRALYTICA_DATABASE.", ErrorCodes.NoDatabase);
 
     /// <summary>Null when no connection is given; an error that says what to fix when it is malformed or unreachable.</summary>
     private static async Task<DatabaseTarget?> ConnectAsync(string? connectionOption)
@@ -65,18 +66,19 @@ public sealed class DatabaseTarget : IAsyncDisposable
         }
         catch (ArgumentException e)
         {
-            throw new CliError($"{source} is not a valid connection string ({e.Message}). Write it as 'Host=localhost;Port=5432;Database=app;Username=app;Password=…'.");
+            throw ConnectionFailures.Malformed(e, source);
         }
+        if (string.IsNullOrWhiteSpace(parsed.Host))
+            throw ConnectionFailures.Malformed(new ArgumentException("it names no server: Host= is missing"), source);
         await using (var probe = new NpgsqlConnection(parsed.ConnectionString))
         {
             try
             {
                 await probe.OpenAsync();
             }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException)
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or System.Net.Sockets.SocketException or TimeoutException)
             {
-                throw new CliError($"Could not connect to the server named by {source} (host {parsed.Host}, port {parsed.Port}, database {parsed.Database}): {e.Message}. " +
-                                   "Check that the server runs and the credentials are right.");
+                throw ConnectionFailures.Describe(e, parsed, source);
             }
         }
         return new DatabaseTarget(parsed.ConnectionString, $"{parsed.Host}:{parsed.Port}/{parsed.Database} (from {source})", null);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using LinqToDB;
 using LinqToDB.Async;
@@ -19,12 +20,9 @@ namespace Narralytica.Cli.Commands;
 /// </summary>
 public static class DemoCommand
 {
-    public static async Task<int> RunAsync(Arguments arguments)
+    public static async Task<int> RunAsync(DemoOptions options, CancellationToken cancellationToken)
     {
-        var connection = arguments.Option("--connection");
-        arguments.EnsureAllUsed();
-
-        await using var target = await DatabaseTarget.OpenAsync(connection, "narralytica_demo");
+        await using var target = await DatabaseTarget.OpenAsync(options.Connection, "narralytica_demo", cancellationToken);
         Console.WriteLine($"Database: {target.Description}");
 
         // On a given server the demo works in a schema of its own and drops it afterwards.
@@ -37,9 +35,19 @@ public static class DemoCommand
         }
         try
         {
-            await MigrateAsync(connectionString);
+            await MigrateAsync(connectionString, cancellationToken);
             var tourConnectionString = await ApplicationRoleConnectionAsync(connectionString, target.IsThrowaway);
-            return await RunTourAsync(tourConnectionString ?? connectionString, asApplicationRole: tourConnectionString is not null);
+            var checks = await RunTourAsync(tourConnectionString ?? connectionString, asApplicationRole: tourConnectionString is not null);
+            if (options.Json)
+                CliOutput.WriteJson(new
+                {
+                    database = target.Description,
+                    asApplicationRole = tourConnectionString is not null,
+                    checks = checks.Outcomes.Select(c => new { check = c.What, held = c.Held, outcome = c.Outcome }),
+                    passed = checks.Passed,
+                    failed = checks.Failed,
+                });
+            return checks.Failed == 0 ? ExitCodes.Ok : ExitCodes.Error;
         }
         finally
         {
@@ -49,14 +57,15 @@ public static class DemoCommand
     }
 
     /// <summary>The schema comes from the migrations compiled into the model, as an application would migrate at start-up.</summary>
-    private static async Task MigrateAsync(string connectionString)
+    private static async Task MigrateAsync(string connectionString, CancellationToken cancellationToken)
     {
         IReadOnlyList<SchemaMigration> applied;
+        CliOutput.Progress($"Creating the schema: applying {NarralyticaMigrations.All.Count} embedded migration(s)…");
         await using (var migrationSource = NpgsqlDataSource.Create(connectionString))
         {
             try
             {
-                applied = await new SchemaMigrator(migrationSource).ApplyAsync();
+                applied = await new SchemaMigrator(migrationSource).ApplyAsync(null, cancellationToken);
             }
             catch (MigrationFailedException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
             {
@@ -100,10 +109,11 @@ public static class DemoCommand
         return builder.ConnectionString;
     }
 
-    private static async Task<int> RunTourAsync(string connectionString, bool asApplicationRole)
+    private static async Task<IsolationChecks> RunTourAsync(string connectionString, bool asApplicationRole)
     {
         await using var dataSource = NarralyticaDb.CreateDataSource(connectionString);
         await using var db = new NarralyticaDb(dataSource);
+        CliOutput.Progress("Loading the sample: two tenants with a video, a transcript, segments and layers each…");
         var sample = await SampleData.LoadAsync(db);
         Console.WriteLine($"Sample:   tenants '{sample.A.Tenant.Slug}' and '{sample.B.Tenant.Slug}', each with a video, a transcript, {sample.A.Segments.Count} segments, 2 speakers and 2 versions of a summary layer per segment");
 
@@ -126,6 +136,7 @@ public static class DemoCommand
 
         Console.WriteLine();
         Console.WriteLine($"Isolation: tenant {sample.B.Tenant.Slug} against tenant {sample.A.Tenant.Slug}'s rows");
+        CliOutput.Progress("Running the isolation checks…");
         var checks = new IsolationChecks();
         var victim = sample.A.Segments[0];
         await checks.ExpectAsync("query: B's scope sees none of A's segments",
@@ -188,7 +199,7 @@ public static class DemoCommand
         Console.WriteLine(checks.Failed == 0
             ? $"All {checks.Passed} checks held."
             : $"{checks.Failed} of {checks.Passed + checks.Failed} checks FAILED.");
-        return checks.Failed == 0 ? ExitCodes.Ok : ExitCodes.Error;
+        return checks;
     }
 
     /// <summary>
@@ -279,6 +290,7 @@ public static class DemoCommand
     {
         public int Passed { get; private set; }
         public int Failed { get; private set; }
+        public List<(string What, bool Held, string Outcome)> Outcomes { get; } = new();
 
         public async Task ExpectAsync(string what, Func<Task<bool>> check) => Record(what, await check(), "held");
 
@@ -312,6 +324,7 @@ public static class DemoCommand
         private void Record(string what, bool ok, string outcome)
         {
             if (ok) Passed++; else Failed++;
+            Outcomes.Add((what, ok, ok ? outcome : "FAILED"));
             Console.WriteLine($"  {(ok ? "ok  " : "FAIL")} {what}: {(ok ? outcome : "FAILED")}");
         }
     }

@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using System.Text.Json;
+using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Database.Drift;
 using Npgsql;
@@ -10,27 +10,23 @@ namespace Narralytica.Cli.Commands;
 /// <summary><c>narralytica drift</c>: prints <see cref="SchemaDrift"/>'s comparison of the live database with schema.yaml.</summary>
 public static class DriftCommand
 {
-    public static async Task<int> RunAsync(Arguments arguments)
+    public static async Task<int> RunAsync(DatabaseOptions options, CancellationToken cancellationToken)
     {
-        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
-        var connectionOption = arguments.Option("--connection");
-        var json = arguments.Flag("--json");
-        arguments.EnsureAllUsed();
-        var expectedModel = SchemaFile.Load(schemaPath);
-        await using var target = await DatabaseTarget.OpenExistingAsync(connectionOption, "drift");
+        var expectedModel = SchemaFile.Load(options.SchemaPath);
+        await using var target = await DatabaseTarget.OpenExistingAsync(options.Connection, "drift");
         await using var connection = new NpgsqlConnection(target.ConnectionString);
-        await connection.OpenAsync();
+        await connection.OpenAsync(cancellationToken);
 
         var drift = await SchemaDrift.CompareAsync(connection, expectedModel);
-        if (json)
+        if (options.Json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new
+            CliOutput.WriteJson(new
             {
                 schema = drift.Schema,
                 differences = drift.Differences.Select(d => new { kind = d.Kind, what = d.What }),
                 sql = drift.Plan.Statements.Select(s => s.Sql),
                 drift = drift.HasDrift,
-            }, new JsonSerializerOptions { WriteIndented = true }));
+            });
         }
         else if (!drift.HasDrift)
             Console.WriteLine($"No drift: schema {drift.Schema} of {target.Description} matches schema.yaml.");

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Cli.Roles;
 using Narralytica.Schema.Sql;
@@ -16,19 +18,20 @@ public static class RolesCommand
     public const string OwnerPasswordVariable = "NARRALYTICA_OWNER_PASSWORD";
     public const string AppPasswordVariable = "NARRALYTICA_APP_PASSWORD";
 
-    public static async Task<int> CreateAsync(Arguments arguments)
+    public static async Task<int> CreateAsync(RolesCreateOptions options, CancellationToken cancellationToken)
     {
-        var connectionOption = arguments.Option("--connection");
-        var appPassword = arguments.Option("--app-password") ?? Environment.GetEnvironmentVariable(AppPasswordVariable);
-        var ownerPassword = arguments.Option("--owner-password") ?? Environment.GetEnvironmentVariable(OwnerPasswordVariable);
-        arguments.EnsureAllUsed();
+        var appPassword = options.AppPassword ?? Environment.GetEnvironmentVariable(AppPasswordVariable);
+        var ownerPassword = options.OwnerPassword ?? Environment.GetEnvironmentVariable(OwnerPasswordVariable);
 
-        await using var target = await DatabaseTarget.OpenExistingAsync(connectionOption, "roles create");
+        await using var target = await DatabaseTarget.OpenExistingAsync(options.Connection, "roles create");
         await using var connection = new NpgsqlConnection(target.ConnectionString);
-        await connection.OpenAsync();
+        await connection.OpenAsync(cancellationToken);
         Console.WriteLine($"Roles on {target.Description}:");
-        foreach (var line in await RoleSetup.CreateOrUpdateAsync(connection, NullIfEmpty(ownerPassword), NullIfEmpty(appPassword)))
+        var actions = new List<string>(await RoleSetup.CreateOrUpdateAsync(connection, NullIfEmpty(ownerPassword), NullIfEmpty(appPassword)));
+        foreach (var line in actions)
             Console.WriteLine("  " + line);
+        if (options.Json)
+            CliOutput.WriteJson(new { actions });
         Console.WriteLine($"Apply migrations as {DatabaseRoles.Owner} (they grant {DatabaseRoles.App} its privileges); connect the application as {DatabaseRoles.App}.");
         return ExitCodes.Ok;
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Schema.Naming;
@@ -12,65 +13,73 @@ namespace Narralytica.Cli.Commands;
 /// </summary>
 public static class SchemaCommands
 {
-    public static int Sql(Arguments arguments)
+    public static int Sql(SchemaOptions options)
     {
-        var model = SchemaFile.Load(arguments.Option("--schema"));
-        arguments.EnsureAllUsed();
-        Console.Out.Write(DdlEmitter.Script(model));
+        var model = SchemaFile.Load(options.SchemaPath);
+        var ddl = DdlEmitter.Script(model);
+        if (options.Json)
+            CliOutput.WriteJson(new { sql = ddl });
+        else
+            Console.Out.Write(ddl);
         return ExitCodes.Ok;
     }
 
     /// <summary>docs/schema.md (beside schema.yaml, or --out): the ER diagram and every table's columns, keys, indexes and policies.</summary>
-    public static int Docs(Arguments arguments)
+    public static int Docs(SchemaDocsOptions options)
     {
-        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
-        var output = arguments.Option("--out") ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(schemaPath)!, Narralytica.Schema.Language.SchemaDocsWriter.FileName);
+        var schemaPath = SchemaFile.Locate(options.SchemaPath);
+        var output = options.Out ?? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(schemaPath)!, Narralytica.Schema.Language.SchemaDocsWriter.FileName);
         var model = SchemaFile.Load(schemaPath);
-        arguments.EnsureAllUsed();
         System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(output))!);
         System.IO.File.WriteAllText(output, Narralytica.Schema.Language.SchemaDocsWriter.Write(model));
-        Console.WriteLine($"Wrote {output}: {model.Tables.Count} tables, {model.Enums.Count} enums.");
+        if (options.Json)
+            CliOutput.WriteJson(new { written = output, tables = model.Tables.Count, enums = model.Enums.Count });
+        else
+            Console.WriteLine($"Wrote {output}: {model.Tables.Count} tables, {model.Enums.Count} enums.");
         return ExitCodes.Ok;
     }
 
     /// <summary>The language offline, then its SQL on PostgreSQL (<see cref="SqlCheck"/>).</summary>
-    public static async Task<int> CheckAsync(Arguments arguments)
+    public static async Task<int> CheckAsync(SchemaCheckOptions options, System.Threading.CancellationToken cancellationToken)
     {
-        var schemaPath = SchemaFile.Locate(arguments.Option("--schema"));
-        var connectionOption = arguments.Option("--connection");
-        arguments.EnsureAllUsed();
-        var model = SchemaFile.Load(schemaPath);
-        await SqlCheck.RunAsync(model, schemaPath, connectionOption);
+        var schemaPath = SchemaFile.Locate(options.SchemaPath);
+        var (model, warnings) = SchemaFile.Compile(schemaPath);
+        await SqlCheck.RunAsync(model, schemaPath, options.Connection);
         var tenantTables = model.Tables.Count(t => t.IsTenantScoped);
-        Console.WriteLine($"schema.yaml is valid: {model.Tables.Count} tables ({tenantTables} tenant-scoped, {model.Tables.Count - tenantTables} global), {model.Enums.Count} enums; PostgreSQL accepts its SQL.");
+        if (options.Json)
+            CliOutput.WriteJson(new { valid = true, tables = model.Tables.Count, tenantScoped = tenantTables, global = model.Tables.Count - tenantTables, enums = model.Enums.Count, warnings });
+        else
+            Console.WriteLine($"schema.yaml is valid: {model.Tables.Count} tables ({tenantTables} tenant-scoped, {model.Tables.Count - tenantTables} global), {model.Enums.Count} enums; PostgreSQL accepts its SQL.");
         return ExitCodes.Ok;
     }
 
-    public static int Queries(Arguments arguments)
+    public static int Queries(SchemaOptions options)
     {
-        var model = SchemaFile.Load(arguments.Option("--schema"));
-        arguments.EnsureAllUsed();
-        var count = 0;
+        var model = SchemaFile.Load(options.SchemaPath);
+        var helpers = new List<(string Declared, string Helper, string? Index, string Sql)>();
         foreach (var table in model.Tables)
         {
             var host = table.IsTenantScoped ? "TenantScope" : "NarralyticaDb";
             foreach (var query in table.Queries)
-                Print(ref count, $"{table.Name}.{query.Name}", $"{host}.{ClrNaming.Pascal(query.Name)}Async", query.BackingIndex, ReadPathSql.Query(table, query).Sql);
+                helpers.Add(($"{table.Name}.{query.Name}", $"{host}.{ClrNaming.Pascal(query.Name)}Async", query.BackingIndex, ReadPathSql.Query(table, query).Sql));
             foreach (var feed in table.Feeds)
-                Print(ref count, $"{table.Name}.{feed.Name} (feed, latest of {feed.LatestOf})", $"{host}.{ClrNaming.Pascal(feed.Name)}Async",
-                    table.PrimaryKey.Name, ReadPathSql.FeedPage(table, feed, model.FindTable(feed.LatestOf)!).Sql);
+                helpers.Add(($"{table.Name}.{feed.Name} (feed, latest of {feed.LatestOf})", $"{host}.{ClrNaming.Pascal(feed.Name)}Async",
+                    table.PrimaryKey.Name, ReadPathSql.FeedPage(table, feed, model.FindTable(feed.LatestOf)!).Sql));
         }
-        Console.WriteLine(count == 0
+        if (options.Json)
+        {
+            CliOutput.WriteJson(new { helpers = helpers.Select(h => new { declared = h.Declared, helper = h.Helper, index = h.Index, sql = h.Sql }) });
+            return ExitCodes.Ok;
+        }
+        foreach (var (declared, helper, index, sql) in helpers)
+        {
+            Console.WriteLine($"{declared} → {helper}, answered by {index}");
+            Console.WriteLine($"  {sql}");
+            Console.WriteLine();
+        }
+        Console.WriteLine(helpers.Count == 0
             ? "schema.yaml declares no queries or feeds; see 'Read paths' in the README."
-            : $"{count} helper(s); every table also has Find<Entity>Async (its primary key) and BulkInsertAsync (binary COPY).");
+            : $"{helpers.Count} helper(s); every table also has Find<Entity>Async (its primary key) and BulkInsertAsync (binary COPY).");
         return ExitCodes.Ok;
-    }
-
-    private static void Print(ref int count, string declared, string helper, string? index, string sql)
-    {
-        count++;
-        Console.WriteLine($"{declared} → {helper}, answered by {index}");
-        Console.WriteLine($"  {sql}");
-        Console.WriteLine();
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Database.Scratch;
 using Narralytica.Schema.Model;
@@ -23,6 +24,8 @@ public static class SqlCheck
         foreach (var diagnostic in rejected)
             Console.Error.WriteLine(diagnostic.Format(relative));
         if (rejected.Count > 0)
-            throw new CliError($"PostgreSQL rejects {rejected.Count} SQL fragment(s) of {relative} (above); fix them and run again. Nothing was written.");
+            throw new CliError($"PostgreSQL rejects {rejected.Count} SQL fragment(s) of {relative} (above); fix them and run again. Nothing was written.",
+                ErrorCodes.SchemaInvalid,
+                new { diagnostics = rejected.Select(d => new { file = relative, line = d.Span.Line, column = d.Span.Column, severity = "error", id = d.Id, message = d.Message }) });
     }
 }

@@ -5,6 +5,8 @@ using Narralytica.DevServer;
 using Narralytica.Model;
 using Npgsql;
 using Xunit;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace Narralytica.Tests.Infrastructure;
 
@@ -16,9 +18,15 @@ namespace Narralytica.Tests.Infrastructure;
 public sealed class PostgresFixture : IAsyncLifetime
 {
     private const string TemplateName = "narralytica_template";
+    private readonly IMessageSink _messages;
     private ThrowawayPostgres? _server;
     private NpgsqlConnectionStringBuilder? _admin;
     private int _counter;
+
+    /// <summary><paramref name="messages"/>: the run's diagnostic messages, shown by <c>dotnet test</c> (xunit.runner.json), so the first minute is not silent.</summary>
+    public PostgresFixture(IMessageSink messages) => _messages = messages;
+
+    private void Progress(string line) => _messages.OnMessage(new DiagnosticMessage(line));
 
     public async Task InitializeAsync()
     {
@@ -31,7 +39,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         {
             try
             {
-                _server = await ThrowawayPostgres.StartAsync();
+                _server = await ThrowawayPostgres.StartAsync(Progress);
             }
             catch (InvalidOperationException e)
             {
@@ -42,10 +50,13 @@ public sealed class PostgresFixture : IAsyncLifetime
         }
 
         // A per-run template name, so runs sharing one server never collide.
+        Progress($"Creating the template database {Template} (the full schema; each test class clones it)…");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await ExecuteAsync(_admin.ConnectionString, $"DROP DATABASE IF EXISTS {Template} WITH (FORCE)");
         await ExecuteAsync(_admin.ConnectionString, $"CREATE DATABASE {Template}");
         await ApplySchemaAsync(WithDatabase(Template));
         NpgsqlConnection.ClearAllPools();
+        Progress($"Template database {Template} ready in {clock.Elapsed.TotalSeconds:0.0} s; the tests run now.");
     }
 
     private string Template { get; } = TemplateName + "_" + Environment.ProcessId;

@@ -66,7 +66,7 @@ public sealed class CommandLineTests
     [InlineData("schema sql --schema /nonexistent/schema.yaml", "no such file")]
     [InlineData("schema sql --frobnicate", "Unknown argument(s): --frobnicate")]
     [InlineData("migrate-everything", "Unknown command")]
-    [InlineData("demo --connection Host=127.0.0.1;Port=1;Username=nobody;Timeout=2", "Could not connect")]
+    [InlineData("demo --connection Host=127.0.0.1;Port=1;Username=nobody;Timeout=2", "Nothing accepts connections on 127.0.0.1:1")]
     [InlineData("demo --connection Hots=nowhere", "not a valid connection string")]
     public async Task Bad_input_gets_a_clear_error_and_exit_code_1(string commandLine, string message)
     {
@@ -106,6 +106,21 @@ public sealed class CommandLineTests
         Assert.True(exit == 0, output + errors);
         Assert.Contains("All 20 checks held.", output);
         Assert.DoesNotContain("FAIL", output);
+    }
+
+    [Fact]
+    public async Task Demo_with_json_prints_only_the_result_document_on_stdout()
+    {
+        var connectionString = await _postgres.CreateEmptyDatabaseAsync();
+        var (exit, output, errors) = await RunAsync("demo", "--connection", connectionString, "--json");
+        Assert.True(exit == 0, output + errors);
+        Assert.Contains("Creating the schema: applying", errors);
+        Assert.Contains("All 20 checks held.", errors);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(20, json.RootElement.GetProperty("passed").GetInt32());
+        Assert.Equal(0, json.RootElement.GetProperty("failed").GetInt32());
+        Assert.Equal(20, json.RootElement.GetProperty("checks").GetArrayLength());
+        Assert.True(json.RootElement.GetProperty("asApplicationRole").GetBoolean());
     }
 
     [Fact]

@@ -1,0 +1,39 @@
+using System;
+
+namespace Narralytica.Cli.Commands;
+
+// The typed options each handler takes, filled in by the command line (Narralytica.Cli.CommandLine). Every one
+// carries Json: the result as one JSON document on stdout.
+
+/// <summary><c>schema sql | queries</c>.</summary>
+public sealed record SchemaOptions(string? SchemaPath, bool Json);
+
+/// <summary><c>schema check</c>: schema.yaml, then its SQL on the server of <paramref name="Connection"/> (null: NARRALYTICA_DATABASE, else a throwaway one).</summary>
+public sealed record SchemaCheckOptions(string? SchemaPath, string? Connection, bool Json);
+
+/// <summary><c>schema docs</c>: written to <paramref name="Out"/> (null: docs/schema.md beside schema.yaml).</summary>
+public sealed record SchemaDocsOptions(string? SchemaPath, string? Out, bool Json);
+
+/// <summary><c>migrations hash</c>: schema.yaml and the migrations folder.</summary>
+public sealed record MigrationFolderOptions(string? SchemaPath, string? MigrationsPath, bool Json);
+
+/// <summary><c>migrations check</c>: the folder, and the snapshot rebuilt on the server of <paramref name="Connection"/> (null: NARRALYTICA_DATABASE, else a throwaway one).</summary>
+public sealed record MigrationCheckOptions(string? SchemaPath, string? MigrationsPath, string? Connection, bool Json);
+
+/// <summary><c>migrations remove</c>: the newest migration, refused when the database of <paramref name="Connection"/> has applied it.</summary>
+public sealed record MigrationRemoveOptions(string? SchemaPath, string? MigrationsPath, string? Connection, bool Json);
+
+/// <summary><c>migrations add &lt;name&gt;</c>; <paramref name="Allow"/> is the --allow list as written; SQL is checked on <paramref name="Connection"/>'s server.</summary>
+public sealed record MigrationAddOptions(string? Name, string? Allow, string? SchemaPath, string? MigrationsPath, string? Connection, bool Json);
+
+/// <summary><c>migrations script</c>: migrations after <paramref name="From"/> up to <paramref name="To"/> (null: all).</summary>
+public sealed record MigrationScriptOptions(int? From, int? To, string? SchemaPath, string? MigrationsPath, bool Json);
+
+/// <summary><c>migrations apply | status | baseline</c>, and <c>drift</c>: the folder (or schema.yaml) against a live database.</summary>
+public sealed record DatabaseOptions(string? Connection, string? SchemaPath, string? MigrationsPath, bool Json, TimeSpan? LockTimeout = null);
+
+/// <summary><c>roles create</c>; passwords default to their environment variables.</summary>
+public sealed record RolesCreateOptions(string? Connection, string? OwnerPassword, string? AppPassword, bool Json);
+
+/// <summary><c>demo</c>.</summary>
+public sealed record DemoOptions(string? Connection, bool Json);

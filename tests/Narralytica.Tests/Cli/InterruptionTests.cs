@@ -1,0 +1,148 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace Narralytica.Tests.Cli;
+
+/// <summary>
+/// A real <c>narralytica demo</c> process on a throwaway PostgreSQL: Ctrl-C (SIGINT) stops the server and removes its
+/// folder; a run killed outright (SIGKILL) leaves them, and the next run removes them.
+/// </summary>
+[Collection(Name)]
+public sealed class InterruptionTests
+{
+    /// <summary>Alone, after the parallel tests: a throwaway server started meanwhile by another test would remove the stale folder first.</summary>
+    public const string Name = "Interruption";
+
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    [Fact]
+    public async Task Ctrl_C_during_the_demo_stops_the_throwaway_server_and_removes_its_folder()
+    {
+        using var demo = DemoProcess.Start();
+        var (folder, postmaster) = await demo.WaitForServerAsync();
+        await demo.WaitForAsync("Creating the schema");
+
+        Signal("INT", demo.Process.Id);
+        Assert.True(demo.Process.WaitForExit((int)Patience.TotalMilliseconds), "the demo did not exit after SIGINT");
+        demo.Process.WaitForExit(); // and its stderr is read to the end
+        Assert.Equal(130, demo.Process.ExitCode);
+        Assert.Contains("interrupted by SIGINT", demo.Errors);
+        Assert.False(Directory.Exists(folder), $"{folder} is still there");
+        Assert.False(IsRunning(postmaster), $"the throwaway server (pid {postmaster}) still runs");
+    }
+
+    [Fact]
+    public async Task A_folder_left_by_a_killed_run_is_removed_by_the_next_run()
+    {
+        string folder;
+        int postmaster, killedPid;
+        using (var killed = DemoProcess.Start())
+        {
+            (folder, postmaster) = await killed.WaitForServerAsync();
+            killedPid = killed.Process.Id;
+            killed.Process.Kill(entireProcessTree: false); // SIGKILL: no handler runs
+            killed.Process.WaitForExit();
+        }
+        Assert.True(Directory.Exists(folder), "a killed run cannot clean up: the folder should still be there");
+        Assert.True(IsRunning(postmaster), "a killed run cannot stop its server: it should still run");
+
+        using var next = DemoProcess.Start();
+        await next.WaitForServerAsync();
+        Assert.Contains($"Removing a throwaway PostgreSQL left by process {killedPid}, which no longer runs: {folder}", next.Errors);
+        Assert.False(Directory.Exists(folder), $"{folder} is still there");
+        Assert.False(IsRunning(postmaster), $"the stale server (pid {postmaster}) still runs");
+        Signal("INT", next.Process.Id);
+        Assert.True(next.Process.WaitForExit((int)Patience.TotalMilliseconds));
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {pid}");
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary><c>dotnet narralytica.dll demo</c> with its stderr (the progress lines) collected as it comes.</summary>
+    private sealed class DemoProcess : IDisposable
+    {
+        private readonly ConcurrentQueue<string> _errors = new();
+
+        private DemoProcess(Process process) => Process = process;
+
+        public Process Process { get; }
+
+        public string Errors => string.Join("\n", _errors);
+
+        public static DemoProcess Start()
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "narralytica.dll"));
+            start.ArgumentList.Add("demo");
+            start.Environment.Remove("NARRALYTICA_DATABASE");
+            var demo = new DemoProcess(new Process { StartInfo = start });
+            demo.Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) demo._errors.Enqueue(e.Data); };
+            demo.Process.OutputDataReceived += (_, _) => { };
+            demo.Process.Start();
+            demo.Process.BeginErrorReadLine();
+            demo.Process.BeginOutputReadLine();
+            return demo;
+        }
+
+        /// <summary>The server's folder and postmaster pid, once the demo says the server is ready.</summary>
+        public async Task<(string Folder, int Postmaster)> WaitForServerAsync()
+        {
+            await WaitForAsync("Starting a throwaway PostgreSQL: ready");
+            var folder = Regex.Match(Errors, @"Starting a throwaway PostgreSQL in (\S+): creating").Groups[1].Value;
+            Assert.True(Directory.Exists(folder), Errors);
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(folder, "data", "postmaster.pid")).First());
+            return (folder, postmaster);
+        }
+
+        public async Task WaitForAsync(string text)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Errors.Contains(text))
+            {
+                Assert.False(Process.HasExited, $"the demo exited before '{text}':\n{Errors}");
+                Assert.True(clock.Elapsed < Patience, $"no '{text}' after {Patience}:\n{Errors}");
+                await Task.Delay(50);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!Process.HasExited)
+                Process.Kill(entireProcessTree: true);
+            Process.Dispose();
+        }
+    }
+}
+
+[CollectionDefinition(InterruptionTests.Name, DisableParallelization = true)]
+public sealed class InterruptionCollection
+{
+}
