@@ -50,6 +50,7 @@ public static class SchemaJsonSchema
             ["doc"] = new(Text, "What a row is; it becomes the table's comment and the entity's documentation."),
             ["entity"] = new(Text, "The C# entity name, when the singular of the table name is not the one wanted."),
             ["append_only"] = new(Bool, "Rows are never updated nor deleted (no updated_at; the database refuses UPDATE and DELETE)."),
+            ["queue"] = new(Bool, "A tenant table of work that workers (narralytica_worker) claim across tenants: they may read, lock and update every tenant's rows of it."),
             ["quote"] = new(Bool, "Quote the table name in SQL (to use a reserved word)."),
             ["timestamps"] = new(Either(Bool, OneOf(TimestampsValues)), "created_at and updated_at (true, the default), created_at only (created), or neither (false)."),
             ["columns"] = new(MapOf(Either(Text, Ref("column"))), "The columns, by name: a type (text, varchar(64)?, an enum name…), or a mapping."),

@@ -16,7 +16,7 @@ public static class SchemaVocabulary
     public static IReadOnlyList<string> EnumKeys { get; } = new[] { "values", "doc" };
 
     /// <summary>A table.</summary>
-    public static IReadOnlyList<string> TableKeys { get; } = new[] { "scope", "doc", "entity", "append_only", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from", "versions", "queries", "feeds" };
+    public static IReadOnlyList<string> TableKeys { get; } = new[] { "scope", "doc", "entity", "append_only", "queue", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from", "versions", "queries", "feeds" };
 
     /// <summary>A column written as a mapping (the short form is its type).</summary>
     public static IReadOnlyList<string> ColumnKeys { get; } = new[] { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "quote", "renamed_from" };

@@ -146,8 +146,8 @@ public sealed class SchemaDiffer
     // ───────────────────────────── roles and grants ─────────────────────────────
 
     /// <summary>
-    /// The first migration that grants anything creates the roles where missing (GRANT needs them);
-    /// the application role's USAGE on the schema follows schema.yaml like any other privilege.
+    /// The first migration that grants anything creates the roles where missing (GRANT needs them), and the first
+    /// with the lanes creates their roles; each lane's USAGE on the schema follows schema.yaml like any other privilege.
     /// </summary>
     private void DiffRolesAndSchemaUsage()
     {
@@ -157,31 +157,49 @@ public sealed class SchemaDiffer
                 Emit(Phase.Roles, statement);
             Change($"create roles {DatabaseRoles.Owner} and {DatabaseRoles.App} (if they do not exist)", new SourceSpan(1, 1));
         }
-        if (_from.AppSchemaUsage == _to.AppSchemaUsage)
-            return;
-        Emit(Phase.Roles, _to.AppSchemaUsage ? DatabaseRoles.GrantSchemaUsage() : DatabaseRoles.RevokeSchemaUsage());
-        Change($"{(_to.AppSchemaUsage ? "grant" : "revoke")} USAGE on the schema {(_to.AppSchemaUsage ? "to" : "from")} {DatabaseRoles.App}", new SourceSpan(1, 1));
+        if (!_from.Lanes && _to.Lanes)
+        {
+            foreach (var statement in DatabaseRoles.CreateLanesIfMissing())
+                Emit(Phase.Roles, statement);
+            Change($"create roles {DatabaseRoles.Control}, {DatabaseRoles.Worker} and {DatabaseRoles.Reader} (if they do not exist)", new SourceSpan(1, 1));
+        }
+        foreach (var role in DatabaseRoles.Lanes)
+        {
+            bool Usage(SchemaModel model) => model.AppSchemaUsage && (role == DatabaseRoles.App || model.Lanes);
+            if (Usage(_from) == Usage(_to))
+                continue;
+            Emit(Phase.Roles, Usage(_to) ? DatabaseRoles.GrantSchemaUsage(role) : DatabaseRoles.RevokeSchemaUsage(role));
+            Change($"{(Usage(_to) ? "grant" : "revoke")} USAGE on the schema {(Usage(_to) ? "to" : "from")} {role}", new SourceSpan(1, 1));
+        }
     }
 
-    /// <summary>The application role's privileges on a table that stays: what schema.yaml adds is granted, what it removes revoked.</summary>
+    /// <summary>Each lane's privileges on a table that stays: what schema.yaml adds is granted, what it removes revoked.</summary>
     private void DiffPrivileges(Table old, Table table)
     {
-        var granted = table.AppPrivileges & ~old.AppPrivileges;
-        var revoked = old.AppPrivileges & ~table.AppPrivileges;
+        foreach (var role in DatabaseRoles.Lanes)
+            DiffPrivileges(old, table, role);
+    }
+
+    private void DiffPrivileges(Table old, Table table, string role)
+    {
+        var before = DatabaseRoles.PrivilegesOf(old, role);
+        var after = DatabaseRoles.PrivilegesOf(table, role);
+        var granted = after & ~before;
+        var revoked = before & ~after;
         if (revoked != TablePrivileges.None)
         {
-            Emit(Phase.Grants, DatabaseRoles.Revoke(table, revoked));
-            Change($"revoke {Keywords(revoked)} on {table.Name} from {DatabaseRoles.App}{(table.AppendOnly && !old.AppendOnly ? " (the table is append-only now)" : "")}", table.Span);
+            Emit(Phase.Grants, DatabaseRoles.Revoke(table, revoked, role));
+            Change($"revoke {Keywords(revoked)} on {table.Name} from {role}{(table.AppendOnly && !old.AppendOnly ? " (the table is append-only now)" : "")}", table.Span);
         }
         if (granted == TablePrivileges.None)
             return;
-        Emit(Phase.Grants, DatabaseRoles.Grant(table, granted));
+        Emit(Phase.Grants, DatabaseRoles.Grant(table, granted, role));
         var reopened = old.AppendOnly && !table.AppendOnly;
-        Change($"grant {Keywords(granted)} on {table.Name} to {DatabaseRoles.App}{(reopened ? " (the table is no longer append-only)" : "")}", table.Span);
+        Change($"grant {Keywords(granted)} on {table.Name} to {role}{(reopened ? " (the table is no longer append-only)" : "")}", table.Span);
         const TablePrivileges rewrites = TablePrivileges.Update | TablePrivileges.Delete;
         if (reopened && (granted & rewrites) != TablePrivileges.None)
             Find(MigrationRules.AppendOnlyReopened,
-                $"table '{table.Name}' is no longer append-only: {DatabaseRoles.App} gets {Keywords(granted & rewrites)} on it, so the application can change or remove rows " +
+                $"table '{table.Name}' is no longer append-only: {role} gets {Keywords(granted & rewrites)} on it, so the application can change or remove rows " +
                 "that were history until now. To correct a row, append a new version instead; if rows must really change, accept it with --allow tenancy", table.Span);
     }
 
@@ -192,27 +210,48 @@ public sealed class SchemaDiffer
     /// <summary>
     /// The objects every policy relies on: the audit table of cross-tenant reads and the procedures that set a
     /// transaction's tenant. Created before any policy names them; dropped after every policy that does, which
-    /// destroys the record of cross-tenant reads. The audit table is granted to the application role with its
-    /// creation when the model grants to the role at all: schema.yaml and every snapshot that has the context do,
-    /// so no migration starts or stops granting while keeping the context (drift compares the grant itself).
+    /// destroys the record of cross-tenant reads. Without the lanes the audit table is granted to the application role
+    /// with its creation when the model grants to the role at all; with them, it gets its expiry, the application loses
+    /// its grant on it, and the readers' functions are created (<see cref="CallerLanes"/>).
     /// </summary>
     private void DiffTenantContext()
     {
         var objects = $"table {TenantIsolation.AuditTable}, procedures {TenantIsolation.SetTenantProcedure} and {TenantIsolation.SetAuditProcedure}";
         if (!_from.TenantContext && _to.TenantContext)
         {
-            foreach (var statement in TenantIsolation.CreateContext(_to.GrantsToApp))
+            foreach (var statement in TenantIsolation.CreateContext(_to.GrantsToApp, _to.Lanes))
                 Emit(Phase.CreateTenantContext, statement);
-            Change($"create the tenant context: {objects}", new SourceSpan(1, 1));
+            Change($"create the tenant context: {objects}{(_to.Lanes ? $", functions {CallerLanes.OpenReadFunction} and {CallerLanes.ReadAllowedFunction}" : "")}", new SourceSpan(1, 1));
         }
         else if (_from.TenantContext && !_to.TenantContext)
         {
-            foreach (var statement in TenantIsolation.DropContext())
+            foreach (var statement in TenantIsolation.DropContext(_from.Lanes))
                 Emit(Phase.DropTenantContext, statement);
             Change($"drop the tenant context: {objects}", new SourceSpan(1, 1));
             Find(MigrationRules.DropTable,
                 $"drops table '{TenantIsolation.AuditTable}', the record of every cross-tenant read (who read across tenants, when and why), " +
                 "and the procedures the data layer sets a transaction's tenant with. Keep them; if the record must go, export it first", new SourceSpan(1, 1));
+        }
+        else if (_from.TenantContext && !_from.Lanes && _to.Lanes)
+        {
+            foreach (var statement in CallerLanes.AddExpiry())
+                Emit(Phase.CreateTenantContext, statement);
+            if (_from.GrantsToApp)
+                Emit(Phase.CreateTenantContext, DatabaseRoles.Revoke(TenantIsolation.AuditTable, TablePrivileges.Select | TablePrivileges.Insert));
+            foreach (var statement in CallerLanes.CreateFunctions())
+                Emit(Phase.CreateTenantContext, statement);
+            Change($"move cross-tenant reads to {DatabaseRoles.Reader}: {TenantIsolation.AuditTable} gets {CallerLanes.ExpiresColumn} and no grant to {DatabaseRoles.App}; " +
+                   $"create functions {CallerLanes.OpenReadFunction} and {CallerLanes.ReadAllowedFunction}", new SourceSpan(1, 1));
+        }
+        else if (_from.TenantContext && _from.Lanes && !_to.Lanes)
+        {
+            foreach (var statement in CallerLanes.DropFunctions())
+                Emit(Phase.DropTenantContext, statement);
+            foreach (var statement in CallerLanes.DropExpiry())
+                Emit(Phase.DropTenantContext, statement);
+            if (_to.GrantsToApp)
+                Emit(Phase.DropTenantContext, TenantIsolation.GrantAuditTable);
+            Change($"give cross-tenant reads back to {DatabaseRoles.App}: drop functions {CallerLanes.OpenReadFunction} and {CallerLanes.ReadAllowedFunction}", new SourceSpan(1, 1));
         }
     }
 
@@ -220,15 +259,14 @@ public sealed class SchemaDiffer
     /// Row-level security of a table that stays. Turning it off drops the policies first (on the table's old
     /// name, before anything they name goes), then NO FORCE and DISABLE, which weakens tenant isolation
     /// (NARR3032, unless the table stops being tenant-scoped, which NARR3030 reports). Turning it on comes
-    /// last, once tenant_id exists. The escape hatch's policy follows the tenant context.
+    /// last, once tenant_id exists. Otherwise the policies follow the tenant context, the lanes and <c>queue:</c>
+    /// (<see cref="TenantIsolation.Policies"/>): those that go are dropped first, those that come created last.
     /// </summary>
     private void DiffRowSecurity(Table original, Table old, Table table)
     {
-        var crossBefore = old.RowSecurity && _from.TenantContext;
-        var crossAfter = table.RowSecurity && _to.TenantContext;
         if (old.RowSecurity && !table.RowSecurity)
         {
-            foreach (var statement in TenantIsolation.Disable(original, crossBefore))
+            foreach (var statement in TenantIsolation.Disable(original, _from.TenantContext, _from.Lanes))
                 Emit(Phase.DropPolicies, statement);
             Change($"disable row-level security on {table.Name} (drop its policies)", table.Span);
             if (original.Scope == table.Scope)
@@ -238,19 +276,24 @@ public sealed class SchemaDiffer
         }
         else if (!old.RowSecurity && table.RowSecurity)
         {
-            foreach (var statement in TenantIsolation.Enable(table, crossAfter))
+            foreach (var statement in TenantIsolation.Enable(table, _to.TenantContext, _to.Lanes))
                 Emit(Phase.RowSecurity, statement);
-            Change($"enable row-level security on {table.Name} (policies {TenantIsolation.TenantPolicy}{(crossAfter ? ", " + TenantIsolation.CrossTenantReadPolicy : "")})", table.Span);
+            Change($"enable row-level security on {table.Name} (policies {string.Join(", ", TenantIsolation.Policies(table, _to.TenantContext, _to.Lanes))})", table.Span);
         }
-        else if (crossBefore && !crossAfter)
+        else if (old.RowSecurity && table.RowSecurity)
         {
-            Emit(Phase.DropPolicies, TenantIsolation.DropPolicy(original, TenantIsolation.CrossTenantReadPolicy));
-            Change($"drop policy {TenantIsolation.CrossTenantReadPolicy} on {table.Name}", table.Span);
-        }
-        else if (!crossBefore && crossAfter)
-        {
-            Emit(Phase.RowSecurity, TenantIsolation.CreateCrossTenantReadPolicy(table));
-            Change($"create policy {TenantIsolation.CrossTenantReadPolicy} on {table.Name}", table.Span);
+            var before = TenantIsolation.Policies(old, _from.TenantContext, _from.Lanes);
+            var after = TenantIsolation.Policies(table, _to.TenantContext, _to.Lanes);
+            foreach (var policy in before.Except(after))
+            {
+                Emit(Phase.DropPolicies, TenantIsolation.DropPolicy(original, policy));
+                Change($"drop policy {policy} on {table.Name}", table.Span);
+            }
+            foreach (var policy in after.Except(before))
+            {
+                Emit(Phase.RowSecurity, TenantIsolation.CreatePolicy(table, policy)!);
+                Change($"create policy {policy} on {table.Name}", table.Span);
+            }
         }
     }
 
@@ -353,7 +396,7 @@ public sealed class SchemaDiffer
     {
         var inline = table.ForeignKeys.Where(k => k.ReferencedTable == table.Name || created.Contains(k.ReferencedTable)).ToList();
         Emit(Phase.CreateTables, DdlEmitter.CreateTable(table, inline));
-        foreach (var statement in DdlEmitter.AfterCreateTable(table, _to.TenantContext))
+        foreach (var statement in DdlEmitter.AfterCreateTable(table, _to.TenantContext, _to.Lanes))
             Emit(Phase.CreateTables, statement);
         // References to tables that already exist (or come later) are added once every column is in place.
         foreach (var key in table.ForeignKeys.Except(inline))

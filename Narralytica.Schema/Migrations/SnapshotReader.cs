@@ -46,6 +46,7 @@ public sealed class SnapshotReader
         {
             AppSchemaUsage = Flag(top, "app_schema_usage"),
             TenantContext = Flag(top, "tenant_context"),
+            Lanes = Flag(top, "lanes"),
         };
         return (model, header);
     }
@@ -88,15 +89,19 @@ public sealed class SnapshotReader
         return new Table(name.Value, scope, Optional(fields, "doc"), null, Flag(fields, "append_only"), Flag(fields, "quote"),
             columns.ToEquatableArray(), primaryKey, uniques, checks, foreignKeys, indexes, name.Span)
         {
-            AppPrivileges = ReadPrivileges(fields),
+            AppPrivileges = ReadPrivileges(fields, "app_privileges"),
+            ControlPrivileges = ReadPrivileges(fields, "control_privileges"),
+            WorkerPrivileges = ReadPrivileges(fields, "worker_privileges"),
+            ReaderPrivileges = ReadPrivileges(fields, "reader_privileges"),
+            Queue = Flag(fields, "queue"),
             RowSecurity = Flag(fields, "row_security"),
         };
     }
 
-    /// <summary><c>app_privileges: [select, insert]</c>; missing in a snapshot written before grants existed, which means none.</summary>
-    private TablePrivileges ReadPrivileges(YamlMapping fields)
+    /// <summary><c>app_privileges: [select, insert]</c>; missing in a snapshot written before grants (or that lane) existed, which means none.</summary>
+    private TablePrivileges ReadPrivileges(YamlMapping fields, string key)
     {
-        if (Find(fields, "app_privileges") is not { } node)
+        if (Find(fields, key) is not { } node)
             return TablePrivileges.None;
         var privileges = TablePrivileges.None;
         foreach (var word in Names(node))

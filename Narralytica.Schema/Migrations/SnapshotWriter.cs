@@ -22,6 +22,8 @@ public static class SnapshotWriter
         text.Append("sum: ").Append(Scalar(header.Sum)).Append('\n');
         text.Append("app_schema_usage: ").Append(model.AppSchemaUsage ? "true" : "false").Append('\n');
         text.Append("tenant_context: ").Append(model.TenantContext ? "true" : "false").Append('\n');
+        if (model.Lanes)
+            text.Append("lanes: true\n");
 
         text.Append("enums:").Append(model.Enums.Count == 0 ? " {}\n" : "\n");
         foreach (var enumType in model.Enums)
@@ -34,11 +36,11 @@ public static class SnapshotWriter
 
         text.Append("tables:").Append(model.Tables.Count == 0 ? " {}\n" : "\n");
         foreach (var table in model.Tables)
-            WriteTable(text, table);
+            WriteTable(text, table, model.Lanes);
         return text.ToString();
     }
 
-    private static void WriteTable(StringBuilder text, Table table)
+    private static void WriteTable(StringBuilder text, Table table, bool lanes)
     {
         text.Append("  ").Append(Scalar(table.Name)).Append(":\n");
         text.Append("    scope: ").Append(table.IsTenantScoped ? "tenant" : "global").Append('\n');
@@ -49,7 +51,15 @@ public static class SnapshotWriter
         if (table.Doc is not null)
             text.Append("    doc: ").Append(Scalar(table.Doc)).Append('\n');
         // Written even when empty: what the application role may do is part of the schema, never implied.
-        text.Append("    app_privileges: ").Append(List(TablePrivilegeNames.Keywords(table.AppPrivileges).Select(p => p.ToLowerInvariant()))).Append('\n');
+        text.Append("    app_privileges: ").Append(Privileges(table.AppPrivileges)).Append('\n');
+        if (lanes)
+        {
+            text.Append("    control_privileges: ").Append(Privileges(table.ControlPrivileges)).Append('\n');
+            text.Append("    worker_privileges: ").Append(Privileges(table.WorkerPrivileges)).Append('\n');
+            text.Append("    reader_privileges: ").Append(Privileges(table.ReaderPrivileges)).Append('\n');
+        }
+        if (table.Queue)
+            text.Append("    queue: true\n");
         if (table.RowSecurity)
             text.Append("    row_security: true\n");
 
@@ -73,6 +83,8 @@ public static class SnapshotWriter
             $"referenced_columns: {List(k.ReferencedColumns)}, on_delete: {SnapshotVocabulary.OnDeleteName(k.OnDelete)}");
         Section(text, "indexes", table.Indexes, WriteIndex);
     }
+
+    private static string Privileges(TablePrivileges privileges) => List(TablePrivilegeNames.Keywords(privileges).Select(p => p.ToLowerInvariant()));
 
     private static string WriteIndex(Index index)
     {

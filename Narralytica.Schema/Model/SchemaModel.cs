@@ -22,8 +22,16 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     /// </summary>
     public bool TenantContext { get; init; }
 
+    /// <summary>
+    /// Whether every caller has its own lane (<see cref="Narralytica.Schema.Sql.CallerLanes"/>): the roles of the control plane,
+    /// the workers and the readers exist with USAGE on the schema and their table privileges, the audited cross-tenant read
+    /// belongs to the reader (its functions, its policy) and the application has no cross-tenant policy at all.
+    /// schema.yaml always has them; a snapshot written before the lanes existed does not.
+    /// </summary>
+    public bool Lanes { get; init; }
+
     /// <summary>Whether the application role is granted anything at all: then the roles must exist.</summary>
-    public bool GrantsToApp => AppSchemaUsage || Tables.Any(t => t.AppPrivileges != TablePrivileges.None);
+    public bool GrantsToApp => AppSchemaUsage || Lanes || Tables.Any(t => t.AppPrivileges != TablePrivileges.None);
 
     public Table? FindTable(string name)
     {
@@ -104,6 +112,21 @@ public sealed record Table(
     /// <see cref="TablePrivilegeNames.ForApplication"/> of <see cref="AppendOnly"/> in schema.yaml, as granted in a live database.
     /// </summary>
     public TablePrivileges AppPrivileges { get; init; }
+
+    /// <summary>What the control plane's role (<see cref="Narralytica.Schema.Sql.DatabaseRoles.Control"/>) may do: <see cref="LanePrivileges.Control"/>.</summary>
+    public TablePrivileges ControlPrivileges { get; init; }
+
+    /// <summary>What the workers' role (<see cref="Narralytica.Schema.Sql.DatabaseRoles.Worker"/>) may do: <see cref="LanePrivileges.Worker"/>.</summary>
+    public TablePrivileges WorkerPrivileges { get; init; }
+
+    /// <summary>What the readers' role (<see cref="Narralytica.Schema.Sql.DatabaseRoles.Reader"/>) may do: <see cref="LanePrivileges.Reader"/>.</summary>
+    public TablePrivileges ReaderPrivileges { get; init; }
+
+    /// <summary>
+    /// <c>queue: true</c>: a tenant table of work that workers claim across tenants (<c>SELECT … FOR UPDATE SKIP LOCKED</c>)
+    /// and finish; its row-level security adds the workers' policies (<see cref="Narralytica.Schema.Sql.CallerLanes"/>).
+    /// </summary>
+    public bool Queue { get; init; }
 
     /// <summary>
     /// Whether row-level security is enabled and forced on the table, with the tenant policies of

@@ -189,6 +189,7 @@ internal sealed partial class SchemaParser
                 case "doc": table.Doc = _read.Text(value, $"'doc' of {where}"); break;
                 case "entity": table.EntityName = _read.Text(value, $"'entity' of {where}"); break;
                 case "append_only": table.AppendOnly = _read.Bool(value, $"'append_only' of {where}") ?? false; break;
+                case "queue": table.Queue = _read.Bool(value, $"'queue' of {where}") ?? false; break;
                 case "quote": table.Quoted = _read.Bool(value, $"'quote' of {where}") ?? false; break;
                 case "timestamps": timestampsNode = value; break;
                 case "columns": columnsNode = value; break;

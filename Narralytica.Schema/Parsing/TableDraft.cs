@@ -21,6 +21,9 @@ internal sealed class TableDraft
     public string? Doc { get; set; }
     public string? EntityName { get; set; }
     public bool AppendOnly { get; set; }
+
+    /// <summary><c>queue: true</c>: workers claim its rows across tenants.</summary>
+    public bool Queue { get; set; }
     public bool Quoted { get; set; }
     public string? RenamedFrom { get; set; }
     public List<Column> Columns { get; } = new();

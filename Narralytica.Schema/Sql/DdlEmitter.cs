@@ -8,8 +8,8 @@ namespace Narralytica.Schema.Sql;
 /// <summary>
 /// The complete DDL that creates the schema on an empty database: enum types, then tables in
 /// dependency order (a table after every table it references), each followed by its indexes and
-/// comments and its grant to the application role. Foreign keys that close a cycle between tables are
-/// added at the end. The roles are created first where missing, and the application role gets USAGE on
+/// comments and its grants to the callers' roles. Foreign keys that close a cycle between tables are
+/// added at the end. The roles are created first where missing, and the callers' roles get USAGE on
 /// the schema; then the tenant context (<see cref="TenantIsolation"/>): the audit table of cross-tenant reads
 /// and the procedures that set a transaction's tenant, which every table's policies rely on. Each
 /// tenant-scoped table ends with its row-level security: enabled, forced, and its policies.
@@ -21,10 +21,15 @@ public static class DdlEmitter
         var statements = new List<string>();
         if (model.GrantsToApp)
             statements.AddRange(DatabaseRoles.CreateIfMissing());
+        if (model.Lanes)
+            statements.AddRange(DatabaseRoles.CreateLanesIfMissing());
         if (model.AppSchemaUsage)
             statements.Add(DatabaseRoles.GrantSchemaUsage());
+        if (model.AppSchemaUsage && model.Lanes)
+            foreach (var role in DatabaseRoles.Lanes.Skip(1))
+                statements.Add(DatabaseRoles.GrantSchemaUsage(role));
         if (model.TenantContext)
-            statements.AddRange(TenantIsolation.CreateContext(model.GrantsToApp));
+            statements.AddRange(TenantIsolation.CreateContext(model.GrantsToApp, model.Lanes));
         foreach (var enumType in model.Enums)
         {
             statements.Add(SqlFragments.CreateEnum(enumType));
@@ -40,7 +45,7 @@ public static class DdlEmitter
             deferred.AddRange(table.ForeignKeys.Except(inline).Select(k => (table, k)));
             statements.Add(CreateTable(table, inline));
             created.Add(table.Name);
-            statements.AddRange(AfterCreateTable(table, model.TenantContext));
+            statements.AddRange(AfterCreateTable(table, model.TenantContext, model.Lanes));
         }
         statements.AddRange(deferred.Select(d => AddForeignKey(d.Table, d.Key)));
         return statements;
@@ -63,7 +68,7 @@ public static class DdlEmitter
     /// (<paramref name="tenantContext"/>), because it reads the audit table: a model with row-level security
     /// and no tenant context (a hand-made one; schema.yaml always has both) gets the tenant policy alone.
     /// </summary>
-    public static IEnumerable<string> AfterCreateTable(Table table, bool tenantContext)
+    public static IEnumerable<string> AfterCreateTable(Table table, bool tenantContext, bool lanes)
     {
         foreach (var index in table.Indexes)
             yield return SqlFragments.CreateIndex(table, index);
@@ -71,10 +76,10 @@ public static class DdlEmitter
             yield return SqlFragments.CommentOnTable(table);
         foreach (var column in table.Columns.Where(c => c.Doc is not null))
             yield return SqlFragments.CommentOnColumn(table, column);
-        if (table.AppPrivileges != TablePrivileges.None)
-            yield return DatabaseRoles.Grant(table, table.AppPrivileges);
+        foreach (var grant in DatabaseRoles.GrantAll(table))
+            yield return grant;
         if (table.RowSecurity)
-            foreach (var statement in TenantIsolation.Enable(table, tenantContext))
+            foreach (var statement in TenantIsolation.Enable(table, tenantContext, lanes))
                 yield return statement;
     }
 

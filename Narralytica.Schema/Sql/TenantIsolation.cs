@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Narralytica.Schema.Model;
 
 namespace Narralytica.Schema.Sql;
@@ -94,42 +95,77 @@ public static class TenantIsolation
 
     /// <summary>
     /// The objects every tenant's isolation relies on, created once per schema before any policy names them:
-    /// the audit table (with its grant when the model grants to the application role at all; the roles must
-    /// exist then) and the two procedures. EXECUTE on procedures is PUBLIC's by default, and stays so.
+    /// the audit table and the two procedures. EXECUTE on procedures is PUBLIC's by default, and stays so. Without the
+    /// lanes (a snapshot from before them), the application role records and reads the audit table itself (when the
+    /// model grants to it at all; the roles must exist then); with them, the audit table has its expiry, no lane holds
+    /// a privilege on it, and the readers' functions write and check it (<see cref="CallerLanes"/>).
     /// </summary>
-    public static IReadOnlyList<string> CreateContext(bool grantToApp)
+    public static IReadOnlyList<string> CreateContext(bool grantToApp, bool lanes)
     {
-        var statements = new List<string> { CreateAuditTable, CommentOnAuditTable };
-        if (grantToApp)
-            statements.Add(GrantAuditTable);
+        var statements = new List<string>();
+        if (lanes)
+        {
+            statements.Add(CallerLanes.CreateAuditTable);
+            statements.Add(CallerLanes.CommentOnAuditTable);
+        }
+        else
+        {
+            statements.Add(CreateAuditTable);
+            statements.Add(CommentOnAuditTable);
+            if (grantToApp)
+                statements.Add(GrantAuditTable);
+        }
         statements.Add(CreateSetTenant);
         statements.Add(CreateSetAudit);
+        if (lanes)
+            statements.AddRange(CallerLanes.CreateFunctions());
         return statements;
     }
 
-    /// <summary>What <see cref="CreateContext"/> made, procedures first; every policy naming the audit table must be gone.</summary>
-    public static IReadOnlyList<string> DropContext() => new[] { DropSetTenant, DropSetAudit, DropAuditTable };
+    /// <summary>What <see cref="CreateContext"/> made, routines first; every policy naming the audit table must be gone.</summary>
+    public static IReadOnlyList<string> DropContext(bool lanes)
+    {
+        var statements = new List<string>();
+        if (lanes)
+            statements.AddRange(CallerLanes.DropFunctions());
+        statements.AddRange(new[] { DropSetTenant, DropSetAudit, DropAuditTable });
+        return statements;
+    }
 
     /// <summary>
-    /// Row-level security on a tenant-scoped table: enabled, forced (the owner is bound too), and its policies.
-    /// The escape hatch's policy needs the audit table, so it comes only with the tenant context
-    /// (<paramref name="crossTenantRead"/>): without it the table shows its tenant's rows and nothing else.
+    /// The policies of a tenant-scoped table, in the order they are created: <see cref="TenantPolicy"/> always; the
+    /// cross-tenant read, which needs the tenant context (it reads the audit table) and belongs to the application without
+    /// the lanes (<see cref="CrossTenantReadPolicy"/>) or to the readers with them (<see cref="CallerLanes.ReaderReadPolicy"/>);
+    /// the workers' claim on a queue table with the lanes.
     /// </summary>
-    public static IReadOnlyList<string> Enable(Table table, bool crossTenantRead)
+    public static IReadOnlyList<string> Policies(Table table, bool tenantContext, bool lanes)
     {
-        var statements = new List<string> { EnableRowSecurity(table), ForceRowSecurity(table), CreateTenantPolicy(table) };
-        if (crossTenantRead)
-            statements.Add(CreateCrossTenantReadPolicy(table));
+        var policies = new List<string> { TenantPolicy };
+        if (tenantContext)
+            policies.Add(lanes ? CallerLanes.ReaderReadPolicy : CrossTenantReadPolicy);
+        if (lanes && table.Queue)
+        {
+            policies.Add(CallerLanes.QueueClaimPolicy);
+            policies.Add(CallerLanes.QueueFinishPolicy);
+        }
+        return policies;
+    }
+
+    /// <summary>Row-level security on a tenant-scoped table: enabled, forced (the owner is bound too), and its policies (<see cref="Policies"/>).</summary>
+    public static IReadOnlyList<string> Enable(Table table, bool tenantContext, bool lanes)
+    {
+        var statements = new List<string> { EnableRowSecurity(table), ForceRowSecurity(table) };
+        foreach (var policy in Policies(table, tenantContext, lanes))
+            statements.Add(CreatePolicy(table, policy)!);
         return statements;
     }
 
     /// <summary>The reverse of <see cref="Enable"/>: policies first, then NO FORCE and DISABLE.</summary>
-    public static IReadOnlyList<string> Disable(Table table, bool crossTenantRead)
+    public static IReadOnlyList<string> Disable(Table table, bool tenantContext, bool lanes)
     {
         var statements = new List<string>();
-        if (crossTenantRead)
-            statements.Add(DropPolicy(table, CrossTenantReadPolicy));
-        statements.Add(DropPolicy(table, TenantPolicy));
+        foreach (var policy in Policies(table, tenantContext, lanes).Reverse())
+            statements.Add(DropPolicy(table, policy));
         statements.Add(NoForceRowSecurity(table));
         statements.Add(DisableRowSecurity(table));
         return statements;
@@ -143,11 +179,14 @@ public static class TenantIsolation
 
     public static string DisableRowSecurity(Table table) => $"ALTER TABLE {SqlFragments.Name(table)} DISABLE ROW LEVEL SECURITY;";
 
-    /// <summary>The CREATE POLICY of one of the two tenant policies by its name; null for any other name.</summary>
+    /// <summary>The CREATE POLICY of one of the policies of <see cref="Policies"/> by its name; null for any other name.</summary>
     public static string? CreatePolicy(Table table, string policy) => policy switch
     {
         TenantPolicy => CreateTenantPolicy(table),
         CrossTenantReadPolicy => CreateCrossTenantReadPolicy(table),
+        CallerLanes.ReaderReadPolicy => CallerLanes.CreateReaderReadPolicy(table),
+        CallerLanes.QueueClaimPolicy => CallerLanes.CreateQueueClaimPolicy(table),
+        CallerLanes.QueueFinishPolicy => CallerLanes.CreateQueueFinishPolicy(table),
         _ => null,
     };
 

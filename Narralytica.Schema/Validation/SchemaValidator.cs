@@ -34,6 +34,9 @@ internal sealed class SchemaValidator
             if (!draft.IsTenantScoped && draft.Columns.FirstOrDefault(c => c.Name == TableConventions.TenantColumn) is { } tenantColumn)
                 Report(DiagnosticCatalog.TenantColumnOnGlobal, tenantColumn.Span,
                     $"global table '{draft.Name}' has a tenant_id column; if its rows belong to a tenant write 'scope: tenant' (tenant_id is then added for you), otherwise rename the column");
+            if (draft.Queue && !draft.IsTenantScoped)
+                Report(DiagnosticCatalog.WrongShape, draft.Span,
+                    $"global table '{draft.Name}' has 'queue: true'; a queue holds tenants' work: write 'scope: tenant', or drop 'queue'");
             tables.Add(new Table(draft.Name, draft.Scope.Value, draft.Doc, draft.EntityName, draft.AppendOnly, draft.Quoted,
                 draft.Columns.ToEquatableArray(), draft.PrimaryKey, draft.Uniques.ToEquatableArray(), draft.Checks.ToEquatableArray(),
                 ForeignKeys(draft, byName).ToEquatableArray(), draft.Indexes.ToEquatableArray(), draft.Span)
@@ -42,7 +45,11 @@ internal sealed class SchemaValidator
                 Versions = draft.Versions,
                 Queries = draft.Queries.ToEquatableArray(),
                 Feeds = draft.Feeds.ToEquatableArray(),
-                AppPrivileges = TablePrivilegeNames.ForApplication(draft.AppendOnly),
+                AppPrivileges = LanePrivileges.App(draft.Scope.Value, draft.AppendOnly),
+                ControlPrivileges = LanePrivileges.Control(draft.Scope.Value, draft.AppendOnly),
+                WorkerPrivileges = LanePrivileges.Worker(draft.Scope.Value, draft.AppendOnly),
+                ReaderPrivileges = LanePrivileges.Reader(draft.Scope.Value, draft.AppendOnly),
+                Queue = draft.Queue && draft.IsTenantScoped,
                 RowSecurity = draft.IsTenantScoped,
             });
         }

@@ -38,7 +38,7 @@ public sealed class RowSecurityDifferTests
     public void Adding_row_security_creates_the_tenant_context_first_and_enables_each_tenant_table_last()
     {
         var plan = SchemaDiffer.Diff(WithoutIsolation(Model), Model);
-        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true).Concat(EnableNotes), plan.Statements.Select(s => s.Sql));
+        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: false).Concat(EnableNotes), plan.Statements.Select(s => s.Sql));
         Assert.Equal(new[]
         {
             "create the tenant context: table narralytica_cross_tenant_audits, procedures narralytica_set_tenant and narralytica_set_cross_tenant_audit",
@@ -97,7 +97,7 @@ public sealed class RowSecurityDifferTests
 
         // And back: the context before anything, the escape hatch's policy after everything.
         var back = SchemaDiffer.Diff(Model with { TenantContext = false }, Model).Statements.Select(s => s.Sql).ToList();
-        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true).Append(TenantIsolation.CreateCrossTenantReadPolicy(Notes)), back);
+        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: false).Append(TenantIsolation.CreateCrossTenantReadPolicy(Notes)), back);
     }
 
     [Fact]
@@ -156,7 +156,7 @@ public sealed class RowSecurityDifferTests
         var old = SnapshotReader.Read(text.Replace("tenant_context: true\n", "").Replace("    row_security: true\n", ""), "snapshot").Model;
         Assert.False(old.TenantContext);
         Assert.All(old.Tables, t => Assert.False(t.RowSecurity));
-        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true).Concat(EnableNotes), SchemaDiffer.Diff(old, Model).Statements.Select(s => s.Sql));
+        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: false).Concat(EnableNotes), SchemaDiffer.Diff(old, Model).Statements.Select(s => s.Sql));
     }
 
     [Theory]
