@@ -65,10 +65,13 @@ public static class CatalogReader
             ORDER BY c.relname, x.relname
             """, schema, cancellationToken);
 
-        var privileges = await ReadAppPrivilegesAsync(connection, transaction, schema, cancellationToken);
+        var lanes = await ReadLanePrivilegesAsync(connection, transaction, schema, cancellationToken);
+        var privileges = lanes[DatabaseRoles.App];
         var isolation = await IsolationCatalog.ReadAsync(connection, transaction, schema,
             columns.Any(r => (string)r[0]! == TenantIsolation.AuditTable),
-            privileges.Tables.TryGetValue(TenantIsolation.AuditTable, out var audit) ? audit : TablePrivileges.None, cancellationToken);
+            DatabaseRoles.Lanes.ToDictionary(role => role, role => lanes[role].Tables.TryGetValue(TenantIsolation.AuditTable, out var audit) ? audit : TablePrivileges.None),
+            DatabaseRoles.Lanes.Where(role => lanes[role].SchemaUsage).ToList(), cancellationToken);
+        TablePrivileges Held(string role, string table) => lanes[role].Tables.TryGetValue(table, out var granted) ? granted : TablePrivileges.None;
 
         var tables = new List<Table>();
         foreach (var group in columns.GroupBy(r => (string)r[0]!).Where(g => !OwnTables.Contains(g.Key)))
@@ -106,41 +109,48 @@ public static class CatalogReader
                 indexRows.Select(r => ReadIndex(r, enumNames, unsupported)).Where(i => i is not null).Select(i => i!).ToEquatableArray(),
                 SourceSpan.None)
             {
-                AppPrivileges = privileges.Tables.TryGetValue(name, out var granted) ? granted : TablePrivileges.None,
-                RowSecurity = isolation.RowSecurityOf(name).IsComplete(isolation.TenantContext),
+                AppPrivileges = Held(DatabaseRoles.App, name),
+                ControlPrivileges = Held(DatabaseRoles.Control, name),
+                WorkerPrivileges = Held(DatabaseRoles.Worker, name),
+                ReaderPrivileges = Held(DatabaseRoles.Reader, name),
+                Queue = isolation.RowSecurityOf(name).Find(CallerLanes.QueueClaimPolicy) is not null,
+                RowSecurity = isolation.RowSecurityOf(name).IsComplete(isolation.TenantContext, isolation.Lanes),
             });
         }
-        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = privileges.SchemaUsage, TenantContext = isolation.TenantContext };
+        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = privileges.SchemaUsage, TenantContext = isolation.TenantContext, Lanes = isolation.Lanes };
         return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);
     }
 
     /// <summary>
-    /// The privileges granted to the application role itself, on each table and on the schema (from the
-    /// access lists; grants through PUBLIC or another role are not the role's own). None when the role does not exist.
+    /// The privileges granted to each lane's role itself (<see cref="DatabaseRoles.Lanes"/>), on each table and on the
+    /// schema (from the access lists; grants through PUBLIC or another role are not the role's own). None for a role
+    /// that does not exist.
     /// </summary>
-    private static async Task<(Dictionary<string, TablePrivileges> Tables, bool SchemaUsage)> ReadAppPrivilegesAsync(
+    private static async Task<Dictionary<string, (Dictionary<string, TablePrivileges> Tables, bool SchemaUsage)>> ReadLanePrivilegesAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken)
     {
+        var roles = string.Join(", ", DatabaseRoles.Lanes.Select(SqlIdentifier.Literal));
         var rows = await QueryAsync(connection, transaction, $"""
-            SELECT c.relname, a.privilege_type
-            FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a
+            SELECT r.rolname::text, c.relname, a.privilege_type
+            FROM pg_class c CROSS JOIN LATERAL aclexplode(c.relacl) a JOIN pg_roles r ON r.oid = a.grantee
             WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = @schema) AND c.relkind IN ('r', 'p')
-              AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = '{DatabaseRoles.App}')
+              AND r.rolname IN ({roles})
             UNION ALL
-            SELECT NULL, a.privilege_type
-            FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
-            WHERE n.nspname = @schema AND a.grantee = (SELECT oid FROM pg_roles WHERE rolname = '{DatabaseRoles.App}')
+            SELECT r.rolname::text, NULL, a.privilege_type
+            FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a JOIN pg_roles r ON r.oid = a.grantee
+            WHERE n.nspname = @schema AND r.rolname IN ({roles})
             """, schema, cancellationToken);
-        var tables = new Dictionary<string, TablePrivileges>(StringComparer.Ordinal);
-        var schemaUsage = false;
+        var lanes = DatabaseRoles.Lanes.ToDictionary(role => role, _ => (Tables: new Dictionary<string, TablePrivileges>(StringComparer.Ordinal), SchemaUsage: false));
         foreach (var row in rows)
         {
-            if (row[0] is not string table)
-                schemaUsage |= (string)row[1]! == "USAGE";
-            else if (TablePrivilegeNames.Parse((string)row[1]!) is { } privilege)
+            var role = (string)row[0]!;
+            var (tables, schemaUsage) = lanes[role];
+            if (row[1] is not string table)
+                lanes[role] = (tables, schemaUsage || (string)row[2]! == "USAGE");
+            else if (TablePrivilegeNames.Parse((string)row[2]!) is { } privilege)
                 tables[table] = (tables.TryGetValue(table, out var held) ? held : TablePrivileges.None) | privilege;
         }
-        return (tables, schemaUsage);
+        return lanes;
     }
 
     private static Index? ReadIndex(object?[] row, IReadOnlyCollection<string> enumNames, List<string> unsupported)

@@ -27,10 +27,11 @@ public sealed record TableRowSecurity(bool Enabled, bool Forced, IReadOnlyList<P
     /// the escape hatch's, which exists only with the tenant context). Their conditions are compared by drift, with
     /// those PostgreSQL prints for a scratch build of schema.yaml.
     /// </summary>
-    public bool IsComplete(bool tenantContext)
-        => Enabled && Forced && Has(TenantIsolation.TenantPolicy, "ALL") && (!tenantContext || Has(TenantIsolation.CrossTenantReadPolicy, "SELECT"));
+    public bool IsComplete(bool tenantContext, bool lanes)
+        => Enabled && Forced && Has(TenantIsolation.TenantPolicy, "ALL", "public")
+           && (!tenantContext || (lanes ? Has(CallerLanes.ReaderReadPolicy, "SELECT", DatabaseRoles.Reader) : Has(TenantIsolation.CrossTenantReadPolicy, "SELECT", "public")));
 
-    private bool Has(string name, string command) => Find(name) is { Permissive: true, Roles: "public" } policy && policy.Command == command;
+    private bool Has(string name, string command, string roles) => Find(name) is { Permissive: true } policy && policy.Roles == roles && policy.Command == command;
 }
 
 /// <summary>
@@ -39,14 +40,21 @@ public sealed record TableRowSecurity(bool Enabled, bool Forced, IReadOnlyList<P
 /// </summary>
 public sealed record IsolationCatalog(
     bool AuditTable,
-    TablePrivileges AuditTablePrivileges,
+    IReadOnlyDictionary<string, TablePrivileges> AuditTablePrivileges,
+    IReadOnlyList<string> SchemaUsage,
     IReadOnlyList<RoutineDefinition> Procedures,
     IReadOnlyDictionary<string, TableRowSecurity> Tables)
 {
     public static readonly string[] ProcedureNames = { TenantIsolation.SetTenantProcedure, TenantIsolation.SetAuditProcedure };
 
+    /// <summary>The routines drift compares: the two procedures of the tenant context and the readers' two functions.</summary>
+    public static readonly string[] RoutineNames = ProcedureNames.Concat(CallerLanes.FunctionNames).ToArray();
+
     /// <summary>The tenant context exists when the audit table and both procedures do (whatever their definitions, which drift compares).</summary>
     public bool TenantContext => AuditTable && ProcedureNames.All(name => Procedures.Any(p => p.Name == name));
+
+    /// <summary>The lanes' audited read exists when the tenant context and the readers' two functions do.</summary>
+    public bool Lanes => TenantContext && CallerLanes.FunctionNames.All(name => Procedures.Any(p => p.Name == name));
 
     public TableRowSecurity RowSecurityOf(string table) => Tables.TryGetValue(table, out var state) ? state : TableRowSecurity.None;
 
@@ -55,7 +63,7 @@ public sealed record IsolationCatalog(
     /// are printed by PostgreSQL with the current search path, so a table of the schema read prints unqualified.
     /// </summary>
     internal static async Task<IsolationCatalog> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema,
-        bool auditTable, TablePrivileges auditTablePrivileges, CancellationToken cancellationToken)
+        bool auditTable, IReadOnlyDictionary<string, TablePrivileges> auditTablePrivileges, IReadOnlyList<string> schemaUsage, CancellationToken cancellationToken)
     {
         var policies = await CatalogReader.QueryAsync(connection, transaction, """
             SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, p.polname,
@@ -74,13 +82,17 @@ public sealed record IsolationCatalog(
         var procedures = await CatalogReader.QueryAsync(connection, transaction, $"""
             SELECT p.proname, pg_get_function_identity_arguments(p.oid),
                    p.prokind::text || ' ' || l.lanname || CASE WHEN p.prosecdef THEN ' security definer' ELSE '' END
-                   || coalesce(' set ' || array_to_string(p.proconfig, ','), '') || ' ' || p.prosrc
+                   || coalesce(' set ' || replace(array_to_string(p.proconfig, ','), 'search_path=' || quote_ident(@schema) || ',', 'search_path=<schema>,'), '')
+                   || ' execute ' || coalesce((SELECT string_agg(CASE WHEN a.grantee = 0 THEN 'public' ELSE pg_get_userbyid(a.grantee)::text END, ',' ORDER BY 1)
+                                               FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a
+                                               WHERE a.privilege_type = 'EXECUTE' AND a.grantee <> p.proowner), 'owner only')
+                   || ' ' || p.prosrc
             FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
             WHERE p.pronamespace = (SELECT oid FROM pg_namespace WHERE nspname = @schema)
-              AND p.proname IN ({string.Join(", ", ProcedureNames.Select(SqlIdentifier.Literal))})
+              AND p.proname IN ({string.Join(", ", RoutineNames.Select(SqlIdentifier.Literal))})
             ORDER BY 1, 2
             """, schema, cancellationToken);
-        return new IsolationCatalog(auditTable, auditTablePrivileges,
+        return new IsolationCatalog(auditTable, auditTablePrivileges, schemaUsage,
             procedures.Select(r => new RoutineDefinition((string)r[0]!, (string)r[1]!, (string)r[2]!)).ToList(), tables);
     }
 }

@@ -41,7 +41,8 @@ public sealed class IsolationDrift
     {
         var drift = new IsolationDrift();
         drift.CompareAuditTable(live, expected, expectedModel);
-        foreach (var name in IsolationCatalog.ProcedureNames)
+        drift.CompareLaneSchemaUsage(live, expectedModel);
+        foreach (var name in IsolationCatalog.RoutineNames)
             drift.CompareProcedure(name, live.Procedures.Where(p => p.Name == name).ToList(), expected.Procedures.FirstOrDefault(p => p.Name == name));
         foreach (var table in expectedModel.Tables.Where(t => liveModel.FindTable(t.Name) is not null))
             drift.CompareTable(table, live.RowSecurityOf(table.Name), expected.RowSecurityOf(table.Name));
@@ -56,8 +57,8 @@ public sealed class IsolationDrift
         if (expected.AuditTable && !live.AuditTable)
         {
             Add("missing", $"table {table} (the record of cross-tenant reads)");
-            Before.Add(TenantIsolation.CreateAuditTable);
-            Before.Add(TenantIsolation.CommentOnAuditTable);
+            Before.Add(expectedModel.Lanes ? CallerLanes.CreateAuditTable : TenantIsolation.CreateAuditTable);
+            Before.Add(expectedModel.Lanes ? CallerLanes.CommentOnAuditTable : TenantIsolation.CommentOnAuditTable);
         }
         else if (!expected.AuditTable && live.AuditTable)
         {
@@ -67,45 +68,72 @@ public sealed class IsolationDrift
         }
         if (!expected.AuditTable)
             return;
-        // Granted with the context when schema.yaml grants to the role at all (it always does); append-only, so no more.
-        var declared = expectedModel.GrantsToApp ? TablePrivileges.Select | TablePrivileges.Insert : TablePrivileges.None;
-        var held = live.AuditTable ? live.AuditTablePrivileges : TablePrivileges.None;
-        if ((declared & ~held) is var missing and not TablePrivileges.None)
+        // Without the lanes, granted to the application with the context (append-only, so no more); with them, to no lane.
+        foreach (var role in DatabaseRoles.Lanes)
         {
-            Add("missing", $"privilege {Keywords(missing)} on {table} for {DatabaseRoles.App}");
-            After.Add(DatabaseRoles.Grant(table, missing));
+            var declared = role == DatabaseRoles.App && expectedModel.GrantsToApp && !expectedModel.Lanes ? TablePrivileges.Select | TablePrivileges.Insert : TablePrivileges.None;
+            var held = live.AuditTable && live.AuditTablePrivileges.TryGetValue(role, out var privileges) ? privileges : TablePrivileges.None;
+            if ((declared & ~held) is var missing and not TablePrivileges.None)
+            {
+                Add("missing", $"privilege {Keywords(missing)} on {table} for {role}");
+                After.Add(DatabaseRoles.Grant(table, missing, role));
+            }
+            if ((held & ~declared) is var extra and not TablePrivileges.None)
+            {
+                Add("extra", $"privilege {Keywords(extra)} on {table} held by {role}");
+                After.Add(DatabaseRoles.Revoke(table, extra, role));
+            }
         }
-        if ((held & ~declared) is var extra and not TablePrivileges.None)
+    }
+
+    /// <summary>
+    /// USAGE on the schema of the lanes other than the application's (whose USAGE the differ compares): without it a
+    /// lane's table privileges reach nothing; held without the lanes in schema.yaml, it is one too many.
+    /// </summary>
+    private void CompareLaneSchemaUsage(IsolationCatalog live, SchemaModel expectedModel)
+    {
+        foreach (var role in DatabaseRoles.Lanes.Skip(1))
         {
-            Add("extra", $"privilege {Keywords(extra)} on {table} held by {DatabaseRoles.App}");
-            After.Add(DatabaseRoles.Revoke(table, extra));
+            var declared = expectedModel.AppSchemaUsage && expectedModel.Lanes;
+            var held = live.SchemaUsage.Contains(role);
+            if (declared == held)
+                continue;
+            Add(declared ? "missing" : "extra", $"privilege USAGE on the schema {(declared ? "for" : "held by")} {role}");
+            After.Add(declared ? DatabaseRoles.GrantSchemaUsage(role) : DatabaseRoles.RevokeSchemaUsage(role));
         }
     }
 
     private static string Keywords(TablePrivileges privileges) => string.Join(", ", TablePrivilegeNames.Keywords(privileges));
 
-    /// <summary>A procedure of the context: missing, extra, or defined otherwise (dropped by its live signature and created again).</summary>
+    /// <summary>
+    /// A routine of the context (a procedure, or a function of the readers): missing, extra, or defined otherwise (its
+    /// language, SECURITY DEFINER, pinned search path, who may EXECUTE it, its body): dropped by its live signature and created again.
+    /// </summary>
     private void CompareProcedure(string name, IReadOnlyList<RoutineDefinition> live, RoutineDefinition? expected)
     {
-        string Drop(RoutineDefinition routine) => $"DROP PROCEDURE {SqlIdentifier.Quote(name)}({routine.Arguments});";
+        string Drop(RoutineDefinition routine) => $"DROP ROUTINE {SqlIdentifier.Quote(name)}({routine.Arguments});";
         if (expected is null || live.Contains(expected))
         {
             // Besides the expected one (when there is one), any other of the name is extra: an overload made by hand.
             foreach (var other in live.Where(p => p != expected))
             {
-                Add("extra", $"procedure {name}({other.Arguments})");
+                Add("extra", $"{(TenantIsolation.CreateProcedure(name) is null ? "function" : "procedure")} {name}({other.Arguments})");
                 After.Add(Drop(other));
             }
             return;
         }
+        var kind = TenantIsolation.CreateProcedure(name) is null ? "function" : "procedure";
         if (live.Count == 0)
-            Add("missing", $"procedure {name}");
+            Add("missing", $"{kind} {name}");
         else
         {
-            Add("changed", $"procedure {name}: its definition differs from schema.yaml's");
+            Add("changed", $"{kind} {name}: its definition differs from schema.yaml's");
             Before.AddRange(live.Select(Drop));
         }
-        Before.Add(TenantIsolation.CreateProcedure(name)!);
+        if (TenantIsolation.CreateProcedure(name) is { } procedure)
+            Before.Add(procedure);
+        else
+            Before.AddRange(CallerLanes.CreateFunction(name));
     }
 
     private void CompareTable(Table table, TableRowSecurity live, TableRowSecurity expected)

@@ -51,7 +51,8 @@ public static class SchemaDrift
         => live with
         {
             TenantContext = expected.TenantContext,
-            Tables = live.Tables.Select(t => t with { RowSecurity = expected.FindTable(t.Name)?.RowSecurity ?? t.RowSecurity }).ToEquatableArray(),
+            Lanes = expected.Lanes,
+            Tables = live.Tables.Select(t => expected.FindTable(t.Name) is { } declared ? t with { RowSecurity = declared.RowSecurity, Queue = declared.Queue } : t).ToEquatableArray(),
         };
 
     private static SchemaModel WithoutSkipped(SchemaModel expected, CatalogModel live)
@@ -94,14 +95,19 @@ public static class SchemaDrift
         => model with
         {
             AppSchemaUsage = false,
-            Tables = model.Tables.Select(t => t with { AppPrivileges = TablePrivileges.None }).ToEquatableArray(),
+            Tables = model.Tables.Select(t => t with
+            {
+                AppPrivileges = TablePrivileges.None, ControlPrivileges = TablePrivileges.None, WorkerPrivileges = TablePrivileges.None, ReaderPrivileges = TablePrivileges.None,
+            }).ToEquatableArray(),
         };
 
     private static SchemaModel WithGrantsOf(SchemaModel declared, SchemaModel built)
         => built with
         {
             AppSchemaUsage = declared.AppSchemaUsage,
-            Tables = built.Tables.Select(t => t with { AppPrivileges = declared.FindTable(t.Name)?.AppPrivileges ?? TablePrivileges.None }).ToEquatableArray(),
+            Tables = built.Tables.Select(t => declared.FindTable(t.Name) is { } table
+                ? t with { AppPrivileges = table.AppPrivileges, ControlPrivileges = table.ControlPrivileges, WorkerPrivileges = table.WorkerPrivileges, ReaderPrivileges = table.ReaderPrivileges }
+                : t with { AppPrivileges = TablePrivileges.None, ControlPrivileges = TablePrivileges.None, WorkerPrivileges = TablePrivileges.None, ReaderPrivileges = TablePrivileges.None }).ToEquatableArray(),
         };
 
     private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql)

@@ -44,14 +44,14 @@ internal static class SnapshotRestore
     private static Table Restore(Table live, Table? declared, Table? built)
     {
         if (declared is null || built is null)
-            return live with { AppendOnly = live.AppPrivileges == TablePrivilegeNames.ForApplication(appendOnly: true) };
+            return live with { AppendOnly = LanePrivileges.LooksAppendOnly(live) };
         T Pick<T>(T liveItem, T? builtItem, T? declaredItem) where T : class => declaredItem is not null && Equals(builtItem, liveItem) ? declaredItem : liveItem;
         return live with
         {
             Doc = built.Doc == live.Doc ? declared.Doc : live.Doc,
             EntityName = declared.EntityName,
             Quoted = declared.Quoted,
-            AppendOnly = built.AppPrivileges == live.AppPrivileges ? declared.AppendOnly : live.AppPrivileges == TablePrivilegeNames.ForApplication(appendOnly: true),
+            AppendOnly = built.AppPrivileges == live.AppPrivileges && built.ControlPrivileges == live.ControlPrivileges ? declared.AppendOnly : LanePrivileges.LooksAppendOnly(live),
             Columns = InOrderOf(live.Columns.Select(c => Pick(c, built.FindColumn(c.Name), declared.FindColumn(c.Name))), declared.Columns, c => c.Name),
             PrimaryKey = Pick(live.PrimaryKey, built.PrimaryKey, declared.PrimaryKey),
             Uniques = InOrderOf(live.Uniques.Select(u => Pick(u, built.Uniques.FirstOrDefault(b => b.Name == u.Name), declared.Uniques.FirstOrDefault(d => d.Name == u.Name))), declared.Uniques, x => x.Name),
