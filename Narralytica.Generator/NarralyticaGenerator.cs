@@ -91,6 +91,7 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
                 output.AddSource($"{enumSpec.Name}.g.cs", SourceText.From(EnumEmitter.Emit(enumSpec), System.Text.Encoding.UTF8));
             output.AddSource("NarralyticaDb.g.cs", SourceText.From(AccessEmitter.EmitDb(spec), System.Text.Encoding.UTF8));
             output.AddSource("TenantScope.g.cs", SourceText.From(AccessEmitter.EmitTenantScope(spec), System.Text.Encoding.UTF8));
+            output.AddSource("ControlPlane.g.cs", SourceText.From(AccessEmitter.EmitControlPlane(spec), System.Text.Encoding.UTF8));
             output.AddSource("CrossTenantAccess.g.cs", SourceText.From(AccessEmitter.EmitCrossTenant(spec), System.Text.Encoding.UTF8));
             output.AddSource("NarralyticaQueries.g.cs", SourceText.From(ReadPathEmitter.EmitCatalog(spec), System.Text.Encoding.UTF8));
             output.AddSource("NarralyticaSchema.g.cs", SourceText.From(SchemaSqlEmitter.Emit(spec), System.Text.Encoding.UTF8));

@@ -28,18 +28,32 @@ public static class DatabaseCommandLine
             Description = $"Password of {Narralytica.Schema.Sql.DatabaseRoles.App} [default: {RolesCommand.AppPasswordVariable}; none for a new role, unchanged for an existing one]",
             HelpName = "P",
         };
-        var create = new Command("create", "Create, or bring to what they need, the LOGIN roles narralytica_owner (runs the migrations) and narralytica_app " +
-                                            "(what the application connects as: not superuser, no BYPASSRLS, CREATEDB or CREATEROLE); running it again changes nothing")
-            { connection, ownerPassword, appPassword };
-        create.Handle(parse => new RolesCreateOptions(parse.GetValue(connection), parse.GetValue(ownerPassword), parse.GetValue(appPassword),
-            CommonOptions.Json(parse)), RolesCommand.CreateAsync);
+        var controlPassword = LanePassword("--control-password", Narralytica.Schema.Sql.DatabaseRoles.Control, RolesCommand.ControlPasswordVariable);
+        var workerPassword = LanePassword("--worker-password", Narralytica.Schema.Sql.DatabaseRoles.Worker, RolesCommand.WorkerPasswordVariable);
+        var readerPassword = LanePassword("--reader-password", Narralytica.Schema.Sql.DatabaseRoles.Reader, RolesCommand.ReaderPasswordVariable);
+        var create = new Command("create", "Create, or bring to what they need, the LOGIN roles narralytica_owner (runs the migrations), narralytica_app (tenant requests), " +
+                                            "narralytica_control (the control plane), narralytica_worker (workers) and narralytica_reader (derived systems): none a member of another, " +
+                                            "none superuser or with BYPASSRLS, CREATEDB or CREATEROLE but the owner; running it again changes nothing")
+            { connection, ownerPassword, appPassword, controlPassword, workerPassword, readerPassword };
+        create.Handle(parse => new RolesCreateOptions(parse.GetValue(connection), parse.GetValue(ownerPassword), parse.GetValue(appPassword), CommonOptions.Json(parse))
+        {
+            ControlPassword = parse.GetValue(controlPassword),
+            WorkerPassword = parse.GetValue(workerPassword),
+            ReaderPassword = parse.GetValue(readerPassword),
+        }, RolesCommand.CreateAsync);
         return HelpText.Group("roles", "The database roles the data layer runs as", create);
     }
+
+    private static Option<string?> LanePassword(string name, string role, string variable) => new(name)
+    {
+        Description = $"Password of {role} [default: {variable}; none for a new role, unchanged for an existing one]",
+        HelpName = "P",
+    };
 
     public static Command Demo()
     {
         var connection = CommonOptions.Connection("a throwaway PostgreSQL, removed on exit");
-        var command = new Command("demo", "Create the schema, load two tenants' sample and show tenant isolation through the generated API (20 checks)") { connection };
+        var command = new Command("demo", "Create the schema, load two tenants' sample and show tenant isolation through the generated API (22 checks)") { connection };
         command.Handle(parse => new DemoOptions(parse.GetValue(connection), CommonOptions.Json(parse)), DemoCommand.RunAsync);
         return command.WithEpilogue(
             "On a given server the demo works in a schema of its own and drops it afterwards. Ctrl-C stops a throwaway server and removes its folder.\n" +

@@ -33,7 +33,12 @@ public sealed record MigrationScriptOptions(int? From, int? To, string? SchemaPa
 public sealed record DatabaseOptions(string? Connection, string? SchemaPath, string? MigrationsPath, bool Json, TimeSpan? LockTimeout = null);
 
 /// <summary><c>roles create</c>; passwords default to their environment variables.</summary>
-public sealed record RolesCreateOptions(string? Connection, string? OwnerPassword, string? AppPassword, bool Json);
+public sealed record RolesCreateOptions(string? Connection, string? OwnerPassword, string? AppPassword, bool Json)
+{
+    public string? ControlPassword { get; init; }
+    public string? WorkerPassword { get; init; }
+    public string? ReaderPassword { get; init; }
+}
 
 /// <summary><c>demo</c>.</summary>
 public sealed record DemoOptions(string? Connection, bool Json);

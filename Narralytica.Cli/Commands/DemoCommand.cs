@@ -13,10 +13,10 @@ using Npgsql;
 namespace Narralytica.Cli.Commands;
 
 /// <summary>
-/// The newcomer's tour: creates the schema, then, as the application role where it can, loads two
-/// tenants' sample data, queries through the generated tenant scope, shows that tenant B can neither
-/// see nor touch tenant A's rows and that PostgreSQL refuses to rewrite append-only history.
-/// Exits 1 if any check fails.
+/// The newcomer's tour: creates the schema, then, each caller in its own lane where it can (the control plane creates
+/// the tenants, requests run as the application role, the cross-tenant read as the reader), loads two tenants' sample
+/// data, queries through the generated tenant scope, shows that tenant B can neither see nor touch tenant A's rows, nor
+/// A's global rows, and that PostgreSQL refuses to rewrite append-only history. Exits 1 if any check fails.
 /// </summary>
 public static class DemoCommand
 {
@@ -36,13 +36,13 @@ public static class DemoCommand
         try
         {
             await MigrateAsync(connectionString, cancellationToken);
-            var tourConnectionString = await ApplicationRoleConnectionAsync(connectionString, target.IsThrowaway);
-            var checks = await RunTourAsync(tourConnectionString ?? connectionString, asApplicationRole: tourConnectionString is not null);
+            var lanes = await LaneConnectionsAsync(connectionString, target.IsThrowaway);
+            var checks = await RunTourAsync(lanes, connectionString);
             if (options.Json)
                 CliOutput.WriteJson(new
                 {
                     database = target.Description,
-                    asApplicationRole = tourConnectionString is not null,
+                    asApplicationRole = lanes.AsRoles,
                     checks = checks.Outcomes.Select(c => new { check = c.What, held = c.Held, outcome = c.Outcome }),
                     passed = checks.Passed,
                     failed = checks.Failed,
@@ -77,45 +77,65 @@ public static class DemoCommand
                           $"applied by {applied.Count} embedded migration(s) ({string.Join(", ", applied.Select(m => m.FileName))})");
     }
 
+    /// <summary>The connections of the tour's three callers, and whether they are the lanes' roles (or all the connecting user).</summary>
+    private sealed record TourLanes(string Requests, string Control, string Reader, bool AsRoles);
+
     /// <summary>
-    /// The connection the tour runs on as the application role, or null (with the reason printed) when it cannot.
-    /// On the throwaway server the demo creates the roles with LOGIN (trust authentication) and connects as
-    /// the application role; on a given server it switches to it when the user may (SET ROLE).
+    /// The connections the tour runs on, one per lane: on the throwaway server the demo creates the roles with LOGIN
+    /// (trust authentication) and connects as each; on a given server it switches to each role when the user may (SET
+    /// ROLE), or else runs every lane as the user, with the reason printed.
     /// </summary>
-    private static async Task<string?> ApplicationRoleConnectionAsync(string connectionString, bool throwaway)
+    private static async Task<TourLanes> LaneConnectionsAsync(string connectionString, bool throwaway)
     {
+        string As(string role, bool login)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
+            if (login)
+                (builder.Username, builder.Password) = (role, null);
+            else
+                builder.Options = ((builder.Options ?? "") + $" -c role={role}").Trim();
+            return builder.ConnectionString;
+        }
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         if (throwaway)
         {
-            await RoleSetup.CreateOrUpdateAsync(connection, ownerPassword: null, appPassword: null);
-            Console.WriteLine($"Roles:    {DatabaseRoles.Owner} and {DatabaseRoles.App} created with LOGIN; the tour connects as {DatabaseRoles.App}");
-            return new NpgsqlConnectionStringBuilder(connectionString) { Username = DatabaseRoles.App, Password = null }.ConnectionString;
+            await RoleSetup.CreateOrUpdateAsync(connection, new RolePasswords(null, null));
+            Console.WriteLine($"Roles:    {DatabaseRoles.Owner}, {string.Join(", ", DatabaseRoles.Lanes)} created with LOGIN; the tour connects as " +
+                              $"{DatabaseRoles.Control} (tenants), {DatabaseRoles.App} (requests) and {DatabaseRoles.Reader} (the cross-tenant read)");
+            return new TourLanes(As(DatabaseRoles.App, true), As(DatabaseRoles.Control, true), As(DatabaseRoles.Reader, true), AsRoles: true);
         }
+        var roles = new[] { DatabaseRoles.App, DatabaseRoles.Control, DatabaseRoles.Reader };
         await using var command = new NpgsqlCommand(
-            $"SELECT current_user::text, coalesce((SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = '{DatabaseRoles.App}'), false)", connection);
+            "SELECT current_user::text, coalesce(bool_and(pg_has_role(current_user, r.oid, 'MEMBER')), false) AND count(*) = 3 FROM pg_roles r WHERE r.rolname = ANY($1)", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = roles } },
+        };
         await using var reader = await command.ExecuteReaderAsync();
         await reader.ReadAsync();
-        var (user, mayBecomeApp) = (reader.GetString(0), reader.GetBoolean(1));
-        if (!mayBecomeApp)
+        var (user, mayBecomeLanes) = (reader.GetString(0), reader.GetBoolean(1));
+        if (!mayBecomeLanes)
         {
-            Console.WriteLine($"Roles:    the tour runs as {user}, which may not SET ROLE {DatabaseRoles.App} " +
-                              $"(GRANT {DatabaseRoles.App} TO {user} to see the database enforce the application role's privileges)");
-            return null;
+            Console.WriteLine($"Roles:    the tour runs as {user}, which may not SET ROLE to each of {string.Join(", ", roles)} " +
+                              "(grant them to it to see the database enforce each lane's privileges)");
+            return new TourLanes(connectionString, connectionString, connectionString, AsRoles: false);
         }
-        Console.WriteLine($"Roles:    the tour runs as {DatabaseRoles.App} (role set by {user} on connecting)");
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        builder.Options = ((builder.Options ?? "") + $" -c role={DatabaseRoles.App}").Trim();
-        return builder.ConnectionString;
+        Console.WriteLine($"Roles:    the tour runs as {string.Join(", ", roles)} (each role set by {user} on connecting)");
+        return new TourLanes(As(DatabaseRoles.App, false), As(DatabaseRoles.Control, false), As(DatabaseRoles.Reader, false), AsRoles: true);
     }
 
-    private static async Task<IsolationChecks> RunTourAsync(string connectionString, bool asApplicationRole)
+    private static async Task<IsolationChecks> RunTourAsync(TourLanes lanes, string ownerConnectionString)
     {
-        await using var dataSource = NarralyticaDb.CreateDataSource(connectionString);
+        var asApplicationRole = lanes.AsRoles;
+        await using var dataSource = NarralyticaDb.CreateDataSource(lanes.Requests);
+        await using var controlSource = NarralyticaDb.CreateDataSource(lanes.Control, lane: DatabaseLane.ControlPlane);
+        await using var readerSource = NarralyticaDb.CreateDataSource(lanes.Reader, lane: DatabaseLane.Reader);
         await using var db = new NarralyticaDb(dataSource);
+        await using var control = new NarralyticaDb(controlSource);
+        await using var readerDb = new NarralyticaDb(readerSource);
         CliOutput.Progress("Loading the sample: two tenants with a video, a transcript, segments and layers each…");
-        var sample = await SampleData.LoadAsync(db);
-        Console.WriteLine($"Sample:   tenants '{sample.A.Tenant.Slug}' and '{sample.B.Tenant.Slug}', each with a video, a transcript, {sample.A.Segments.Count} segments, 2 speakers and 2 versions of a summary layer per segment");
+        var sample = await SampleData.LoadAsync(db, control.ControlPlane);
+        Console.WriteLine($"Sample:   tenants '{sample.A.Tenant.Slug}' and '{sample.B.Tenant.Slug}' (created by the control plane), each with a video, a transcript, {sample.A.Segments.Count} segments, 2 speakers and 2 versions of a summary layer per segment");
 
         var a = db.ForTenant(sample.A.Tenant.Id);
         var b = db.ForTenant(sample.B.Tenant.Id);
@@ -175,13 +195,26 @@ public static class DemoCommand
             async () => (await a.FindSegmentAsync(victim.Id))?.Text == victim.Text);
 
         Console.WriteLine();
-        Console.WriteLine("Escape hatch: db.AcrossTenants(\"demo: segments per tenant\")");
-        var hatch = await db.AcrossTenantsAsync("demo: segments per tenant");
+        if (asApplicationRole)
+        {
+            Console.WriteLine($"Global rows: raw SQL of B's request as {DatabaseRoles.App}, which only reads global tables (the control plane writes them)");
+            await checks.ExpectDatabaseRefusalAsync("control plane: B's request cannot suspend tenant A", PostgresErrorCodes.InsufficientPrivilege, e => $"{e.MessageText}, SQLSTATE {e.SqlState}",
+                () => RawInTenantAsync(dataSource, "UPDATE tenants SET suspended_at = now() WHERE id = $2", sample.B.Tenant.Id, sample.A.Tenant.Id));
+            await checks.ExpectDatabaseRefusalAsync("control plane: B's request cannot delete A's user (whose membership would cascade)", PostgresErrorCodes.InsufficientPrivilege,
+                e => $"{e.MessageText}, SQLSTATE {e.SqlState}",
+                () => RawInTenantAsync(dataSource, "DELETE FROM users WHERE email = 'ada@acme.example' AND $2::uuid IS NOT NULL", sample.B.Tenant.Id, sample.A.Tenant.Id));
+        }
+        else
+            Console.WriteLine($"Global rows: not checked, since the tour does not run as {DatabaseRoles.App} (the user it runs as may write global tables)");
+
+        Console.WriteLine();
+        Console.WriteLine($"Escape hatch: readerDb.AcrossTenants(\"demo: segments per tenant\"), on the readers' lane{(asApplicationRole ? $" as {DatabaseRoles.Reader}" : "")}");
+        var hatch = await readerDb.AcrossTenantsAsync("demo: segments per tenant");
         var perTenant = await hatch.Segments.GroupBy(s => s.TenantId).Select(g => new { Tenant = g.Key, Segments = g.Count() }).ToListAsync();
         foreach (var row in perTenant.OrderBy(r => r.Tenant))
             Console.WriteLine($"  {(row.Tenant == sample.A.Tenant.Id ? sample.A.Tenant.Slug : sample.B.Tenant.Slug),-12} {row.Segments} segments");
         await checks.ExpectAsync($"escape hatch: reads both tenants and left audit row {hatch.AuditId} in {TenantIsolation.AuditTable}",
-            async () => perTenant.Count == 2 && await CountAuditRowsAsync(dataSource, hatch.AuditId) == 1);
+            async () => perTenant.Count == 2 && await CountAuditRowsAsync(ownerConnectionString, hatch.AuditId) == 1);
 
         Console.WriteLine();
         if (asApplicationRole)
@@ -245,9 +278,11 @@ public static class DemoCommand
         return reader.GetInt64(0);
     }
 
-    private static async Task<long> CountAuditRowsAsync(NpgsqlDataSource dataSource, Guid auditId)
+    /// <summary>No lane may read the audit trail: the user that ran the migrations (its owner) reads it.</summary>
+    private static async Task<long> CountAuditRowsAsync(string ownerConnectionString, Guid auditId)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var connection = new NpgsqlConnection(ownerConnectionString);
+        await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"SELECT count(*) FROM {TenantIsolation.AuditTable} WHERE id = $1", connection) { Parameters = { new NpgsqlParameter { Value = auditId } } };
         return (long)(await command.ExecuteScalarAsync())!;
     }
@@ -276,6 +311,22 @@ public static class DemoCommand
         foreach (var value in values)
             command.Parameters.AddWithValue(value);
         await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Raw SQL in a transaction that names <paramref name="tenant"/>, as a request of it going around the API would; $2 is <paramref name="value"/>.</summary>
+    [AcrossTenants("the demo shows the database refusing a request's write to global rows")]
+    private static async Task RawInTenantAsync(NpgsqlDataSource dataSource, string sql, Guid tenant, Guid value)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                new($"SELECT set_config('{TenantContext.TenantSetting}', $1::text, true)") { Parameters = { new NpgsqlParameter { Value = tenant } } },
+                new(sql.Replace("$2", "$1")) { Parameters = { new NpgsqlParameter { Value = value } } },
+            },
+        };
+        await batch.ExecuteNonQueryAsync();
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

@@ -9,14 +9,17 @@ using Npgsql;
 namespace Narralytica.Cli.Commands;
 
 /// <summary>
-/// <c>narralytica roles create</c>: the owner role (runs the migrations) and the application role (reads
-/// and writes rows, nothing more), with LOGIN, on a server where the connecting user may create roles.
-/// Passwords come from options or, to keep them out of shell history, from environment variables.
+/// <c>narralytica roles create</c>: the owner role (runs the migrations) and one role per caller's lane (requests,
+/// control plane, workers, readers: rows, nothing more), with LOGIN, on a server where the connecting user may create
+/// roles. Passwords come from options or, to keep them out of shell history, from environment variables.
 /// </summary>
 public static class RolesCommand
 {
     public const string OwnerPasswordVariable = "NARRALYTICA_OWNER_PASSWORD";
     public const string AppPasswordVariable = "NARRALYTICA_APP_PASSWORD";
+    public const string ControlPasswordVariable = "NARRALYTICA_CONTROL_PASSWORD";
+    public const string WorkerPasswordVariable = "NARRALYTICA_WORKER_PASSWORD";
+    public const string ReaderPasswordVariable = "NARRALYTICA_READER_PASSWORD";
 
     public static async Task<int> CreateAsync(RolesCreateOptions options, CancellationToken cancellationToken)
     {
@@ -27,12 +30,19 @@ public static class RolesCommand
         await using var connection = new NpgsqlConnection(target.ConnectionString);
         await connection.OpenAsync(cancellationToken);
         Console.WriteLine($"Roles on {target.Description}:");
-        var actions = new List<string>(await RoleSetup.CreateOrUpdateAsync(connection, NullIfEmpty(ownerPassword), NullIfEmpty(appPassword)));
+        var passwords = new RolePasswords(NullIfEmpty(ownerPassword), NullIfEmpty(appPassword))
+        {
+            Control = NullIfEmpty(options.ControlPassword ?? Environment.GetEnvironmentVariable(ControlPasswordVariable)),
+            Worker = NullIfEmpty(options.WorkerPassword ?? Environment.GetEnvironmentVariable(WorkerPasswordVariable)),
+            Reader = NullIfEmpty(options.ReaderPassword ?? Environment.GetEnvironmentVariable(ReaderPasswordVariable)),
+        };
+        var actions = new List<string>(await RoleSetup.CreateOrUpdateAsync(connection, passwords));
         foreach (var line in actions)
             Console.WriteLine("  " + line);
         if (options.Json)
             CliOutput.WriteJson(new { actions });
-        Console.WriteLine($"Apply migrations as {DatabaseRoles.Owner} (they grant {DatabaseRoles.App} its privileges); connect the application as {DatabaseRoles.App}.");
+        Console.WriteLine($"Apply migrations as {DatabaseRoles.Owner} (they grant each lane its privileges); connect tenant requests as {DatabaseRoles.App}, " +
+                          $"the control plane as {DatabaseRoles.Control}, workers as {DatabaseRoles.Worker} and derived systems as {DatabaseRoles.Reader}.");
         return ExitCodes.Ok;
     }
 

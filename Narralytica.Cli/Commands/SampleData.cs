@@ -5,7 +5,11 @@ using Narralytica.Model;
 
 namespace Narralytica.Cli.Commands;
 
-/// <summary>The demo's sample: two tenants, each with a video, a transcript, speakers, segments and layers.</summary>
+/// <summary>
+/// The demo's sample: two tenants, each with a video, a transcript, speakers, segments and layers. The tenants, their
+/// users and the role are the control plane's to write (<paramref name="control"/> of <see cref="LoadAsync"/>); the rest
+/// is written by requests of each tenant.
+/// </summary>
 public static class SampleData
 {
     public sealed record TenantSample(Tenant Tenant, Video Video, Transcript Transcript, List<Segment> Segments);
@@ -22,21 +26,22 @@ public static class SampleData
         (17500, 21000, 1, "By construction, not by convention."),
     };
 
-    public static async Task<Sample> LoadAsync(NarralyticaDb db)
+    public static async Task<Sample> LoadAsync(NarralyticaDb db, ControlPlane control)
     {
         var owner = new Role { Name = "owner", Description = "Full control of a tenant." };
-        await db.InsertAsync(owner);
-        var a = await LoadTenantAsync(db, owner, "acme-media", "Acme Media", "ada@acme.example", "Quarterly town hall");
-        var b = await LoadTenantAsync(db, owner, "globex-news", "Globex News", "bob@globex.example", "Evening bulletin");
+        await control.InsertAsync(owner);
+        var a = await LoadTenantAsync(db, control, owner, "acme-media", "Acme Media", "ada@acme.example", "Quarterly town hall");
+        var b = await LoadTenantAsync(db, control, owner, "globex-news", "Globex News", "bob@globex.example", "Evening bulletin");
         return new Sample(a, b);
     }
 
-    private static async Task<TenantSample> LoadTenantAsync(NarralyticaDb db, Role role, string slug, string name, string email, string title)
+    private static async Task<TenantSample> LoadTenantAsync(NarralyticaDb db, ControlPlane control, Role role, string slug, string name, string email, string title)
     {
+        // Sign-up: the control plane creates the tenant and its first user.
         var tenant = new Tenant { Slug = slug, Name = name };
-        await db.InsertAsync(tenant);
+        await control.InsertAsync(tenant);
         var user = new User { Email = email, DisplayName = email.Split('@')[0] };
-        await db.InsertAsync(user);
+        await control.InsertAsync(user);
 
         var scope = db.ForTenant(tenant.Id);
         await scope.InsertAsync(new Membership { UserId = user.Id, RoleId = role.Id });

@@ -8,12 +8,21 @@ using Npgsql;
 
 namespace Narralytica.Cli.Roles;
 
+/// <summary>The passwords <see cref="RoleSetup"/> sets, one per role; null leaves a new role without one and an existing one's unchanged.</summary>
+public sealed record RolePasswords(string? Owner, string? App)
+{
+    public string? Control { get; init; }
+    public string? Worker { get; init; }
+    public string? Reader { get; init; }
+}
+
 /// <summary>
-/// Creates the owner and application roles with LOGIN, or brings existing ones to the attributes they
-/// need, in one transaction. Re-running changes nothing. The migrations grant the application role its
-/// table privileges; this gives the roles a way in and the owner the right to create the schema, and, when
-/// run by a superuser, BYPASSRLS to the owner (row-level security is forced on the tables it owns). The
-/// application role never bypasses it.
+/// Creates the owner role and the lanes' roles (application, control plane, workers, readers) with LOGIN, or brings
+/// existing ones to the attributes they need, in one transaction, and takes back any membership of one of them in
+/// another (a member may SET ROLE to, and inherits the privileges of, the role it belongs to: lanes would be one).
+/// Re-running changes nothing. The migrations grant each lane its table privileges; this gives the roles a way in and
+/// the owner the right to create the schema, and, when run by a superuser, BYPASSRLS to the owner (row-level security
+/// is forced on the tables it owns). No lane bypasses it.
 /// </summary>
 public static class RoleSetup
 {
@@ -32,9 +41,14 @@ public static class RoleSetup
     /// </summary>
     private static readonly (string Column, string Clause)[] OwnerWanted = { ("rolbypassrls", "BYPASSRLS") };
 
-    /// <summary>Creates or updates both roles; returns one line per thing done, for the output.</summary>
-    public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string? ownerPassword, string? appPassword)
+    /// <summary>Creates or updates the owner and the application role only, as before the lanes; see <see cref="CreateOrUpdateAsync(NpgsqlConnection, RolePasswords)"/>.</summary>
+    public static Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string? ownerPassword, string? appPassword)
+        => CreateOrUpdateAsync(connection, new RolePasswords(ownerPassword, appPassword));
+
+    /// <summary>Creates or updates every role; returns one line per thing done, for the output.</summary>
+    public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, RolePasswords passwords)
     {
+        var (ownerPassword, appPassword) = (passwords.Owner, passwords.App);
         var superuser = await EnsureMayCreateRolesAsync(connection);
         var done = new List<string>();
         await using var transaction = await connection.BeginTransactionAsync();
@@ -43,6 +57,10 @@ public static class RoleSetup
             done.Add($"note: {DatabaseRoles.Owner} is bound by row-level security (only a superuser can give it BYPASSRLS): data migrations that read or change " +
                      $"tenant rows should set {TenantIsolation.TenantSetting} for each tenant, or run as a superuser");
         done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.App, AppForbidden, Array.Empty<(string, string)>(), appPassword));
+        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Control, AppForbidden, Array.Empty<(string, string)>(), passwords.Control));
+        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Worker, AppForbidden, Array.Empty<(string, string)>(), passwords.Worker));
+        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Reader, AppForbidden, Array.Empty<(string, string)>(), passwords.Reader));
+        done.AddRange(await RevokeMembershipsAsync(connection, transaction));
         done.Add(await GrantOwnerCreateAsync(connection, transaction));
         await transaction.CommitAsync();
         if (await ObjectsOwnedByAppAsync(connection) is { Count: > 0 } owned)
@@ -60,7 +78,7 @@ public static class RoleSetup
         if (!may)
             throw new CliError($"User '{user}' may not create roles (it has neither CREATEROLE nor SUPERUSER). " +
                                "Run `narralytica roles create` with --connection naming a user that has CREATEROLE (the postgres superuser, say), " +
-                               $"or ask the server's administrator to run it, or to create the roles {DatabaseRoles.Owner} and {DatabaseRoles.App} as the README describes.");
+                               $"or ask the server's administrator to run it, or to create the roles {DatabaseRoles.Owner}, {string.Join(", ", DatabaseRoles.Lanes)} as the README describes.");
         return superuser;
     }
 
@@ -91,6 +109,26 @@ public static class RoleSetup
         if (password is not null)
             changes.Add("password set");
         return $"updated {role}: {string.Join(", ", changes)}";
+    }
+
+    /// <summary>Every membership between two of the five roles, taken back: each lane holds its own privileges and nobody else's.</summary>
+    private static async Task<List<string>> RevokeMembershipsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        var roles = string.Join(", ", DatabaseRoles.Lanes.Prepend(DatabaseRoles.Owner).Select(SqlIdentifier.Literal));
+        var memberships = new List<(string Role, string Member)>();
+        await using (var command = new NpgsqlCommand(
+            $"SELECT r.rolname::text, m.rolname::text FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member " +
+            $"WHERE r.rolname IN ({roles}) AND m.rolname IN ({roles}) ORDER BY 1, 2", connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync())
+                memberships.Add((reader.GetString(0), reader.GetString(1)));
+        var done = new List<string>();
+        foreach (var (role, member) in memberships)
+        {
+            await ExecuteAsync(connection, transaction, $"REVOKE {role} FROM {member}");
+            done.Add($"revoked membership of {member} in {role}: no role of the data layer is a member of another");
+        }
+        return done;
     }
 
     /// <summary>The owner creates the schema's objects: CREATE on this database (a schema of its own) and USAGE and CREATE on the current schema.</summary>

@@ -4,9 +4,10 @@ using Narralytica.Generator.Specs;
 namespace Narralytica.Generator.Emitters;
 
 /// <summary>
-/// The ways in to the tables: <c>NarralyticaDb</c> holds the global tables, <c>TenantScope</c> the
-/// tenant-scoped ones (every query filtered by the scope's tenant, every write stamped and checked),
-/// and <c>CrossTenantAccess</c> is the one named way to read tenant tables without a scope.
+/// The ways in to the tables: <c>NarralyticaDb</c> reads the global tables, <c>ControlPlane</c> (the control plane's
+/// lane only) writes them, <c>TenantScope</c> holds the tenant-scoped ones (every query filtered by the scope's tenant,
+/// every write stamped and checked), and <c>CrossTenantAccess</c> (the readers' lane only) is the one named way to read
+/// tenant tables without a scope.
 /// </summary>
 internal static class AccessEmitter
 {
@@ -14,9 +15,21 @@ internal static class AccessEmitter
 
     public static string EmitDb(ModelSpec model) => PartialClass(model, "NarralyticaDb", w =>
     {
+        // Read-only: an IQueryable has no insert of its own; the writes are the control plane's (EmitControlPlane).
         foreach (var entity in model.Entities.Where(e => !e.IsTenantScoped))
-            WriteMembers(w, entity, host: "this", query: $"global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(this)", queryType: $"global::LinqToDB.ITable<{CSharpNames.Entity(entity)}>");
+        {
+            w.Line($"// ── {entity.TableName} ──");
+            w.Summary($"The <c>{entity.TableName}</c> table (global), to read: only the control plane writes it (<see cref=\"ControlPlane\"/>).", escape: false);
+            w.Line($"public global::System.Linq.IQueryable<{CSharpNames.Entity(entity)}> {entity.CollectionName} => global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(this);");
+            w.Line();
+        }
         WriteMappingHooks(w, model);
+    });
+
+    public static string EmitControlPlane(ModelSpec model) => PartialClass(model, "ControlPlane", w =>
+    {
+        foreach (var entity in model.Entities.Where(e => !e.IsTenantScoped))
+            WriteMembers(w, entity, host: "Db", query: $"global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(Db)", queryType: $"global::LinqToDB.ITable<{CSharpNames.Entity(entity)}>");
     });
 
     public static string EmitTenantScope(ModelSpec model) => PartialClass(model, "TenantScope", w =>

@@ -37,9 +37,20 @@ internal static class ReadPathEmitter
             w.Line();
             WriteFeed(w, entity, feed, db);
         }
-        w.Line();
-        WriteBulkInsert(w, entity, db);
+        if (entity.IsTenantScoped)
+        {
+            w.Line();
+            WriteBulkInsert(w, entity, db);
+        }
         w.Close();
+        if (!entity.IsTenantScoped)
+        {
+            // Writing a global table is the control plane's: its bulk insert lives there, beside Insert/Update/Delete.
+            w.Line();
+            w.Open("public sealed partial class ControlPlane");
+            WriteBulkInsert(w, entity, "Db");
+            w.Close();
+        }
         foreach (var feed in entity.Feeds)
         {
             w.Line();

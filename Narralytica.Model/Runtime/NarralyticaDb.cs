@@ -10,9 +10,10 @@ using Npgsql;
 namespace Narralytica.Model;
 
 /// <summary>
-/// A connection to the Narralytica database. It exposes the global tables (users, roles,
-/// permissions, tenants, …); tenant-scoped tables are reached only through <see cref="ForTenant"/>
-/// (or <see cref="AcrossTenants"/>), whose statements name their tenant to the database per transaction.
+/// A connection to the Narralytica database. It reads the global tables (users, roles, permissions, tenants, …),
+/// which only the control plane writes (<see cref="ControlPlane"/>); tenant-scoped tables are reached only through
+/// <see cref="ForTenant"/> (or, for readers, <see cref="AcrossTenants"/>), whose statements name their tenant to the
+/// database per transaction. What it offers follows the lane its data source was created for (<see cref="Lane"/>).
 /// </summary>
 /// <example>
 /// <code>
@@ -28,7 +29,23 @@ public sealed partial class NarralyticaDb : DataConnection
 
     /// <summary>A connection from <paramref name="dataSource"/>, which must come from <see cref="CreateDataSource"/>.</summary>
     public NarralyticaDb(NpgsqlDataSource dataSource) : base(CreateOptions(dataSource))
-        => DataSource = dataSource;
+    {
+        DataSource = dataSource;
+        Lane = DataSourceLanes.Of(dataSource);
+    }
+
+    /// <summary>The caller this connection serves: the lane its data source was created for.</summary>
+    public DatabaseLane Lane { get; }
+
+    /// <summary>
+    /// The global tables to write, on a connection of the control plane's lane only: created with
+    /// <c>CreateDataSource(…, lane: DatabaseLane.ControlPlane)</c>, connecting as <c>narralytica_control</c>.
+    /// </summary>
+    public ControlPlane ControlPlane => Lane == DatabaseLane.ControlPlane
+        ? new ControlPlane(this)
+        : throw new InvalidOperationException(
+            $"Writing global tables (users, roles, permissions, tenants, …) is the control plane's: this connection's data source serves {Lane}. " +
+            "Create a data source with NarralyticaDb.CreateDataSource(connectionString, lane: DatabaseLane.ControlPlane), connecting as narralytica_control.");
 
     /// <summary>Where this connection comes from; the escape hatch records its audit row on another connection of it.</summary>
     internal NpgsqlDataSource DataSource { get; }
@@ -45,7 +62,9 @@ public sealed partial class NarralyticaDb : DataConnection
     /// <c>Search Path</c>, else <c>public</c>. Enum types are mapped in this schema only, so the same tables may exist in
     /// other schemas of the database (staging, one schema per branch).
     /// </param>
-    public static NpgsqlDataSource CreateDataSource(string connectionString, Action<NpgsqlDataSourceBuilder>? configure = null, string? schema = null)
+    /// <param name="lane">The caller its connections serve (<see cref="Lane"/>); connect as that lane's role.</param>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, Action<NpgsqlDataSourceBuilder>? configure = null, string? schema = null,
+        DatabaseLane lane = DatabaseLane.Requests)
     {
         NpgsqlConnectionStringBuilder parsed;
         try
@@ -69,7 +88,9 @@ public sealed partial class NarralyticaDb : DataConnection
         var builder = new NpgsqlDataSourceBuilder(parsed.ConnectionString);
         MapEnums(builder, tableSchema + ".");
         configure?.Invoke(builder);
-        return builder.Build();
+        var dataSource = builder.Build();
+        DataSourceLanes.Remember(dataSource, lane);
+        return dataSource;
     }
 
     /// <summary>
@@ -94,44 +115,47 @@ public sealed partial class NarralyticaDb : DataConnection
     }
 
     /// <summary>
-    /// The one way to read tenant-scoped tables across tenants (support tooling, rebuilds of derived
-    /// systems). It is meant to stand out in review: say why in <paramref name="justification"/>. The access is
-    /// recorded first, committed at once on a connection of its own (so a rollback of this connection's
-    /// transaction cannot erase the trace), in <c>narralytica_cross_tenant_audits</c> with the justification and
-    /// the database user; the row's id is <see cref="CrossTenantAccess.AuditId"/>. The access reads only.
+    /// The one way to read tenant-scoped tables across tenants (rebuilds of derived systems such as search), on a
+    /// connection of the readers' lane only (<c>CreateDataSource(…, lane: DatabaseLane.Reader)</c>, connecting as
+    /// <c>narralytica_reader</c>). It is meant to stand out in review: say why in <paramref name="justification"/>. The
+    /// database records the access first, committed at once on a connection of its own (so a rollback of this
+    /// connection's transaction cannot erase the trace): <c>narralytica_open_cross_tenant_read</c> writes the row of
+    /// <c>narralytica_cross_tenant_audits</c> with the justification, the login, the time and an expiry a few minutes
+    /// later, all filled by the database; its id is <see cref="CrossTenantAccess.AuditId"/>. The access reads only, and
+    /// only until the row expires: open a new one for a longer read.
     /// </summary>
     public CrossTenantAccess AcrossTenants(string justification)
     {
-        RequireJustification(justification);
-        var auditId = Guid.CreateVersion7();
-        using (var connection = DataSource.OpenConnection())
-        using (var insert = AuditInsert(connection, auditId, justification))
-            insert.ExecuteNonQuery();
-        return new CrossTenantAccess(this, justification, auditId);
+        RequireReader(justification);
+        using var connection = DataSource.OpenConnection();
+        using var open = AuditOpen(connection, justification);
+        return new CrossTenantAccess(this, justification, (Guid)open.ExecuteScalar()!);
     }
 
     /// <summary>The asynchronous <see cref="AcrossTenants"/>.</summary>
     public async Task<CrossTenantAccess> AcrossTenantsAsync(string justification, CancellationToken cancellationToken = default)
     {
-        RequireJustification(justification);
-        var auditId = Guid.CreateVersion7();
-        await using (var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
-        await using (var insert = AuditInsert(connection, auditId, justification))
-            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return new CrossTenantAccess(this, justification, auditId);
+        RequireReader(justification);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var open = AuditOpen(connection, justification);
+        return new CrossTenantAccess(this, justification, (Guid)(await open.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!);
     }
 
-    private static void RequireJustification(string justification)
+    private void RequireReader(string justification)
     {
+        if (Lane != DatabaseLane.Reader)
+            throw new InvalidOperationException(
+                $"Reading across tenants is the readers' (derived systems, audited): this connection's data source serves {Lane}. " +
+                "Create a data source with NarralyticaDb.CreateDataSource(connectionString, lane: DatabaseLane.Reader), connecting as narralytica_reader.");
         if (string.IsNullOrWhiteSpace(justification))
             throw new ArgumentException("Say why this code needs every tenant's rows; the justification is kept with the access.", nameof(justification));
     }
 
-    // database_user and created_at come from their defaults (session_user, now()): the database says who and when.
-    private static NpgsqlCommand AuditInsert(NpgsqlConnection connection, Guid auditId, string justification)
-        => new("INSERT INTO " + TenantContext.CrossTenantAuditTable + " (id, justification) VALUES ($1, $2)", connection)
+    // The database writes the row and says who, when and until when: the caller only gives its reason.
+    private static NpgsqlCommand AuditOpen(NpgsqlConnection connection, string justification)
+        => new("SELECT " + TenantContext.OpenCrossTenantReadFunction + "($1)", connection)
         {
-            Parameters = { new NpgsqlParameter<Guid> { TypedValue = auditId }, new NpgsqlParameter<string> { TypedValue = justification } },
+            Parameters = { new NpgsqlParameter<string> { TypedValue = justification } },
         };
 
     private static MappingSchema CreateMappingSchema()

@@ -12,7 +12,7 @@ public static class TenantContext
     /// <summary>The setting the <c>tenant_isolation</c> policies compare <c>tenant_id</c> with.</summary>
     public const string TenantSetting = "narralytica.tenant_id";
 
-    /// <summary>The setting the <c>cross_tenant_read</c> policies look up in <see cref="CrossTenantAuditTable"/>.</summary>
+    /// <summary>The setting the readers' <c>reader_cross_tenant_read</c> policies look up in <see cref="CrossTenantAuditTable"/>.</summary>
     public const string CrossTenantAuditSetting = "narralytica.cross_tenant_audit";
 
     /// <summary><c>CALL narralytica_set_tenant(uuid)</c>: sets <see cref="TenantSetting"/> for the current transaction (null clears it).</summary>
@@ -20,6 +20,9 @@ public static class TenantContext
 
     /// <summary><c>CALL narralytica_set_cross_tenant_audit(uuid)</c>: sets <see cref="CrossTenantAuditSetting"/> for the current transaction.</summary>
     public const string SetCrossTenantAuditProcedure = "narralytica_set_cross_tenant_audit";
+
+    /// <summary><c>SELECT narralytica_open_cross_tenant_read(justification)</c>: the readers' audit row, written by the database; returns its id.</summary>
+    public const string OpenCrossTenantReadFunction = "narralytica_open_cross_tenant_read";
 
     /// <summary>One row per use of the escape hatch (<see cref="NarralyticaDb.AcrossTenants"/>): its id, justification, database user and time.</summary>
     public const string CrossTenantAuditTable = "narralytica_cross_tenant_audits";

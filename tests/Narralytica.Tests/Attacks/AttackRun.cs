@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Tests.Infrastructure;
 using Narralytica.Tests.Integration;
 using Npgsql;
 using Xunit.Sdk;
@@ -67,7 +68,7 @@ public sealed class AttackRun : IAsyncDisposable
     private static async Task<Tenant> NewTenantAsync(NarralyticaDb db, string slug)
     {
         var tenant = new Tenant { Slug = slug + "-" + Guid.NewGuid().ToString("N").Substring(0, 6), Name = slug };
-        await db.InsertAsync(tenant);
+        await db.Control().InsertAsync(tenant);
         return tenant;
     }
 

@@ -128,7 +128,7 @@ public class BulkInsertTests : DatabaseTest
     public async Task Global_tables_bulk_insert_through_the_database()
     {
         var users = Enumerable.Range(0, 30).Select(i => new User { Email = $"bulk{i}-{Guid.NewGuid():N}@example.test", DisplayName = $"U{i}" }).ToArray();
-        Assert.Equal(30UL, await Db.BulkInsertAsync(users));
+        Assert.Equal(30UL, await Db.Control().BulkInsertAsync(users));
         Assert.Equal(users[7].Email, (await Db.FindUserAsync(users[7].Id))!.Email);
     }
 }

@@ -85,7 +85,7 @@ public sealed class CommandLineTests
         Assert.Contains("DELETE of a layer: refused by PostgreSQL", output);
         Assert.Contains("generated query: B's window over A's transcript is empty: held", output);
         Assert.Contains("raw SQL: a segment written without naming its tenant is refused by row-level security: refused by PostgreSQL", output);
-        Assert.Contains("All 20 checks held.", output);
+        Assert.Contains("All 22 checks held.", output);
         Assert.DoesNotContain("FAIL", output);
 
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
@@ -104,7 +104,7 @@ public sealed class CommandLineTests
         Assert.True(applyExit == 0, applyOutput + applyErrors);
         var (exit, output, errors) = await RunAsync("demo", "--connection", connectionString);
         Assert.True(exit == 0, output + errors);
-        Assert.Contains("All 20 checks held.", output);
+        Assert.Contains("All 22 checks held.", output);
         Assert.DoesNotContain("FAIL", output);
     }
 
@@ -115,7 +115,7 @@ public sealed class CommandLineTests
         var (exit, output, errors) = await RunAsync("demo", "--connection", connectionString, "--json");
         Assert.True(exit == 0, output + errors);
         Assert.Contains("Creating the schema: applying", errors);
-        Assert.Contains("All 20 checks held.", errors);
+        Assert.Contains("All 22 checks held.", errors);
         using var json = System.Text.Json.JsonDocument.Parse(output);
         Assert.Equal(20, json.RootElement.GetProperty("passed").GetInt32());
         Assert.Equal(0, json.RootElement.GetProperty("failed").GetInt32());

@@ -49,10 +49,10 @@ public sealed class ConstraintTests : DatabaseTest
     [Fact]
     public async Task Global_checks_and_uniques_are_enforced()
     {
-        var error = await Assert.ThrowsAnyAsync<PostgresException>(() => Db.InsertAsync(new User { Email = "Upper@Example.test", DisplayName = "U" }));
+        var error = await Assert.ThrowsAnyAsync<PostgresException>(() => Db.Control().InsertAsync(new User { Email = "Upper@Example.test", DisplayName = "U" }));
         Assert.Equal((PostgresErrorCodes.CheckViolation, "ck_users_email"), (error.SqlState, error.ConstraintName));
-        await Db.InsertAsync(new Tenant { Slug = "same-slug", Name = "one" });
-        error = await Assert.ThrowsAnyAsync<PostgresException>(() => Db.InsertAsync(new Tenant { Slug = "same-slug", Name = "two" }));
+        await Db.Control().InsertAsync(new Tenant { Slug = "same-slug", Name = "one" });
+        error = await Assert.ThrowsAnyAsync<PostgresException>(() => Db.Control().InsertAsync(new Tenant { Slug = "same-slug", Name = "two" }));
         Assert.Equal((PostgresErrorCodes.UniqueViolation, "uq_tenants_slug"), (error.SqlState, error.ConstraintName));
     }
 
@@ -73,7 +73,7 @@ public sealed class ConstraintTests : DatabaseTest
     {
         var tenant = await NewTenantAsync("keep");
         await TenantGraph.CreateAsync(Db, tenant);
-        var error = await Assert.ThrowsAnyAsync<PostgresException>(() => Db.DeleteAsync(tenant));
+        var error = await Assert.ThrowsAnyAsync<PostgresException>(() => Db.Control().DeleteAsync(tenant));
         Assert.Equal(PostgresErrorCodes.ForeignKeyViolation, error.SqlState);
     }
 

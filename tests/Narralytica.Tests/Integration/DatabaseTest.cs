@@ -41,7 +41,7 @@ public abstract class DatabaseTest : IAsyncLifetime
     protected static async Task<Tenant> NewTenantAsync(NarralyticaDb db, string slug)
     {
         var tenant = new Tenant { Slug = slug + "-" + Guid.NewGuid().ToString("N").Substring(0, 6), Name = slug };
-        await db.InsertAsync(tenant);
+        await db.Control().InsertAsync(tenant);
         return tenant;
     }
 

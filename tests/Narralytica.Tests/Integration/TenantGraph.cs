@@ -1,6 +1,7 @@
 using System;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Tests.Infrastructure;
 
 namespace Narralytica.Tests.Integration;
 
@@ -26,9 +27,9 @@ public sealed class TenantGraph
     {
         var suffix = Guid.NewGuid().ToString("N").Substring(0, 8);
         var user = new User { Email = $"user-{suffix}@example.test", DisplayName = "User " + suffix };
-        await db.InsertAsync(user);
+        await db.Control().InsertAsync(user);
         var role = new Role { Name = "role-" + suffix };
-        await db.InsertAsync(role);
+        await db.Control().InsertAsync(role);
 
         var scope = db.ForTenant(tenant.Id);
         var membership = new Membership { UserId = user.Id, RoleId = role.Id };

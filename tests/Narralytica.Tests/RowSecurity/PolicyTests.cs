@@ -40,7 +40,7 @@ public sealed class PolicyTests : IAsyncLifetime
         foreach (var slug in new[] { "tenant-a", "tenant-b" })
         {
             var tenant = new Tenant { Slug = slug, Name = slug };
-            await db.InsertAsync(tenant);
+            await db.Control().InsertAsync(tenant);
             await TenantGraph.CreateAsync(db, tenant);
             (_a, _b) = slug == "tenant-a" ? (tenant.Id, _b) : (_a, tenant.Id);
         }

@@ -76,7 +76,7 @@ public sealed class BulkInsertTenantTests : AppRoleTest
     public async Task A_global_table_copies_without_a_tenant()
     {
         var users = Enumerable.Range(0, 3).Select(i => new User { Email = $"bulk-{i}-{Guid.NewGuid():N}@example.test", DisplayName = "Bulk" }).ToArray();
-        Assert.Equal(3UL, await App.BulkInsertAsync(users));
+        Assert.Equal(3UL, await App.Control().BulkInsertAsync(users));
         Assert.True(string.IsNullOrEmpty(await TenantSettingAsync(App)));
         Assert.Equal(3L, await ScalarAsync<long>("SELECT count(*) FROM users WHERE display_name = 'Bulk'"));
     }
