@@ -31,7 +31,7 @@ public static partial class AttackCatalogue
 
         yield return new Attack("erase-audit-trail", HistoryGoal, Sql,
             "Erase the escape hatch's trail: UPDATE and DELETE narralytica_cross_tenant_audits",
-            "no UPDATE or DELETE privilege on narralytica_cross_tenant_audits",
+            "no privilege at all on narralytica_cross_tenant_audits (the readers' functions write it)",
             async run =>
             {
                 var update = await AttackRun.RefusedAsync(() => run.ExecuteAsync(null, "UPDATE narralytica_cross_tenant_audits SET justification = 'nothing to see'"), PostgresErrorCodes.InsufficientPrivilege);

@@ -2,6 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Schema.Sql;
 using Narralytica.Tests.Infrastructure;
 using Npgsql;
 
@@ -16,6 +17,9 @@ public static class AttackDatabase
     /// <summary>The login the attacks connect with (left on a shared server, like the demo's test user).</summary>
     public const string AttackerLogin = "narralytica_attacker";
     public const string AttackerPassword = "attacker";
+
+    /// <summary>The login of each lane's attacker: a member of that lane's role and nothing more (the application's is <see cref="AttackerLogin"/>).</summary>
+    public static string LoginOf(string role) => role == DatabaseRoles.App ? AttackerLogin : AttackerLogin + "_" + role.Substring("narralytica_".Length);
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? _template;
@@ -43,9 +47,10 @@ public static class AttackDatabase
                 await using (var dataSource = NpgsqlDataSource.Create(connectionString))
                     await new SchemaMigrator(dataSource).ApplyAsync();
                 // The attacker's login: a member of the application role and nothing more, as an application's login is.
-                await PostgresFixture.ExecuteAsync(connectionString,
-                    $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{AttackerLogin}') THEN "
-                    + $"CREATE ROLE {AttackerLogin} LOGIN PASSWORD '{AttackerPassword}' IN ROLE narralytica_app; END IF; END $$");
+                foreach (var role in DatabaseRoles.Lanes)
+                    await PostgresFixture.ExecuteAsync(connectionString,
+                        $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{LoginOf(role)}') THEN "
+                        + $"CREATE ROLE {LoginOf(role)} LOGIN PASSWORD '{AttackerPassword}' IN ROLE {role}; END IF; END $$");
                 // A template must have no open connection when it is copied.
                 NpgsqlConnection.ClearAllPools();
                 _template = connectionString;

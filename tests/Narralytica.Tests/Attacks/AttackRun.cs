@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Narralytica.Model;
 using Narralytica.Tests.Infrastructure;
 using Narralytica.Tests.Integration;
+using Narralytica.Schema.Sql;
 using Npgsql;
 using Xunit.Sdk;
 
@@ -55,22 +56,64 @@ public sealed class AttackRun : IAsyncDisposable
 
     public static async Task<AttackRun> StartAsync(string adminConnectionString)
     {
-        var app = new NpgsqlConnectionStringBuilder(adminConnectionString)
-        {
-            Username = AttackDatabase.AttackerLogin, Password = AttackDatabase.AttackerPassword, Options = "-c role=narralytica_app",
-        }.ConnectionString;
-        var run = new AttackRun(adminConnectionString, app);
-        run.A = await TenantGraph.CreateAsync(run.Db, await NewTenantAsync(run.Db, "victim"));
-        run.B = await TenantGraph.CreateAsync(run.Db, await NewTenantAsync(run.Db, "attacker"));
+        var run = new AttackRun(adminConnectionString, LaneConnectionString(adminConnectionString, DatabaseRoles.App));
+        // Sign-up is the control plane's, as its own login; the tenants' rows are written by their requests.
+        await using var controlSource = NarralyticaDb.CreateDataSource(run.LaneConnectionString(DatabaseRoles.Control), lane: DatabaseLane.ControlPlane);
+        await using var control = new NarralyticaDb(controlSource);
+        run.A = await TenantGraph.CreateAsync(run.Db, await NewTenantAsync(control.ControlPlane, "victim"), control.ControlPlane);
+        run.B = await TenantGraph.CreateAsync(run.Db, await NewTenantAsync(control.ControlPlane, "attacker"), control.ControlPlane);
         return run;
     }
 
-    private static async Task<Tenant> NewTenantAsync(NarralyticaDb db, string slug)
+    private static async Task<Tenant> NewTenantAsync(ControlPlane control, string slug)
     {
         var tenant = new Tenant { Slug = slug + "-" + Guid.NewGuid().ToString("N").Substring(0, 6), Name = slug };
-        await db.Control().InsertAsync(tenant);
+        await control.InsertAsync(tenant);
         return tenant;
     }
+
+    /// <summary>
+    /// The database as <paramref name="role"/>: the login <see cref="AttackDatabase.LoginOf"/> the role, a member of
+    /// it and nothing else, which sets the role at connection start (<c>-c role=…</c>).
+    /// </summary>
+    public string LaneConnectionString(string role) => LaneConnectionString(AdminConnectionString, role);
+
+    private static string LaneConnectionString(string adminConnectionString, string role)
+        => new NpgsqlConnectionStringBuilder(adminConnectionString)
+        {
+            Username = AttackDatabase.LoginOf(role), Password = AttackDatabase.AttackerPassword, Options = $"-c role={role}",
+        }.ConnectionString;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> as <paramref name="role"/>'s login in one transaction, with <paramref name="tenant"/>
+    /// set for it or none, and, when given, <paramref name="audit"/> named as its cross-tenant audit row. Committed when it returns.
+    /// </summary>
+    public async Task<T> AsLaneAsync<T>(string role, Guid? tenant, Func<NpgsqlConnection, Task<T>> work, Guid? audit = null)
+    {
+        // Unpooled: each attempt starts on a connection of its own, as a fresh caller would.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(LaneConnectionString(role)) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        if (tenant is { } id)
+            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.TenantSetting}', $1, true)", id.ToString());
+        if (audit is { } auditId)
+            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.CrossTenantAuditSetting}', $1, true)", auditId.ToString());
+        var result = await work(connection);
+        await transaction.CommitAsync();
+        return result;
+    }
+
+    /// <summary>A statement as <paramref name="role"/>, with <paramref name="tenant"/> set or none; the rows it affected.</summary>
+    public Task<int> LaneExecuteAsync(string role, Guid? tenant, string sql, params object[] parameters)
+        => AsLaneAsync(role, tenant, connection => ExecuteAsync(connection, sql, parameters));
+
+    /// <summary>A count as <paramref name="role"/>, with <paramref name="tenant"/> set or none, under <paramref name="audit"/> when given.</summary>
+    public Task<long> LaneCountAsync(string role, Guid? tenant, Guid? audit, string sql, params object[] parameters)
+        => AsLaneAsync(role, tenant, connection => ScalarAsync<long>(connection, sql, parameters), audit);
+
+    /// <summary>An audit row opened by the readers' function as the reader's login, committed at once; its id.</summary>
+    public Task<Guid> OpenReaderAuditAsync(string justification)
+        => AsLaneAsync(DatabaseRoles.Reader, null, connection => ScalarAsync<Guid>(connection, "SELECT narralytica_open_cross_tenant_read($1)", justification));
 
     /// <summary>
     /// Runs <paramref name="work"/> as the application role in one transaction, with <paramref name="tenant"/> set

@@ -33,6 +33,7 @@ public abstract class DatabaseTest : IAsyncLifetime
     {
         await Db.DisposeAsync();
         await DataSource.DisposeAsync();
+        await ControlPlaneFor.ReleaseAsync(ConnectionString);
     }
 
     protected Task<Tenant> NewTenantAsync(string slug) => NewTenantAsync(Db, slug);

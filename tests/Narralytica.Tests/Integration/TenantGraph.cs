@@ -23,13 +23,15 @@ public sealed class TenantGraph
     public required EventLog Event { get; init; }
     public required AuditLog Audit { get; init; }
 
-    public static async Task<TenantGraph> CreateAsync(NarralyticaDb db, Tenant tenant)
+    /// <param name="control">Where the tenant's user and role are written; by default the control plane of <paramref name="db"/>'s database.</param>
+    public static async Task<TenantGraph> CreateAsync(NarralyticaDb db, Tenant tenant, ControlPlane? control = null)
     {
+        control ??= db.Control();
         var suffix = Guid.NewGuid().ToString("N").Substring(0, 8);
         var user = new User { Email = $"user-{suffix}@example.test", DisplayName = "User " + suffix };
-        await db.Control().InsertAsync(user);
+        await control.InsertAsync(user);
         var role = new Role { Name = "role-" + suffix };
-        await db.Control().InsertAsync(role);
+        await control.InsertAsync(role);
 
         var scope = db.ForTenant(tenant.Id);
         var membership = new Membership { UserId = user.Id, RoleId = role.Id };

@@ -44,6 +44,7 @@ public sealed class PolicyTests : IAsyncLifetime
             await TenantGraph.CreateAsync(db, tenant);
             (_a, _b) = slug == "tenant-a" ? (tenant.Id, _b) : (_a, tenant.Id);
         }
+        await ControlPlaneFor.ReleaseAsync(_connectionString);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
