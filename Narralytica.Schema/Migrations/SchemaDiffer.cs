@@ -176,11 +176,14 @@ public sealed class SchemaDiffer
     /// <summary>Each lane's privileges on a table that stays: what schema.yaml adds is granted, what it removes revoked.</summary>
     private void DiffPrivileges(Table old, Table table)
     {
+        // One finding per table that stops being append-only, for the first lane that may now rewrite its rows.
+        var reported = false;
         foreach (var role in DatabaseRoles.Lanes)
-            DiffPrivileges(old, table, role);
+            reported |= DiffPrivileges(old, table, role, reported);
     }
 
-    private void DiffPrivileges(Table old, Table table, string role)
+    /// <summary>One lane's grants and revokes; whether it reported the table's reopening (<see cref="MigrationRules.AppendOnlyReopened"/>).</summary>
+    private bool DiffPrivileges(Table old, Table table, string role, bool reopeningReported)
     {
         var before = DatabaseRoles.PrivilegesOf(old, role);
         var after = DatabaseRoles.PrivilegesOf(table, role);
@@ -192,15 +195,17 @@ public sealed class SchemaDiffer
             Change($"revoke {Keywords(revoked)} on {table.Name} from {role}{(table.AppendOnly && !old.AppendOnly ? " (the table is append-only now)" : "")}", table.Span);
         }
         if (granted == TablePrivileges.None)
-            return;
+            return false;
         Emit(Phase.Grants, DatabaseRoles.Grant(table, granted, role));
         var reopened = old.AppendOnly && !table.AppendOnly;
         Change($"grant {Keywords(granted)} on {table.Name} to {role}{(reopened ? " (the table is no longer append-only)" : "")}", table.Span);
         const TablePrivileges rewrites = TablePrivileges.Update | TablePrivileges.Delete;
-        if (reopened && (granted & rewrites) != TablePrivileges.None)
-            Find(MigrationRules.AppendOnlyReopened,
-                $"table '{table.Name}' is no longer append-only: {role} gets {Keywords(granted & rewrites)} on it, so the application can change or remove rows " +
-                "that were history until now. To correct a row, append a new version instead; if rows must really change, accept it with --allow tenancy", table.Span);
+        if (!reopened || (granted & rewrites) == TablePrivileges.None || reopeningReported)
+            return false;
+        Find(MigrationRules.AppendOnlyReopened,
+            $"table '{table.Name}' is no longer append-only: {role} gets {Keywords(granted & rewrites)} on it, so the application can change or remove rows " +
+            "that were history until now. To correct a row, append a new version instead; if rows must really change, accept it with --allow tenancy", table.Span);
+        return true;
     }
 
     private static string Keywords(TablePrivileges privileges) => string.Join(", ", TablePrivilegeNames.Keywords(privileges));

@@ -101,7 +101,7 @@ public static class StatementLint
     }
 
     /// <summary>
-    /// The tenant policies (<see cref="TenantIsolation"/>) are permissive: dropping one only narrows what a
+    /// The tenant policies (<see cref="TenantIsolation.Policies"/>, the lanes' included) are permissive: dropping one only narrows what a
     /// transaction sees, so it is no finding. Any other policy is one schema.yaml does not describe: dropping it
     /// may remove a restriction, creating or altering one may let other tenants' rows through.
     /// </summary>
@@ -109,7 +109,8 @@ public static class StatementLint
     {
         var name = Unquote(policy.Groups["name"].Value);
         var table = policy.Groups["table"].Value;
-        var tenantPolicy = name is TenantIsolation.TenantPolicy or TenantIsolation.CrossTenantReadPolicy;
+        var tenantPolicy = name is TenantIsolation.TenantPolicy or TenantIsolation.CrossTenantReadPolicy
+            or CallerLanes.ReaderReadPolicy or CallerLanes.QueueClaimPolicy or CallerLanes.QueueFinishPolicy;
         return policy.Groups["verb"].Value.ToUpperInvariant() switch
         {
             "DROP" when tenantPolicy => null,

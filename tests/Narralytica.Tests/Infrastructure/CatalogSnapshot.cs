@@ -39,7 +39,9 @@ public static class CatalogSnapshot
         WHERE c.relnamespace = to_regnamespace(@schema)
         UNION ALL
         SELECT 'routine ' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ') kind ' || p.prokind::text || ' ' || l.lanname
-               || CASE WHEN p.prosecdef THEN ' security definer' ELSE '' END || coalesce(' set ' || array_to_string(p.proconfig, ','), '')
+               || CASE WHEN p.prosecdef THEN ' security definer' ELSE '' END
+               -- A search path pinned to the schema itself names it: compared as <schema>, so two schemas built alike compare equal.
+               || coalesce(' set ' || replace(array_to_string(p.proconfig, ','), 'search_path=' || quote_ident(@schema) || ',', 'search_path=<schema>,'), '')
                || coalesce(' acl ' || p.proacl::text, '') || ' body ' || p.prosrc
         FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
         WHERE p.pronamespace = to_regnamespace(@schema)

@@ -85,6 +85,7 @@ public sealed class CommandLineTests
         Assert.Contains("DELETE of a layer: refused by PostgreSQL", output);
         Assert.Contains("generated query: B's window over A's transcript is empty: held", output);
         Assert.Contains("raw SQL: a segment written without naming its tenant is refused by row-level security: refused by PostgreSQL", output);
+        Assert.Contains("control plane: B's request cannot suspend tenant A: refused by PostgreSQL", output);
         Assert.Contains("All 22 checks held.", output);
         Assert.DoesNotContain("FAIL", output);
 
@@ -117,9 +118,9 @@ public sealed class CommandLineTests
         Assert.Contains("Creating the schema: applying", errors);
         Assert.Contains("All 22 checks held.", errors);
         using var json = System.Text.Json.JsonDocument.Parse(output);
-        Assert.Equal(20, json.RootElement.GetProperty("passed").GetInt32());
+        Assert.Equal(22, json.RootElement.GetProperty("passed").GetInt32());
         Assert.Equal(0, json.RootElement.GetProperty("failed").GetInt32());
-        Assert.Equal(20, json.RootElement.GetProperty("checks").GetArrayLength());
+        Assert.Equal(22, json.RootElement.GetProperty("checks").GetArrayLength());
         Assert.True(json.RootElement.GetProperty("asApplicationRole").GetBoolean());
     }
 
@@ -136,8 +137,10 @@ public sealed class CommandLineTests
 
         var (exit, output, errors) = await RunAsync("demo", "--connection", asUser);
         Assert.True(exit == 0, output + errors);
-        Assert.Contains("the tour runs as narralytica_demo_user, which may not SET ROLE narralytica_app", output);
+        Assert.Contains("the tour runs as narralytica_demo_user, which may not SET ROLE to each of narralytica_app", output);
+        Assert.Contains("Global rows: not checked", output);
+        Assert.Contains("Escape hatch: not checked", output);
         Assert.Contains("Append-only: not checked", output);
-        Assert.Contains("All 14 checks held.", output);
+        Assert.Contains("All 13 checks held.", output);
     }
 }

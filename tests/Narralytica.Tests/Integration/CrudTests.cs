@@ -18,7 +18,7 @@ public class CrudTests : DatabaseTest
     public async Task Users_roundtrip()
     {
         var user = new User { Email = "ada@example.test", DisplayName = "Ada" };
-        Assert.Equal(1, await Db.InsertAsync(user));
+        Assert.Equal(1, await Db.Control().InsertAsync(user));
         Assert.Equal(7, user.Id.Version); // a client-generated UUIDv7
         Assert.NotEqual(default, user.CreatedAt);
 
@@ -28,13 +28,13 @@ public class CrudTests : DatabaseTest
 
         read.DisplayName = "Ada L.";
         read.LastLoginAt = RowClock.Now();
-        Assert.Equal(1, await Db.UpdateAsync(read));
+        Assert.Equal(1, await Db.Control().UpdateAsync(read));
         var updated = (await Db.FindUserAsync(user.Id))!;
         Assert.Equal("Ada L.", updated.DisplayName);
         Assert.Equal(read.LastLoginAt, updated.LastLoginAt);
         Assert.True(updated.UpdatedAt >= updated.CreatedAt);
 
-        Assert.Equal(1, await Db.DeleteAsync(updated));
+        Assert.Equal(1, await Db.Control().DeleteAsync(updated));
         Assert.Null(await Db.FindUserAsync(user.Id));
     }
 
@@ -43,10 +43,10 @@ public class CrudTests : DatabaseTest
     {
         var role = new Role { Name = "editor", Description = "Edits transcripts." };
         var permission = new Permission { Action = "edit", Resource = "transcripts" };
-        await Db.InsertAsync(role);
-        await Db.InsertAsync(permission);
+        await Db.Control().InsertAsync(role);
+        await Db.Control().InsertAsync(permission);
         var link = new RolePermission { RoleId = role.Id, PermissionId = permission.Id };
-        await Db.InsertAsync(link);
+        await Db.Control().InsertAsync(link);
 
         var found = await Db.FindRolePermissionAsync(role.Id, permission.Id);
         Assert.NotNull(found);
@@ -56,12 +56,12 @@ public class CrudTests : DatabaseTest
         Assert.Single(rolesPermissions.RolePermissions);
 
         permission.Description = "Change a transcript's text.";
-        Assert.Equal(1, await Db.UpdateAsync(permission));
+        Assert.Equal(1, await Db.Control().UpdateAsync(permission));
         Assert.Equal("Change a transcript's text.", (await Db.FindPermissionAsync(permission.Id))!.Description);
 
-        Assert.Equal(1, await Db.DeleteAsync(role)); // cascades to the link
+        Assert.Equal(1, await Db.Control().DeleteAsync(role)); // cascades to the link
         Assert.Null(await Db.FindRolePermissionAsync(role.Id, permission.Id));
-        Assert.Equal(1, await Db.DeleteAsync(permission));
+        Assert.Equal(1, await Db.Control().DeleteAsync(permission));
         Assert.Null(await Db.FindPermissionAsync(permission.Id));
     }
 
@@ -72,9 +72,9 @@ public class CrudTests : DatabaseTest
         var read = (await Db.FindTenantAsync(tenant.Id))!;
         Assert.Equal(tenant.Slug, read.Slug);
         read.SuspendedAt = RowClock.Now();
-        await Db.UpdateAsync(read);
+        await Db.Control().UpdateAsync(read);
         Assert.Equal(read.SuspendedAt, (await Db.FindTenantAsync(tenant.Id))!.SuspendedAt);
-        Assert.Equal(1, await Db.DeleteAsync(read));
+        Assert.Equal(1, await Db.Control().DeleteAsync(read));
         Assert.Null(await Db.FindTenantAsync(tenant.Id));
     }
 

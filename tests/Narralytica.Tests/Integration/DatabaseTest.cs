@@ -19,6 +19,13 @@ public abstract class DatabaseTest : IAsyncLifetime
     protected NpgsqlDataSource DataSource { get; private set; } = null!;
     protected NarralyticaDb Db { get; private set; } = null!;
 
+    private NpgsqlDataSource? _readerSource;
+    private NarralyticaDb? _reader;
+
+    /// <summary>The readers' lane on the same database, as <c>narralytica_reader</c> (the tests' login may act as it): the escape hatch's.</summary>
+    protected NarralyticaDb ReaderDb => _reader ??= new NarralyticaDb(_readerSource = NarralyticaDb.CreateDataSource(
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Options = "-c role=narralytica_reader" }.ConnectionString, lane: DatabaseLane.Reader));
+
     public virtual async Task InitializeAsync()
     {
         ConnectionString = await CreateDatabaseAsync(_postgres);
@@ -34,6 +41,10 @@ public abstract class DatabaseTest : IAsyncLifetime
         await Db.DisposeAsync();
         await DataSource.DisposeAsync();
         await ControlPlaneFor.ReleaseAsync(ConnectionString);
+        if (_reader is not null)
+            await _reader.DisposeAsync();
+        if (_readerSource is not null)
+            await _readerSource.DisposeAsync();
     }
 
     protected Task<Tenant> NewTenantAsync(string slug) => NewTenantAsync(Db, slug);

@@ -115,7 +115,7 @@ public sealed class IsolationTests : DatabaseTest
 
         var forged = new Speaker { TenantId = _a.Scope.TenantId, Label = "SPEAKER_66", Metadata = "{}" };
         await Assert.ThrowsAsync<TenantMismatchException>(() => _b.Scope.InsertAsync(forged));
-        Assert.Equal(0, await Db.AcrossTenants("test: count forged rows").Speakers.CountAsync(s => s.Label == "SPEAKER_66"));
+        Assert.Equal(0, await ReaderDb.AcrossTenants("test: count forged rows").Speakers.CountAsync(s => s.Label == "SPEAKER_66"));
     }
 
     [Fact]
@@ -174,9 +174,10 @@ public sealed class IsolationTests : DatabaseTest
     public async Task The_escape_hatch_is_explicit_and_sees_every_tenant()
     {
         await SeedAsync();
-        Assert.Throws<ArgumentException>(() => Db.AcrossTenants(" "));
+        Assert.Throws<ArgumentException>(() => ReaderDb.AcrossTenants(" "));
+        Assert.Throws<InvalidOperationException>(() => Db.AcrossTenants("test: a request's connection has no hatch"));
         Assert.Throws<ArgumentException>(() => Db.ForTenant(Guid.Empty));
-        var all = Db.AcrossTenants("test: rebuild every tenant's search index");
+        var all = ReaderDb.AcrossTenants("test: rebuild every tenant's search index");
         Assert.Equal("test: rebuild every tenant's search index", all.Justification);
         var tenants = await all.Segments.Select(s => s.TenantId).Distinct().ToListAsync();
         Assert.Contains(_a.Scope.TenantId, tenants);

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Narralytica.Tests.Roles;
 
-/// <summary>The application role's grants in the fresh DDL, the snapshot and the differ (no database).</summary>
+/// <summary>Each lane's grants in the fresh DDL, the snapshot and the differ (no database).</summary>
 public sealed class GrantDifferTests
 {
     private static SchemaModel Compile(bool notesAppendOnly) => NotesSchema.Compile(notesAppendOnly);
@@ -17,12 +17,22 @@ public sealed class GrantDifferTests
     public void The_fresh_ddl_creates_the_roles_then_grants_usage_and_each_table_its_privileges()
     {
         var statements = DdlEmitter.Statements(SchemaWorkspace.Compile(RepositoryFiles.SchemaText));
-        Assert.Equal(DatabaseRoles.CreateIfMissing().Append(DatabaseRoles.GrantSchemaUsage()), statements.Take(3));
+        Assert.Equal(DatabaseRoles.CreateIfMissing().Concat(DatabaseRoles.CreateLanesIfMissing()).Concat(DatabaseRoles.Lanes.Select(DatabaseRoles.GrantSchemaUsage)), statements.Take(9));
         Assert.Contains("GRANT SELECT, INSERT, UPDATE, DELETE ON segments TO narralytica_app;", statements);
+        Assert.Contains("GRANT SELECT, INSERT, UPDATE, DELETE ON segments TO narralytica_worker;", statements);
+        Assert.Contains("GRANT SELECT ON segments TO narralytica_reader;", statements);
+        Assert.DoesNotContain(statements, s => s.Contains("ON segments TO narralytica_control"));
         foreach (var appendOnly in new[] { "layers", "audit_logs", "event_logs" })
             Assert.Contains($"GRANT SELECT, INSERT ON {appendOnly} TO narralytica_app;", statements);
-        Assert.Contains(TenantIsolation.GrantAuditTable, statements); // the audit table of cross-tenant reads: SELECT, INSERT
-        Assert.Equal(17, statements.Count(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)));
+        // Global tables: the control plane writes them, every other lane reads them.
+        Assert.Contains("GRANT SELECT ON tenants TO narralytica_app;", statements);
+        Assert.Contains("GRANT SELECT, INSERT, UPDATE, DELETE ON tenants TO narralytica_control;", statements);
+        Assert.Contains("GRANT SELECT ON tenants TO narralytica_worker;", statements);
+        // The audit table of cross-tenant reads: no lane holds anything on it; the readers' functions write and check it.
+        Assert.DoesNotContain(TenantIsolation.GrantAuditTable, statements);
+        Assert.Contains("GRANT EXECUTE ON FUNCTION narralytica_open_cross_tenant_read(text) TO narralytica_reader;", statements);
+        // 16 tables for the application, the workers and the readers, the 5 global ones for the control plane, and the readers' 2 functions.
+        Assert.Equal(16 + 16 + 16 + 5 + 2, statements.Count(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)));
         Assert.DoesNotContain(statements, s => s.Contains("narralytica_schema_history"));
     }
 
@@ -30,7 +40,7 @@ public sealed class GrantDifferTests
     public void Making_a_table_append_only_revokes_update_and_delete_without_a_finding()
     {
         var plan = SchemaDiffer.Diff(Compile(notesAppendOnly: false), Compile(notesAppendOnly: true));
-        Assert.Equal(new[] { "REVOKE UPDATE, DELETE ON notes FROM narralytica_app;" }, plan.Statements.Select(s => s.Sql));
+        Assert.Equal(new[] { "REVOKE UPDATE, DELETE ON notes FROM narralytica_app;", "REVOKE UPDATE, DELETE ON notes FROM narralytica_worker;" }, plan.Statements.Select(s => s.Sql));
         Assert.Contains(plan.Changes, c => c.Description == "revoke UPDATE, DELETE on notes from narralytica_app (the table is append-only now)");
         Assert.Empty(plan.Findings);
     }
@@ -39,7 +49,7 @@ public sealed class GrantDifferTests
     public void Making_a_table_no_longer_append_only_grants_update_and_delete_as_a_tenancy_finding()
     {
         var plan = SchemaDiffer.Diff(Compile(notesAppendOnly: true), Compile(notesAppendOnly: false));
-        Assert.Equal(new[] { "GRANT UPDATE, DELETE ON notes TO narralytica_app;" }, plan.Statements.Select(s => s.Sql));
+        Assert.Equal(new[] { "GRANT UPDATE, DELETE ON notes TO narralytica_app;", "GRANT UPDATE, DELETE ON notes TO narralytica_worker;" }, plan.Statements.Select(s => s.Sql));
         var finding = Assert.Single(plan.Findings);
         Assert.Equal("NARR3031", finding.Rule.Id);
         Assert.Equal(LintCategory.Tenancy, finding.Category);
@@ -73,14 +83,17 @@ public sealed class GrantDifferTests
         Assert.Equal(model.Tables.Select(t => t.AppPrivileges), read.Tables.Select(t => t.AppPrivileges));
 
         // A snapshot written before grants existed predates row-level security too.
-        var old = text.Replace("app_schema_usage: true\n", "").Replace("    app_privileges: [select, insert]\n", "").Replace("    app_privileges: [select, insert, update, delete]\n", "")
-            .Replace("tenant_context: true\n", "").Replace("    row_security: true\n", "");
+        var old = string.Join("\n", text.Split('\n').Where(line => !line.StartsWith("app_schema_usage:") && !line.StartsWith("tenant_context:") && !line.StartsWith("lanes:")
+            && !line.StartsWith("    row_security:") && !line.StartsWith("    queue:") && !(line.StartsWith("    ") && line.Contains("_privileges:"))));
         var before = SnapshotReader.Read(old, "snapshot").Model;
         Assert.False(before.GrantsToApp);
         var plan = SchemaDiffer.Diff(before, model);
-        Assert.Equal(DatabaseRoles.CreateIfMissing().Append(DatabaseRoles.GrantSchemaUsage()), plan.Statements.Take(3).Select(s => s.Sql));
-        Assert.Equal(new[] { TenantIsolation.GrantAuditTable, "GRANT SELECT, INSERT, UPDATE, DELETE ON tenants TO narralytica_app;", "GRANT SELECT, INSERT ON notes TO narralytica_app;" },
-            plan.Statements.Select(s => s.Sql).Where(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)));
+        Assert.Equal(DatabaseRoles.CreateIfMissing().Concat(DatabaseRoles.CreateLanesIfMissing()).Append(DatabaseRoles.GrantSchemaUsage()), plan.Statements.Take(6).Select(s => s.Sql));
+        var grants = plan.Statements.Select(s => s.Sql).Where(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)).ToList();
+        Assert.Contains("GRANT SELECT ON tenants TO narralytica_app;", grants);
+        Assert.Contains("GRANT SELECT, INSERT, UPDATE, DELETE ON tenants TO narralytica_control;", grants);
+        Assert.Contains("GRANT SELECT, INSERT ON notes TO narralytica_app;", grants);
+        Assert.DoesNotContain(TenantIsolation.GrantAuditTable, grants);
         Assert.Empty(plan.Findings);
     }
 

@@ -33,38 +33,48 @@ public sealed class RowSecurityDdlTests
                     justification text NOT NULL,
                     database_user text NOT NULL DEFAULT session_user,
                     created_at timestamp with time zone NOT NULL DEFAULT now(),
+                    expires_at timestamp with time zone NOT NULL,
                     CONSTRAINT pk_narralytica_cross_tenant_audits PRIMARY KEY (id),
                     CONSTRAINT ck_narralytica_cross_tenant_audits_justification CHECK (btrim(justification) <> '')
                 );
                 """.Replace("\r\n", "\n"),
-                TenantIsolation.CommentOnAuditTable,
-                "GRANT SELECT, INSERT ON narralytica_cross_tenant_audits TO narralytica_app;",
+                CallerLanes.CommentOnAuditTable,
                 "CREATE PROCEDURE narralytica_set_tenant(tenant uuid) LANGUAGE sql AS $$ SELECT set_config('narralytica.tenant_id', coalesce(tenant::text, ''), true) $$;",
                 "CREATE PROCEDURE narralytica_set_cross_tenant_audit(audit uuid) LANGUAGE sql AS $$ SELECT set_config('narralytica.cross_tenant_audit', coalesce(audit::text, ''), true) $$;",
+                "DO $$ BEGIN EXECUTE format('CREATE FUNCTION narralytica_open_cross_tenant_read(justification text) RETURNS uuid LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = %I, pg_temp AS $f$ " +
+                "INSERT INTO narralytica_cross_tenant_audits (id, justification, database_user, created_at, expires_at) VALUES (gen_random_uuid(), justification, session_user, now(), now() + interval ''10 minutes'') RETURNING id $f$', current_schema()); END $$;",
+                "REVOKE ALL ON FUNCTION narralytica_open_cross_tenant_read(text) FROM PUBLIC;",
+                "GRANT EXECUTE ON FUNCTION narralytica_open_cross_tenant_read(text) TO narralytica_reader;",
             },
-            statements.Skip(3).Take(5));
-        Assert.StartsWith("CREATE TYPE ", statements[8]);
-        Assert.DoesNotContain("UPDATE", TenantIsolation.GrantAuditTable);
+            statements.Skip(9).Take(7));
+        // No lane holds a privilege on the audit table: the readers' functions write and check it.
+        Assert.DoesNotContain(statements, s => s.StartsWith("GRANT", System.StringComparison.Ordinal) && s.Contains(" ON narralytica_cross_tenant_audits ", System.StringComparison.Ordinal));
+        Assert.StartsWith("CREATE TYPE ", statements[19]);
     }
 
     [Fact]
     public void Each_tenant_table_ends_with_row_security_enabled_forced_and_both_policies()
     {
         var statements = DdlEmitter.Statements(Repository).ToList();
-        var grant = statements.IndexOf("GRANT SELECT, INSERT, UPDATE, DELETE ON segments TO narralytica_app;");
+        var grant = statements.IndexOf("GRANT SELECT ON segments TO narralytica_reader;");
         Assert.Equal(
             new[]
             {
                 "ALTER TABLE segments ENABLE ROW LEVEL SECURITY;",
                 "ALTER TABLE segments FORCE ROW LEVEL SECURITY;",
                 "CREATE POLICY tenant_isolation ON segments USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));",
-                "CREATE POLICY cross_tenant_read ON segments FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));",
+                "CREATE POLICY reader_cross_tenant_read ON segments FOR SELECT TO narralytica_reader USING ((SELECT narralytica_cross_tenant_read_allowed()));",
             },
             statements.Skip(grant + 1).Take(4));
+        // The queue: the workers claim (SELECT, FOR UPDATE) and finish (UPDATE) every tenant's jobs.
+        Assert.Contains("CREATE POLICY queue_claim ON jobs FOR SELECT TO narralytica_worker USING (true);", statements);
+        Assert.Contains("CREATE POLICY queue_finish ON jobs FOR UPDATE TO narralytica_worker USING (true) WITH CHECK (true);", statements);
+        Assert.Equal(2, statements.Count(s => s.StartsWith("CREATE POLICY queue_", System.StringComparison.Ordinal)));
 
         var model = Repository;
         Assert.Equal(model.Tables.Count(t => t.IsTenantScoped), statements.Count(s => s.StartsWith("CREATE POLICY tenant_isolation ", System.StringComparison.Ordinal)));
-        Assert.Equal(model.Tables.Count(t => t.IsTenantScoped), statements.Count(s => s.StartsWith("CREATE POLICY cross_tenant_read ", System.StringComparison.Ordinal)));
+        Assert.Equal(model.Tables.Count(t => t.IsTenantScoped), statements.Count(s => s.StartsWith("CREATE POLICY reader_cross_tenant_read ", System.StringComparison.Ordinal)));
+        Assert.DoesNotContain(statements, s => s.StartsWith("CREATE POLICY cross_tenant_read ", System.StringComparison.Ordinal)); // the application has no cross-tenant policy
         foreach (var global in model.Tables.Where(t => !t.IsTenantScoped))
             Assert.DoesNotContain(statements, s => s.Contains($" ON {global.Name} ", System.StringComparison.Ordinal) && s.Contains("POLICY", System.StringComparison.Ordinal));
     }

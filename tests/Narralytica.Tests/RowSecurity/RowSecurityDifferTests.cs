@@ -22,7 +22,7 @@ public sealed class RowSecurityDifferTests
         "ALTER TABLE notes ENABLE ROW LEVEL SECURITY;",
         "ALTER TABLE notes FORCE ROW LEVEL SECURITY;",
         "CREATE POLICY tenant_isolation ON notes USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));",
-        "CREATE POLICY cross_tenant_read ON notes FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));",
+        "CREATE POLICY reader_cross_tenant_read ON notes FOR SELECT TO narralytica_reader USING ((SELECT narralytica_cross_tenant_read_allowed()));",
     };
 
     private static SchemaModel WithRowSecurity(SchemaModel model, string table, bool on)
@@ -38,11 +38,12 @@ public sealed class RowSecurityDifferTests
     public void Adding_row_security_creates_the_tenant_context_first_and_enables_each_tenant_table_last()
     {
         var plan = SchemaDiffer.Diff(WithoutIsolation(Model), Model);
-        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: false).Concat(EnableNotes), plan.Statements.Select(s => s.Sql));
+        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: true).Concat(EnableNotes), plan.Statements.Select(s => s.Sql));
         Assert.Equal(new[]
         {
-            "create the tenant context: table narralytica_cross_tenant_audits, procedures narralytica_set_tenant and narralytica_set_cross_tenant_audit",
-            "enable row-level security on notes (policies tenant_isolation, cross_tenant_read)",
+            "create the tenant context: table narralytica_cross_tenant_audits, procedures narralytica_set_tenant and narralytica_set_cross_tenant_audit, " +
+            "functions narralytica_open_cross_tenant_read and narralytica_cross_tenant_read_allowed",
+            "enable row-level security on notes (policies tenant_isolation, reader_cross_tenant_read)",
         }, plan.Changes.Select(c => c.Description));
         Assert.Empty(plan.Findings);
         Assert.Empty(StatementLint.Lint(MigrationFile.Read("0002_x.sql", Render(plan))));
@@ -54,7 +55,7 @@ public sealed class RowSecurityDifferTests
         var plan = SchemaDiffer.Diff(Model, WithRowSecurity(Model, "notes", on: false));
         Assert.Equal(new[]
         {
-            "DROP POLICY cross_tenant_read ON notes;",
+            "DROP POLICY reader_cross_tenant_read ON notes;",
             "DROP POLICY tenant_isolation ON notes;",
             "ALTER TABLE notes NO FORCE ROW LEVEL SECURITY;",
             "ALTER TABLE notes DISABLE ROW LEVEL SECURITY;",
@@ -83,7 +84,9 @@ public sealed class RowSecurityDifferTests
         var plan = SchemaDiffer.Diff(Model, Model with { TenantContext = false });
         Assert.Equal(new[]
         {
-            "DROP POLICY cross_tenant_read ON notes;",
+            "DROP POLICY reader_cross_tenant_read ON notes;",
+            "DROP FUNCTION narralytica_open_cross_tenant_read(text);",
+            "DROP FUNCTION narralytica_cross_tenant_read_allowed();",
             "DROP PROCEDURE narralytica_set_tenant(uuid);",
             "DROP PROCEDURE narralytica_set_cross_tenant_audit(uuid);",
             "DROP TABLE narralytica_cross_tenant_audits;",
@@ -97,7 +100,7 @@ public sealed class RowSecurityDifferTests
 
         // And back: the context before anything, the escape hatch's policy after everything.
         var back = SchemaDiffer.Diff(Model with { TenantContext = false }, Model).Statements.Select(s => s.Sql).ToList();
-        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: false).Append(TenantIsolation.CreateCrossTenantReadPolicy(Notes)), back);
+        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: true).Append(CallerLanes.CreateReaderReadPolicy(Notes)), back);
     }
 
     [Fact]
@@ -106,7 +109,7 @@ public sealed class RowSecurityDifferTests
         var withoutNotes = NotesSchema.WithoutNotes();
         var added = SchemaDiffer.Diff(withoutNotes, Model);
         var statements = added.Statements.Select(s => s.Sql).ToList();
-        var grant = statements.IndexOf("GRANT SELECT, INSERT, UPDATE, DELETE ON notes TO narralytica_app;");
+        var grant = statements.IndexOf("GRANT SELECT ON notes TO narralytica_reader;");
         Assert.Equal(EnableNotes, statements.Skip(grant + 1).Take(4));
         Assert.DoesNotContain(statements, s => s.Contains(TenantIsolation.AuditTable + " (", System.StringComparison.Ordinal)); // the context exists already
         Assert.DoesNotContain(added.Changes, c => c.Description.StartsWith("enable row-level security", System.StringComparison.Ordinal));
@@ -146,7 +149,7 @@ public sealed class RowSecurityDifferTests
     {
         var text = SnapshotWriter.Write(Model, new SnapshotHeader("0001_a.sql", new string('0', 64)));
         Assert.Contains("\ntenant_context: true\n", text);
-        Assert.Contains("    app_privileges: [select, insert, update, delete]\n    row_security: true\n", text);
+        Assert.Contains("    reader_privileges: [select]\n    row_security: true\n", text);
         Assert.Equal(1, text.Split('\n').Count(l => l.Trim() == "row_security: true")); // tenants is global
         var read = SnapshotReader.Read(text, "snapshot").Model;
         Assert.True(read.TenantContext);
@@ -156,7 +159,7 @@ public sealed class RowSecurityDifferTests
         var old = SnapshotReader.Read(text.Replace("tenant_context: true\n", "").Replace("    row_security: true\n", ""), "snapshot").Model;
         Assert.False(old.TenantContext);
         Assert.All(old.Tables, t => Assert.False(t.RowSecurity));
-        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: false).Concat(EnableNotes), SchemaDiffer.Diff(old, Model).Statements.Select(s => s.Sql));
+        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: true).Concat(EnableNotes), SchemaDiffer.Diff(old, Model).Statements.Select(s => s.Sql));
     }
 
     [Theory]
@@ -170,6 +173,7 @@ public sealed class RowSecurityDifferTests
     [InlineData("ALTER TABLE notes NO FORCE ROW LEVEL SECURITY;", "NARR3032")]
     [InlineData("ALTER TABLE notes ENABLE ROW LEVEL SECURITY;", null)]
     [InlineData("DROP PROCEDURE narralytica_set_tenant(uuid);", "NARR3001")]
+    [InlineData("CREATE POLICY queue_claim ON notes FOR SELECT TO narralytica_worker USING (true);", null)]
     public void The_statement_lint_knows_which_row_security_statements_weaken_isolation(string sql, string? rule)
     {
         var findings = StatementLint.Lint(MigrationFile.Read("0002_x.sql", "-- hand-written\n\n" + sql + "\n"));
