@@ -13,10 +13,11 @@ using Xunit;
 namespace Narralytica.Tests.Roles;
 
 /// <summary>
-/// On a database built by the migrations, what narralytica_app may do, as PostgreSQL enforces it: every
-/// privilege on ordinary tables, only SELECT and INSERT on append-only ones and on the audit table of
-/// cross-tenant reads, nothing on the history table. Which rows it reaches is row-level security's (RowSecurity/PolicyTests).
-/// The roles exist already (the fixture's schema created them); the tests act as the role by SET ROLE.
+/// On a database built by the migrations, what each lane may do, as PostgreSQL enforces it: narralytica_app every
+/// privilege on ordinary tenant tables, only SELECT and INSERT on append-only ones, only SELECT on global tables;
+/// the control plane writes global tables only; no lane holds anything on the audit table of cross-tenant reads or on
+/// the history table. Which rows they reach is row-level security's (RowSecurity/PolicyTests, the attacks).
+/// The roles exist already (the fixture's schema created them); the tests act as a role by SET ROLE.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class AppRoleTests : IAsyncLifetime
@@ -39,64 +40,96 @@ public sealed class AppRoleTests : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>A connection that acts as the application role from its first statement.</summary>
-    private async Task<NpgsqlConnection> OpenAsAppAsync()
+    private Task<NpgsqlConnection> OpenAsAppAsync() => OpenAsAsync(DatabaseRoles.App);
+
+    private async Task<NpgsqlConnection> OpenAsAsync(string role)
     {
-        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { Options = "-c role=narralytica_app" }.ConnectionString);
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { Options = "-c role=" + role }.ConnectionString);
         await connection.OpenAsync();
         return connection;
     }
 
     [Fact]
-    public async Task Each_table_grants_the_app_role_exactly_what_schema_yaml_says()
+    public async Task Each_table_grants_each_lane_exactly_what_schema_yaml_says()
     {
         var model = SchemaWorkspace.Compile(RepositoryFiles.SchemaText);
         await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
-        var held = new Dictionary<string, List<string>>();
-        await using (var command = new NpgsqlCommand("""
-            SELECT c.relname::text, p
-            FROM pg_class c CROSS JOIN unnest(@privileges) p
-            WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND has_table_privilege('narralytica_app', c.oid, p)
-            ORDER BY c.relname, array_position(@privileges, p)
-            """, connection))
+        foreach (var role in DatabaseRoles.Lanes)
         {
-            command.Parameters.AddWithValue("privileges", AllTablePrivileges);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-                (held.TryGetValue(reader.GetString(0), out var list) ? list : held[reader.GetString(0)] = new List<string>()).Add(reader.GetString(1));
-        }
+            var held = new Dictionary<string, List<string>>();
+            await using (var command = new NpgsqlCommand("""
+                SELECT c.relname::text, p
+                FROM pg_class c CROSS JOIN unnest(@privileges) p
+                WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND has_table_privilege(@role, c.oid, p)
+                ORDER BY c.relname, array_position(@privileges, p)
+                """, connection))
+            {
+                command.Parameters.AddWithValue("privileges", AllTablePrivileges);
+                command.Parameters.AddWithValue("role", role);
+                await using var reader = await command.ExecuteReaderAsync();
+                while (await reader.ReadAsync())
+                    (held.TryGetValue(reader.GetString(0), out var list) ? list : held[reader.GetString(0)] = new List<string>()).Add(reader.GetString(1));
+            }
 
-        // schema.yaml's tables, and the audit table of cross-tenant reads, which the application may read and append to.
-        Assert.Equal(model.Tables.Select(t => t.Name).Append(TenantIsolation.AuditTable).OrderBy(n => n), held.Keys.OrderBy(n => n));
-        Assert.Equal(new[] { "SELECT", "INSERT" }, held[TenantIsolation.AuditTable]);
-        foreach (var table in model.Tables)
-        {
-            var expected = AppendOnlyTables.Contains(table.Name) ? new[] { "SELECT", "INSERT" } : new[] { "SELECT", "INSERT", "UPDATE", "DELETE" };
-            Assert.Equal(expected, held[table.Name]);
-            Assert.Equal(expected, TablePrivilegeNames.Keywords(table.AppPrivileges));
+            // schema.yaml's tables only: neither the audit table of cross-tenant reads nor the history table.
+            Assert.False(held.ContainsKey(TenantIsolation.AuditTable), role);
+            Assert.False(held.ContainsKey("narralytica_schema_history"), role);
+            foreach (var table in model.Tables)
+            {
+                var expected = TablePrivilegeNames.Keywords(DatabaseRoles.PrivilegesOf(table, role));
+                Assert.True(expected.SequenceEqual(held.TryGetValue(table.Name, out var privileges) ? privileges : new List<string>()), $"{role} on {table.Name}");
+            }
+            await using var usage = new NpgsqlCommand($"SELECT has_schema_privilege('{role}', 'public', 'USAGE')", connection);
+            Assert.True((bool)(await usage.ExecuteScalarAsync())!, role);
         }
-        Assert.False(held.ContainsKey("narralytica_schema_history"));
-        await using var usage = new NpgsqlCommand("SELECT has_schema_privilege('narralytica_app', 'public', 'USAGE')", connection);
-        Assert.True((bool)(await usage.ExecuteScalarAsync())!);
+        var app = model.Tables.ToDictionary(t => t.Name, t => TablePrivilegeNames.Keywords(t.AppPrivileges));
+        Assert.Equal(new[] { "SELECT", "INSERT", "UPDATE", "DELETE" }, app["segments"]);
+        Assert.Equal(new[] { "SELECT", "INSERT" }, app["layers"]);
+        Assert.Equal(new[] { "SELECT" }, app["tenants"]);
+        Assert.Equal(new[] { "SELECT", "INSERT", "UPDATE", "DELETE" }, TablePrivilegeNames.Keywords(model.FindTable("tenants")!.ControlPrivileges));
+        Assert.Empty(TablePrivilegeNames.Keywords(model.FindTable("segments")!.ControlPrivileges));
     }
 
     [Fact]
-    public async Task The_app_role_reads_and_writes_ordinary_tables()
+    public async Task No_role_of_the_data_layer_is_a_member_of_another()
     {
-        await using var connection = await OpenAsAppAsync();
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = ANY($1) AND m.rolname = ANY($1)", connection);
+        command.Parameters.AddWithValue(DatabaseRoles.Lanes.Prepend(DatabaseRoles.Owner).ToArray());
+        Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
+    public async Task The_control_plane_writes_global_tables_and_the_app_role_only_reads_them()
+    {
         var id = Guid.CreateVersion7();
-        Assert.Equal(1, await ExecuteAsync(connection, "INSERT INTO tenants (id, slug, name) VALUES ($1, 'roles-test', 'Roles')", id));
-        Assert.Equal(1, await ExecuteAsync(connection, "UPDATE tenants SET name = 'Renamed' WHERE id = $1", id));
-        Assert.Equal("Renamed", await new NpgsqlCommand($"SELECT name FROM tenants WHERE id = '{id}'", connection).ExecuteScalarAsync());
-        Assert.Equal(1, await ExecuteAsync(connection, "DELETE FROM tenants WHERE id = $1", id));
+        await using (var control = await OpenAsAsync(DatabaseRoles.Control))
+        {
+            Assert.Equal(1, await ExecuteAsync(control, "INSERT INTO tenants (id, slug, name) VALUES ($1, 'roles-test', 'Roles')", id));
+            Assert.Equal(1, await ExecuteAsync(control, "UPDATE tenants SET name = 'Renamed' WHERE id = $1", id));
+            await PermissionDeniedAsync(control, "SELECT count(*) FROM segments"); // nothing on tenant tables
+        }
+        await using (var connection = await OpenAsAppAsync())
+        {
+            Assert.Equal("Renamed", await new NpgsqlCommand($"SELECT name FROM tenants WHERE id = '{id}'", connection).ExecuteScalarAsync());
+            await PermissionDeniedAsync(connection, "UPDATE tenants SET name = 'Taken' WHERE id = $1", id);
+            await PermissionDeniedAsync(connection, "DELETE FROM tenants WHERE id = $1", id);
+            await PermissionDeniedAsync(connection, "INSERT INTO tenants (id, slug, name) VALUES ($1, 'squat', 'Squat')", Guid.CreateVersion7());
+        }
+        await using (var control = await OpenAsAsync(DatabaseRoles.Control))
+            Assert.Equal(1, await ExecuteAsync(control, "DELETE FROM tenants WHERE id = $1", id));
     }
 
     [Fact]
     public async Task The_app_role_only_appends_to_append_only_tables()
     {
-        await using var connection = await OpenAsAppAsync();
         var tenant = Guid.CreateVersion7();
-        await ExecuteAsync(connection, "INSERT INTO tenants (id, slug, name) VALUES ($1, 'append-only', 'Append only')", tenant);
+        await using (var control = await OpenAsAsync(DatabaseRoles.Control))
+            await ExecuteAsync(control, "INSERT INTO tenants (id, slug, name) VALUES ($1, 'append-only', 'Append only')", tenant);
+        await using var connection = await OpenAsAppAsync();
         // Row-level security: the tenant's rows are reachable with the tenant set (for the session here; the data layer sets it per transaction).
         await ExecuteAsync(connection, $"SELECT set_config('{TenantIsolation.TenantSetting}', $1, false)", tenant.ToString());
         Assert.Equal(1, await ExecuteAsync(connection, "INSERT INTO event_logs (tenant_id, id, event_type) VALUES ($1, $2, 'created')", tenant, Guid.CreateVersion7()));

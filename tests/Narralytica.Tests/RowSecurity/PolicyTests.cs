@@ -65,6 +65,14 @@ public sealed class PolicyTests : IAsyncLifetime
         return connection;
     }
 
+    /// <summary>A connection that acts as the readers' role from its first statement.</summary>
+    private async Task<NpgsqlConnection> OpenAsReaderAsync()
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { Options = "-c role=" + DatabaseRoles.Reader }.ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
     private async Task<NpgsqlConnection> OpenAsSuperuserAsync()
     {
         var connection = new NpgsqlConnection(_connectionString);
@@ -88,7 +96,8 @@ public sealed class PolicyTests : IAsyncLifetime
         {
             var tenant = TenantTables.Contains((string)row[0]);
             Assert.True(tenant == (bool)row[2], $"{row[0]}: forced {row[2]}");
-            Assert.Equal(tenant ? "cross_tenant_read SELECT public; tenant_isolation ALL public" : "", (string)row[3]);
+            var queue = (string)row[0] == "jobs" ? "queue_claim SELECT narralytica_worker; queue_finish UPDATE narralytica_worker; " : "";
+            Assert.Equal(tenant ? queue + "reader_cross_tenant_read SELECT narralytica_reader; tenant_isolation ALL public" : "", (string)row[3]);
         }
         Assert.Contains(rows, r => (string)r[0] == TenantIsolation.AuditTable);
     }
@@ -175,71 +184,85 @@ public sealed class PolicyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_escape_hatch_reads_every_tenant_under_an_audit_row_of_the_same_login_and_writes_nothing()
+    public async Task The_readers_read_every_tenant_under_an_audit_row_the_database_wrote_for_their_login_and_write_nothing()
     {
         await using var superuser = await OpenAsSuperuserAsync();
-        await using var app = await OpenAsAppAsync();
-        var audit = Guid.CreateVersion7();
-        Assert.Equal(1, await ExecuteAsync(app, $"INSERT INTO {TenantIsolation.AuditTable} (id, justification) VALUES ($1, 'rebuild of the search index')", audit));
-        // The login (session_user), not the role the connection acts as.
+        await using var reader = await OpenAsReaderAsync();
+        var audit = (Guid)(await ScalarAsync(reader, $"SELECT {CallerLanes.OpenReadFunction}('rebuild of the search index')"))!;
+        // The login (session_user), not the role the connection acts as; now(); an expiry a few minutes later.
         Assert.Equal(await ScalarAsync(superuser, "SELECT session_user::text"), await ScalarAsync(superuser, $"SELECT database_user FROM {TenantIsolation.AuditTable} WHERE id = $1", audit));
+        Assert.Equal(true, await ScalarAsync(superuser, $"SELECT expires_at = created_at + interval '{CallerLanes.AuditLifetime}' FROM {TenantIsolation.AuditTable} WHERE id = $1", audit));
 
-        await SetAuditAsync(app, audit);
+        await SetAuditAsync(reader, audit);
         foreach (var table in TenantTables)
         {
-            Assert.Equal(await CountAsync(superuser, table), await CountAsync(app, table));
-            Assert.Equal(0, await ChangedOrRefusedAsync(app, $"UPDATE {table} SET tenant_id = tenant_id") ?? 0);
-            Assert.Equal(0, await ChangedOrRefusedAsync(app, $"DELETE FROM {table}") ?? 0);
-            await RowSecurityRefusesAsync(app, InsertCopy(table), await RowOfAsync(superuser, table, _a));
+            Assert.Equal(await CountAsync(superuser, table), await CountAsync(reader, table));
+            Assert.Null(await ChangedOrRefusedAsync(reader, $"UPDATE {table} SET tenant_id = tenant_id"));
+            Assert.Null(await ChangedOrRefusedAsync(reader, $"DELETE FROM {table}"));
         }
-        // With a tenant too: every tenant's rows are read, only the tenant's are changed.
-        await SetTenantAsync(app, _a);
-        Assert.Equal(await CountAsync(superuser, "videos"), await CountAsync(app, "videos"));
-        Assert.Equal(1, await ExecuteAsync(app, "UPDATE videos SET title = title"));
 
-        // The record is append-only for the application, and says why.
-        await PermissionDeniedAsync(app, $"UPDATE {TenantIsolation.AuditTable} SET justification = 'nothing to see'");
-        await PermissionDeniedAsync(app, $"DELETE FROM {TenantIsolation.AuditTable}");
-        var blank = await Assert.ThrowsAsync<PostgresException>(() => ExecuteAsync(app, $"INSERT INTO {TenantIsolation.AuditTable} (id, justification) VALUES ($1, '  ')", Guid.CreateVersion7()));
+        // No lane touches the record itself; a blank justification is refused.
+        await PermissionDeniedAsync(reader, $"SELECT count(*) FROM {TenantIsolation.AuditTable}");
+        await PermissionDeniedAsync(reader, $"UPDATE {TenantIsolation.AuditTable} SET justification = 'nothing to see'");
+        await PermissionDeniedAsync(reader, $"DELETE FROM {TenantIsolation.AuditTable}");
+        var blank = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(reader, $"SELECT {CallerLanes.OpenReadFunction}('  ')"));
         Assert.Equal(PostgresErrorCodes.CheckViolation, blank.SqlState);
     }
 
     [Fact]
-    public async Task A_forged_audit_id_or_the_audit_row_of_another_login_reads_only_the_tenants_rows()
+    public async Task The_app_role_has_no_cross_tenant_read_and_the_readers_none_without_their_own_open_audit_row()
     {
         await using var superuser = await OpenAsSuperuserAsync();
-        await using var app = await OpenAsAppAsync();
+        var login = (string)(await ScalarAsync(superuser, "SELECT session_user::text"))!;
+        var own = Guid.CreateVersion7();
         var foreign = Guid.CreateVersion7();
-        Assert.Equal(1, await ExecuteAsync(superuser, $"INSERT INTO {TenantIsolation.AuditTable} (id, justification, database_user) VALUES ($1, 'another service', 'another_login')", foreign));
+        var expired = Guid.CreateVersion7();
+        await ExecuteAsync(superuser, $"INSERT INTO {TenantIsolation.AuditTable} (id, justification, database_user, expires_at) VALUES " +
+                                      "($1, 'this login', $4, now() + interval '1 hour'), ($2, 'another service', 'another_login', now() + interval '1 hour'), ($3, 'long ago', $4, now() - interval '1 second')",
+            own, foreign, expired, login);
 
-        foreach (var audit in new[] { Guid.CreateVersion7(), foreign })
+        // The application: not even an unexpired row of its own login opens anything.
+        await using (var app = await OpenAsAppAsync())
         {
             await SetTenantAsync(app, _a);
-            await SetAuditAsync(app, audit);
+            await SetAuditAsync(app, own);
             foreach (var table in TenantTables)
             {
                 Assert.Equal(await CountAsync(superuser, table, _a), await CountAsync(app, table));
                 Assert.Equal(0L, await CountAsync(app, table, _b));
             }
-            await SetTenantAsync(app, null);
-            Assert.Equal(0L, await CountAsync(app, "segments"));
+            await PermissionDeniedAsync(app, $"SELECT {CallerLanes.OpenReadFunction}('a request reads across tenants')");
         }
+
+        // The readers: a made-up id, another login's row or an expired one opens nothing.
+        await using var reader = await OpenAsReaderAsync();
+        foreach (var audit in new[] { Guid.CreateVersion7(), foreign, expired })
+        {
+            await SetAuditAsync(reader, audit);
+            Assert.Equal(0L, await CountAsync(reader, "segments"));
+        }
+        await SetAuditAsync(reader, own);
+        Assert.Equal(await CountAsync(superuser, "segments"), await CountAsync(reader, "segments"));
     }
 
     [Fact]
-    public async Task The_audit_lookup_of_the_escape_hatch_is_one_primary_key_lookup_once_the_trail_has_rows()
+    public async Task The_readers_audit_check_runs_once_per_statement_and_looks_its_row_up_by_primary_key()
     {
         await using (var superuser = await OpenAsSuperuserAsync())
-            await ExecuteAsync(superuser, $"INSERT INTO {TenantIsolation.AuditTable} (id, justification) SELECT gen_random_uuid(), 'backfill ' || n FROM generate_series(1, 5000) n; ANALYZE {TenantIsolation.AuditTable}");
-        await using var app = await OpenAsAppAsync();
-        await SetTenantAsync(app, _a);
-        var plan = (string)(await ScalarAsync(app, "EXPLAIN (FORMAT JSON) SELECT * FROM segments WHERE tenant_id = $1", _a))!;
+        {
+            await ExecuteAsync(superuser, $"INSERT INTO {TenantIsolation.AuditTable} (id, justification, expires_at) SELECT gen_random_uuid(), 'backfill ' || n, now() FROM generate_series(1, 5000) n; ANALYZE {TenantIsolation.AuditTable}");
+            var lookup = (string)(await ScalarAsync(superuser, $"EXPLAIN (FORMAT JSON) SELECT EXISTS (SELECT FROM {TenantIsolation.AuditTable} a WHERE a.id = $1 AND a.database_user = session_user AND a.expires_at > now())", Guid.CreateVersion7()))!;
+            var lookupNodes = new List<JsonElement>();
+            Collect(JsonDocument.Parse(lookup).RootElement[0].GetProperty("Plan"), lookupNodes);
+            var scan = Assert.Single(lookupNodes, n => n.TryGetProperty("Relation Name", out var relation) && relation.GetString() == TenantIsolation.AuditTable);
+            Assert.Equal($"pk_{TenantIsolation.AuditTable}", scan.GetProperty("Index Name").GetString());
+        }
+        await using var reader = await OpenAsReaderAsync();
+        var plan = (string)(await ScalarAsync(reader, "EXPLAIN (FORMAT JSON, VERBOSE) SELECT * FROM segments WHERE tenant_id = $1", _a))!;
         var nodes = new List<JsonElement>();
         Collect(JsonDocument.Parse(plan).RootElement[0].GetProperty("Plan"), nodes);
-        var lookup = Assert.Single(nodes, n => n.TryGetProperty("Relation Name", out var relation) && relation.GetString() == TenantIsolation.AuditTable);
-        Assert.Equal("InitPlan", lookup.GetProperty("Parent Relationship").GetString());
-        Assert.Equal("Index Scan", lookup.GetProperty("Node Type").GetString());
-        Assert.Equal($"pk_{TenantIsolation.AuditTable}", lookup.GetProperty("Index Name").GetString());
+        Assert.Contains(nodes, n => n.TryGetProperty("Parent Relationship", out var relationship) && relationship.GetString() == "InitPlan"
+                                    && n.ToString().Contains(CallerLanes.ReadAllowedFunction, StringComparison.Ordinal));
     }
 
     private static void Collect(JsonElement node, List<JsonElement> nodes)
