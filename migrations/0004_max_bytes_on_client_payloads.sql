@@ -3,8 +3,6 @@
 --
 -- Changes:
 --   add check ck_tenant_configs_value_max_bytes on tenant_configs: octet_length(value::text) <= 65536
---   add check ck_videos_url_max_bytes on videos: octet_length(url) <= 8192
---   add check ck_videos_title_max_bytes on videos: octet_length(title) <= 4096
 --   add check ck_videos_metadata_max_bytes on videos: octet_length(metadata::text) <= 262144
 --   add check ck_speakers_display_name_max_bytes on speakers: octet_length(display_name) <= 1024
 --   add check ck_speakers_metadata_max_bytes on speakers: octet_length(metadata::text) <= 65536
@@ -20,33 +18,23 @@
 --
 -- Accepted with --allow (review these):
 --   schema.yaml(119,20): NARR3014 (data-dependent): check 'ck_tenant_configs_value_max_bytes' on existing table 'tenant_configs' fails to validate if any row breaks it (octet_length(value::text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(138,20): NARR3014 (data-dependent): check 'ck_videos_url_max_bytes' on existing table 'videos' fails to validate if any row breaks it (octet_length(url) <= 8192). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(141,20): NARR3014 (data-dependent): check 'ck_videos_title_max_bytes' on existing table 'videos' fails to validate if any row breaks it (octet_length(title) <= 4096). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(153,20): NARR3014 (data-dependent): check 'ck_videos_metadata_max_bytes' on existing table 'videos' fails to validate if any row breaks it (octet_length(metadata::text) <= 262144). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(193,20): NARR3014 (data-dependent): check 'ck_speakers_display_name_max_bytes' on existing table 'speakers' fails to validate if any row breaks it (octet_length(display_name) <= 1024). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(197,20): NARR3014 (data-dependent): check 'ck_speakers_metadata_max_bytes' on existing table 'speakers' fails to validate if any row breaks it (octet_length(metadata::text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(225,20): NARR3014 (data-dependent): check 'ck_segments_text_max_bytes' on existing table 'segments' fails to validate if any row breaks it (octet_length(text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(281,20): NARR3014 (data-dependent): check 'ck_layers_payload_max_bytes' on existing table 'layers' fails to validate if any row breaks it (octet_length(payload::text) <= 1048576). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(308,20): NARR3014 (data-dependent): check 'ck_jobs_payload_max_bytes' on existing table 'jobs' fails to validate if any row breaks it (octet_length(payload::text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(327,20): NARR3014 (data-dependent): check 'ck_jobs_lease_owner_max_bytes' on existing table 'jobs' fails to validate if any row breaks it (octet_length(lease_owner) <= 256). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(333,20): NARR3014 (data-dependent): check 'ck_jobs_last_error_max_bytes' on existing table 'jobs' fails to validate if any row breaks it (octet_length(last_error) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(349,20): NARR3014 (data-dependent): check 'ck_pipeline_checkpoints_position_max_bytes' on existing table 'pipeline_checkpoints' fails to validate if any row breaks it (octet_length(position) <= 4096). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(353,20): NARR3014 (data-dependent): check 'ck_pipeline_checkpoints_state_max_bytes' on existing table 'pipeline_checkpoints' fails to validate if any row breaks it (octet_length(state::text) <= 262144). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(375,20): NARR3014 (data-dependent): check 'ck_event_logs_payload_max_bytes' on existing table 'event_logs' fails to validate if any row breaks it (octet_length(payload::text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
---   schema.yaml(402,20): NARR3014 (data-dependent): check 'ck_audit_logs_details_max_bytes' on existing table 'audit_logs' fails to validate if any row breaks it (octet_length(details::text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(149,20): NARR3014 (data-dependent): check 'ck_videos_metadata_max_bytes' on existing table 'videos' fails to validate if any row breaks it (octet_length(metadata::text) <= 262144). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(189,20): NARR3014 (data-dependent): check 'ck_speakers_display_name_max_bytes' on existing table 'speakers' fails to validate if any row breaks it (octet_length(display_name) <= 1024). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(193,20): NARR3014 (data-dependent): check 'ck_speakers_metadata_max_bytes' on existing table 'speakers' fails to validate if any row breaks it (octet_length(metadata::text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(221,20): NARR3014 (data-dependent): check 'ck_segments_text_max_bytes' on existing table 'segments' fails to validate if any row breaks it (octet_length(text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(277,20): NARR3014 (data-dependent): check 'ck_layers_payload_max_bytes' on existing table 'layers' fails to validate if any row breaks it (octet_length(payload::text) <= 1048576). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(304,20): NARR3014 (data-dependent): check 'ck_jobs_payload_max_bytes' on existing table 'jobs' fails to validate if any row breaks it (octet_length(payload::text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(323,20): NARR3014 (data-dependent): check 'ck_jobs_lease_owner_max_bytes' on existing table 'jobs' fails to validate if any row breaks it (octet_length(lease_owner) <= 256). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(329,20): NARR3014 (data-dependent): check 'ck_jobs_last_error_max_bytes' on existing table 'jobs' fails to validate if any row breaks it (octet_length(last_error) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(345,20): NARR3014 (data-dependent): check 'ck_pipeline_checkpoints_position_max_bytes' on existing table 'pipeline_checkpoints' fails to validate if any row breaks it (octet_length(position) <= 4096). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(349,20): NARR3014 (data-dependent): check 'ck_pipeline_checkpoints_state_max_bytes' on existing table 'pipeline_checkpoints' fails to validate if any row breaks it (octet_length(state::text) <= 262144). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(371,20): NARR3014 (data-dependent): check 'ck_event_logs_payload_max_bytes' on existing table 'event_logs' fails to validate if any row breaks it (octet_length(payload::text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
+--   schema.yaml(398,20): NARR3014 (data-dependent): check 'ck_audit_logs_details_max_bytes' on existing table 'audit_logs' fails to validate if any row breaks it (octet_length(details::text) <= 65536). Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile
 -- narralytica:allow data-dependent
 
 ALTER TABLE tenant_configs ADD CONSTRAINT ck_tenant_configs_value_max_bytes CHECK (octet_length(value::text) <= 65536) NOT VALID;
 
 ALTER TABLE tenant_configs VALIDATE CONSTRAINT ck_tenant_configs_value_max_bytes;
-
-ALTER TABLE videos ADD CONSTRAINT ck_videos_url_max_bytes CHECK (octet_length(url) <= 8192) NOT VALID;
-
-ALTER TABLE videos VALIDATE CONSTRAINT ck_videos_url_max_bytes;
-
-ALTER TABLE videos ADD CONSTRAINT ck_videos_title_max_bytes CHECK (octet_length(title) <= 4096) NOT VALID;
-
-ALTER TABLE videos VALIDATE CONSTRAINT ck_videos_title_max_bytes;
 
 ALTER TABLE videos ADD CONSTRAINT ck_videos_metadata_max_bytes CHECK (octet_length(metadata::text) <= 262144) NOT VALID;
 
