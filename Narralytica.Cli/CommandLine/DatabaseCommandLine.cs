@@ -28,13 +28,40 @@ public static class DatabaseCommandLine
             Description = $"Password of {Narralytica.Schema.Sql.DatabaseRoles.App} [default: {RolesCommand.AppPasswordVariable}; none for a new role, unchanged for an existing one]",
             HelpName = "P",
         };
+        var defaults = Narralytica.Schema.Sql.SessionTimeouts.RequestDefaults;
+        var statementTimeout = TimeoutOption("--statement-timeout", "How long one statement of a request role may run", defaults.Statement);
+        var lockTimeout = TimeoutOption("--lock-timeout", "How long a statement of a request role may wait for a lock before it fails (lock_not_available)", defaults.Lock);
+        var idleTimeout = TimeoutOption("--idle-in-transaction-timeout", "How long a session of a request role may sit idle inside a transaction before it is ended, its locks released", defaults.IdleInTransaction);
         var create = new Command("create", "Create, or bring to what they need, the LOGIN roles narralytica_owner (runs the migrations) and narralytica_app " +
-                                            "(what the application connects as: not superuser, no BYPASSRLS, CREATEDB or CREATEROLE); running it again changes nothing")
-            { connection, ownerPassword, appPassword };
+                                            "(what the application connects as: not superuser, no BYPASSRLS, CREATEDB or CREATEROLE), and the timeouts of the roles that serve requests; running it again changes nothing")
+            { connection, ownerPassword, appPassword, statementTimeout, lockTimeout, idleTimeout };
         create.Handle(parse => new RolesCreateOptions(parse.GetValue(connection), parse.GetValue(ownerPassword), parse.GetValue(appPassword),
-            CommonOptions.Json(parse)), RolesCommand.CreateAsync);
+            CommonOptions.Json(parse))
+        {
+            Timeouts = new(parse.GetValue(statementTimeout), parse.GetValue(lockTimeout), parse.GetValue(idleTimeout)),
+        }, RolesCommand.CreateAsync);
         return HelpText.Group("roles", "The database roles the data layer runs as", create);
     }
+
+    private static Option<System.TimeSpan> TimeoutOption(string name, string description, System.TimeSpan defaultValue)
+        => new(name)
+        {
+            Description = $"{description}: 500ms, 5s, 2m; 0 for no limit [default: {Narralytica.Schema.Sql.RequestRoleTimeouts.Value(defaultValue)}]",
+            HelpName = "DURATION",
+            CustomParser = result =>
+            {
+                try
+                {
+                    return RolesCommand.ParseTimeout(name, result.Tokens.Count > 0 ? result.Tokens[0].Value : "");
+                }
+                catch (CliError e)
+                {
+                    result.AddError(e.Message);
+                    return default;
+                }
+            },
+            DefaultValueFactory = _ => defaultValue,
+        };
 
     public static Command Demo()
     {

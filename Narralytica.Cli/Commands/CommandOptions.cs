@@ -33,7 +33,11 @@ public sealed record MigrationScriptOptions(int? From, int? To, string? SchemaPa
 public sealed record DatabaseOptions(string? Connection, string? SchemaPath, string? MigrationsPath, bool Json, TimeSpan? LockTimeout = null);
 
 /// <summary><c>roles create</c>; passwords default to their environment variables.</summary>
-public sealed record RolesCreateOptions(string? Connection, string? OwnerPassword, string? AppPassword, bool Json);
+public sealed record RolesCreateOptions(string? Connection, string? OwnerPassword, string? AppPassword, bool Json)
+{
+    /// <summary>The timeouts of the roles that serve requests (<c>--statement-timeout</c>, <c>--lock-timeout</c>, <c>--idle-in-transaction-timeout</c>).</summary>
+    public Narralytica.Schema.Sql.SessionTimeouts Timeouts { get; init; } = Narralytica.Schema.Sql.SessionTimeouts.RequestDefaults;
+}
 
 /// <summary><c>demo</c>.</summary>
 public sealed record DemoOptions(string? Connection, bool Json);
