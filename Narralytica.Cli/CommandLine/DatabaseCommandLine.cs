@@ -31,15 +31,20 @@ public static class DatabaseCommandLine
         var controlPassword = LanePassword("--control-password", Narralytica.Schema.Sql.DatabaseRoles.Control, RolesCommand.ControlPasswordVariable);
         var workerPassword = LanePassword("--worker-password", Narralytica.Schema.Sql.DatabaseRoles.Worker, RolesCommand.WorkerPasswordVariable);
         var readerPassword = LanePassword("--reader-password", Narralytica.Schema.Sql.DatabaseRoles.Reader, RolesCommand.ReaderPasswordVariable);
+        var defaults = Narralytica.Schema.Sql.SessionTimeouts.RequestDefaults;
+        var statementTimeout = TimeoutOption("--statement-timeout", "How long one statement of a request role may run", defaults.Statement);
+        var lockTimeout = TimeoutOption("--lock-timeout", "How long a statement of a request role may wait for a lock before it fails (lock_not_available)", defaults.Lock);
+        var idleTimeout = TimeoutOption("--idle-in-transaction-timeout", "How long a session of a request role may sit idle inside a transaction before it is ended, its locks released", defaults.IdleInTransaction);
         var create = new Command("create", "Create, or bring to what they need, the LOGIN roles narralytica_owner (runs the migrations), narralytica_app (tenant requests), " +
                                             "narralytica_control (the control plane), narralytica_worker (workers) and narralytica_reader (derived systems): none a member of another, " +
-                                            "none superuser or with BYPASSRLS, CREATEDB or CREATEROLE but the owner; running it again changes nothing")
-            { connection, ownerPassword, appPassword, controlPassword, workerPassword, readerPassword };
+                                            "none superuser or with BYPASSRLS, CREATEDB or CREATEROLE but the owner; and the timeouts of the roles that serve requests and workers; running it again changes nothing")
+            { connection, ownerPassword, appPassword, controlPassword, workerPassword, readerPassword, statementTimeout, lockTimeout, idleTimeout };
         create.Handle(parse => new RolesCreateOptions(parse.GetValue(connection), parse.GetValue(ownerPassword), parse.GetValue(appPassword), CommonOptions.Json(parse))
         {
             ControlPassword = parse.GetValue(controlPassword),
             WorkerPassword = parse.GetValue(workerPassword),
             ReaderPassword = parse.GetValue(readerPassword),
+            Timeouts = new(parse.GetValue(statementTimeout), parse.GetValue(lockTimeout), parse.GetValue(idleTimeout)),
         }, RolesCommand.CreateAsync);
         return HelpText.Group("roles", "The database roles the data layer runs as", create);
     }
@@ -49,6 +54,26 @@ public static class DatabaseCommandLine
         Description = $"Password of {role} [default: {variable}; none for a new role, unchanged for an existing one]",
         HelpName = "P",
     };
+
+    private static Option<System.TimeSpan> TimeoutOption(string name, string description, System.TimeSpan defaultValue)
+        => new(name)
+        {
+            Description = $"{description}: 500ms, 5s, 2m; 0 for no limit [default: {Narralytica.Schema.Sql.RequestRoleTimeouts.Value(defaultValue)}]",
+            HelpName = "DURATION",
+            CustomParser = result =>
+            {
+                try
+                {
+                    return RolesCommand.ParseTimeout(name, result.Tokens.Count > 0 ? result.Tokens[0].Value : "");
+                }
+                catch (CliError e)
+                {
+                    result.AddError(e.Message);
+                    return default;
+                }
+            },
+            DefaultValueFactory = _ => defaultValue,
+        };
 
     public static Command Demo()
     {

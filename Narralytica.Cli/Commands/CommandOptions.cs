@@ -38,6 +38,8 @@ public sealed record RolesCreateOptions(string? Connection, string? OwnerPasswor
     public string? ControlPassword { get; init; }
     public string? WorkerPassword { get; init; }
     public string? ReaderPassword { get; init; }
+    /// <summary>The timeouts of the roles that serve requests (<c>--statement-timeout</c>, <c>--lock-timeout</c>, <c>--idle-in-transaction-timeout</c>).</summary>
+    public Narralytica.Schema.Sql.SessionTimeouts Timeouts { get; init; } = Narralytica.Schema.Sql.SessionTimeouts.RequestDefaults;
 }
 
 /// <summary><c>demo</c>.</summary>

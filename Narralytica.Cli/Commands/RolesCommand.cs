@@ -37,6 +37,7 @@ public static class RolesCommand
             Reader = NullIfEmpty(options.ReaderPassword ?? Environment.GetEnvironmentVariable(ReaderPasswordVariable)),
         };
         var actions = new List<string>(await RoleSetup.CreateOrUpdateAsync(connection, passwords));
+        actions.AddRange(await RequestTimeoutSetup.ApplyAsync(connection, options.Timeouts));
         foreach (var line in actions)
             Console.WriteLine("  " + line);
         if (options.Json)
@@ -44,6 +45,21 @@ public static class RolesCommand
         Console.WriteLine($"Apply migrations as {DatabaseRoles.Owner} (they grant each lane its privileges); connect tenant requests as {DatabaseRoles.App}, " +
                           $"the control plane as {DatabaseRoles.Control}, workers as {DatabaseRoles.Worker} and derived systems as {DatabaseRoles.Reader}.");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>A timeout option of <c>roles create</c>: 0 (none), or a duration such as 500ms, 5s or 2m.</summary>
+    public static TimeSpan ParseTimeout(string option, string text)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text.Trim(), @"^(\d{1,10})(ms|s|m|min)?$");
+        if (match.Success && (match.Groups[2].Success || long.Parse(match.Groups[1].Value) == 0))
+        {
+            var n = long.Parse(match.Groups[1].Value);
+            var duration = match.Groups[2].Value switch { "ms" => TimeSpan.FromMilliseconds(n), "s" => TimeSpan.FromSeconds(n), _ => TimeSpan.FromMinutes(n) };
+            // PostgreSQL keeps these settings in milliseconds, in a 32-bit integer.
+            if (duration.TotalMilliseconds <= int.MaxValue)
+                return duration;
+        }
+        throw new CliError($"{option} {text}: write 0 (no limit) or a duration such as 500ms, 5s or 2m, at most 24 days.", ErrorCodes.Usage);
     }
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;

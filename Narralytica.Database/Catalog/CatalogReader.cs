@@ -20,10 +20,10 @@ namespace Narralytica.Database.Catalog;
 public static class CatalogReader
 {
     /// <summary>
-    /// Tables the data layer keeps for itself, never part of schema.yaml: the migration history, and the audit table
-    /// of cross-tenant reads, which is part of the tenant context (<see cref="IsolationCatalog"/>).
+    /// Tables the data layer keeps for itself, never part of schema.yaml: the migration history, the migrator's lock,
+    /// and the audit table of cross-tenant reads, which is part of the tenant context (<see cref="IsolationCatalog"/>).
     /// </summary>
-    public static readonly string[] OwnTables = { "narralytica_schema_history", TenantIsolation.AuditTable };
+    public static readonly string[] OwnTables = { "narralytica_schema_history", "narralytica_schema_lock", TenantIsolation.AuditTable };
 
     public static async Task<CatalogModel> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken = default)
     {

@@ -136,6 +136,8 @@ internal sealed class TableConventions
     public static string PrimaryKeyName(TableDraft table) => SqlIdentifier.Fit($"pk_{table.Name}");
     public static string UniqueName(TableDraft table, IEnumerable<string> columns) => SqlIdentifier.Fit($"uq_{table.Name}_{string.Join("_", columns)}");
     public static string CheckName(TableDraft table, string name) => SqlIdentifier.Fit($"ck_{table.Name}_{name}");
+    /// <summary>The check a column's <c>max_bytes:</c> becomes (<see cref="MaxBytesCheck"/>).</summary>
+    public static string MaxBytesCheckName(TableDraft table, string column) => SqlIdentifier.Fit($"ck_{table.Name}_{column}_max_bytes");
     /// <summary>Named after the written columns: tenant_id leads every tenant index, so naming it adds nothing.</summary>
     public static string IndexName(TableDraft table, IEnumerable<string> writtenColumns) => SqlIdentifier.Fit($"ix_{table.Name}_{string.Join("_", writtenColumns)}");
 }

@@ -43,6 +43,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule InvalidDefault = new("NARR1021", "Default or expression cannot be used", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule UnusedKey = new("NARR1022", "Key has no effect here", DiagnosticSeverity.Warning, Language);
     public static readonly DiagnosticRule RepeatedKey = new("NARR1023", "Unique constraint repeats a key", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule BadMaxBytes = new("NARR1024", "max_bytes that cannot apply", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule BadReadPath = new("NARR1030", "Invalid query, feed or versions declaration", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule NoBackingIndex = new("NARR1031", "Query or feed not answered by an index", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule UnboundedWindow = new("NARR1032", "Time-window query without a longest-row check", DiagnosticSeverity.Error, Language);
@@ -62,7 +63,7 @@ public static class DiagnosticCatalog
         SchemaFile, YamlSyntax, UnknownKey, UnknownType, DuplicateTable, DuplicateColumn, MissingPrimaryKey,
         ForeignKeyMissingTable, ForeignKeyMissingColumn, ForeignKeyTypeMismatch, MissingColumn,
         InvalidIdentifier, ReservedWord, WrongShape, MissingKey, BadEnum, DuplicateName,
-        ForeignKeyTargetNotUnique, EmptySchema, NameTooLong, DuplicateEntityName, InvalidDefault, UnusedKey, RepeatedKey,
+        ForeignKeyTargetNotUnique, EmptySchema, NameTooLong, DuplicateEntityName, InvalidDefault, UnusedKey, RepeatedKey, BadMaxBytes,
         BadReadPath, NoBackingIndex, UnboundedWindow, RejectedByPostgres,
         TenantsTableMissing, TenantColumnDeclared, TenantNotLeading, GlobalReferencesTenant,
         NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape,

@@ -20,6 +20,7 @@ public static class SchemaJsonSchema
     // Shapes: the JSON Schema of one value. Scalars YAML reads as numbers or booleans are text to the parser.
     private const string Text = "{\"type\": [\"string\", \"number\", \"boolean\"]}";
     private const string Bool = "{\"type\": \"boolean\"}";
+    private const string PositiveInteger = "{\"type\": \"integer\", \"minimum\": 1, \"maximum\": 1073741823}";
     private const string Names = "{\"anyOf\": [{\"type\": \"string\"}, {\"type\": \"array\", \"items\": {\"type\": \"string\"}}]}";
 
     private static string OneOf(IEnumerable<string> values) => "{\"enum\": [" + string.Join(", ", values.Select(Quote)) + "]}";
@@ -73,6 +74,7 @@ public static class SchemaJsonSchema
             ["on_delete"] = new(OneOf(OnDeleteValues), "What deleting the referenced row does."),
             ["unique"] = new(Bool, "The column is unique (within a tenant, for a tenant-scoped table)."),
             ["check"] = new(Text, "A SQL boolean expression the column's value must satisfy."),
+            ["max_bytes"] = new(PositiveInteger, "The largest value the column accepts, in bytes of its text (octet_length; a jsonb value's text form): a check constraint on text, varchar and jsonb."),
             ["quote"] = new(Bool, "Quote the column name in SQL (to use a reserved word)."),
             ["renamed_from"] = new(Text, "The column's former name: the migration renames it instead of dropping and adding."),
         }),

@@ -19,7 +19,7 @@ public static class SchemaVocabulary
     public static IReadOnlyList<string> TableKeys { get; } = new[] { "scope", "doc", "entity", "append_only", "queue", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from", "versions", "queries", "feeds" };
 
     /// <summary>A column written as a mapping (the short form is its type).</summary>
-    public static IReadOnlyList<string> ColumnKeys { get; } = new[] { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "quote", "renamed_from" };
+    public static IReadOnlyList<string> ColumnKeys { get; } = new[] { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "max_bytes", "quote", "renamed_from" };
 
     /// <summary>An index written as a mapping (the short form is its column list).</summary>
     public static IReadOnlyList<string> IndexKeys { get; } = new[] { "columns", "name", "unique", "where", "include", "using" };

@@ -164,6 +164,13 @@ public sealed record Column(
 {
     /// <summary>The column's former name (<c>renamed_from:</c>); a differ hint like <see cref="Table.RenamedFrom"/>.</summary>
     public string? RenamedFrom { get; init; }
+
+    /// <summary>
+    /// The largest value the column accepts, in bytes (<c>max_bytes:</c>), as schema.yaml declares it. The database
+    /// enforces it with a check of <see cref="Table.Checks"/> (<see cref="Narralytica.Schema.Sql.MaxBytesCheck"/>), which is
+    /// what snapshots, the catalog and the differ compare; a model read back from them leaves this null.
+    /// </summary>
+    public int? MaxBytes { get; init; }
 }
 
 public sealed record PrimaryKey(string Name, EquatableArray<string> Columns, SourceSpan Span);

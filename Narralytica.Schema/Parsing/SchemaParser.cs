@@ -279,7 +279,7 @@ internal sealed partial class SchemaParser
         var quoted = false;
         string? defaultSql = null, doc = null, check = null, renamedFrom = null;
         SourceSpan defaultSpan = node.Span, checkSpan = node.Span;
-        YamlNode? referencesNode = null, onDeleteNode = null;
+        YamlNode? referencesNode = null, onDeleteNode = null, maxBytesNode = null;
         var unique = false;
 
         if (node is YamlScalar shortForm && !shortForm.IsNull)
@@ -303,6 +303,7 @@ internal sealed partial class SchemaParser
                     case "on_delete": onDeleteNode = value; break;
                     case "unique": unique = _read.Bool(value, $"'unique' of {where}") ?? false; break;
                     case "check": check = _read.Text(value, $"'check' of {where}"); checkSpan = value.Span; break;
+                    case "max_bytes": maxBytesNode = value; break;
                     case "quote": quoted = _read.Bool(value, $"'quote' of {where}") ?? false; break;
                     case "renamed_from":
                         renamedFrom = _read.Text(value, $"'renamed_from' of {where}");
@@ -356,7 +357,37 @@ internal sealed partial class SchemaParser
         if (check is not null)
             table.Checks.Add(new CheckConstraint(TableConventions.CheckName(table, name), SqlExpression.Normalize(check, _enumNames), checkSpan));
 
-        return new Column(name, type, nullable ?? false, defaultSql, doc, ColumnOrigin.Declared, quoted, key.Span) { RenamedFrom = renamedFrom };
+        var column = new Column(name, type, nullable ?? false, defaultSql, doc, ColumnOrigin.Declared, quoted, key.Span) { RenamedFrom = renamedFrom };
+        if (maxBytesNode is not null && ReadMaxBytes(where, column, maxBytesNode) is { } maxBytes)
+        {
+            column = column with { MaxBytes = maxBytes };
+            table.Checks.Add(new CheckConstraint(TableConventions.MaxBytesCheckName(table, name),
+                SqlExpression.Normalize(MaxBytesCheck.Expression(column, maxBytes), _enumNames), maxBytesNode.Span));
+        }
+        return column;
+    }
+
+    /// <summary><c>max_bytes:</c>, a whole number of bytes on a column whose size it can measure; null (reported) otherwise.</summary>
+    private int? ReadMaxBytes(string where, Column column, YamlNode node)
+    {
+        var text = _read.Text(node, $"'max_bytes' of {where}");
+        if (text is null)
+            return null;
+        if (!MaxBytesCheck.AppliesTo(column.Type))
+        {
+            _read.Report(DiagnosticCatalog.BadMaxBytes, node.Span,
+                $"'max_bytes' of {where} applies to text, varchar and jsonb columns, not to {column.Type.Sql}; remove it" +
+                (column.Type.IsArray ? ", or limit the array's elements with a 'check'" : column.Type.Kind == PgTypeKind.Bytea ? ", or write check: octet_length(" + SqlIdentifier.Quote(column.Name) + ") <= <bytes>" : ""));
+            return null;
+        }
+        if (!int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var maxBytes)
+            || maxBytes < 1 || maxBytes > MaxBytesCheck.Largest)
+        {
+            _read.Report(DiagnosticCatalog.BadMaxBytes, node.Span,
+                $"'max_bytes' of {where} is '{text}'; write a whole number of bytes from 1 to {MaxBytesCheck.Largest}, as in max_bytes: 65536");
+            return null;
+        }
+        return maxBytes;
     }
 
     private void CheckDefault(string where, PgType type, string defaultSql, SourceSpan span)

@@ -30,7 +30,8 @@ public sealed record MigrationEvent(MigrationEventKind Kind, SchemaMigration? Mi
 
 /// <summary>
 /// Applies migrations to a database and records them in <c>narralytica_schema_history</c>, safely when
-/// many instances start at once: one applies, the others wait and then find nothing to do. Each
+/// many instances start at once: one applies, the others wait and then find nothing to do (<see cref="MigrationLock"/>,
+/// a lock the application role cannot take). Each
 /// migration runs in its own transaction (history row included), or, when marked to run outside
 /// one, statement by statement, re-runnable, with INVALID leftovers of concurrent index builds rebuilt.
 /// </summary>
@@ -40,9 +41,6 @@ public sealed record MigrationEvent(MigrationEventKind Kind, SchemaMigration? Mi
 /// </code></example>
 public sealed class SchemaMigrator
 {
-    // One lock per schema: pg_try_advisory_lock(LockClass, hashtext('<schema>')), the schema read once per run.
-    private const int LockClass = 0x4E415252; // "NARR"
-
     private static readonly Regex ConcurrentIndex = new(
         @"^CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+(?:IF\s+NOT\s+EXISTS\s+)?(?<name>""(?:[^""]|"""")+""|[A-Za-z_][A-Za-z0-9_$]*)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -60,9 +58,9 @@ public sealed class SchemaMigrator
     }
 
     /// <summary>
-    /// How often a waiting applier asks for the lock again. It asks with pg_try_advisory_lock rather than
-    /// blocking in pg_advisory_lock: a blocked waiter holds a snapshot, which CREATE INDEX CONCURRENTLY in
-    /// the applying session would wait for — a deadlock.
+    /// How often a waiting applier asks for the lock again. It asks with LOCK TABLE … NOWAIT rather than
+    /// blocking in LOCK TABLE: a blocked waiter holds a snapshot, which CREATE INDEX CONCURRENTLY in
+    /// the applying session would wait for — a deadlock. The lock is held on a second connection of the data source.
     /// </summary>
     public TimeSpan LockPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
@@ -92,8 +90,7 @@ public sealed class SchemaMigrator
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         // Read once: a migration that changes the search path must not move the lock or the history.
         var schema = await TargetSchemaAsync(connection, cancellationToken);
-        await LockAsync(connection, schema, progress, cancellationToken);
-        try
+        await using (await LockAsync(schema, progress, cancellationToken))
         {
             await MigrationHistory.EnsureAsync(connection, schema, cancellationToken);
             if (LockTimeout is { } timeout)
@@ -118,10 +115,6 @@ public sealed class SchemaMigrator
             }
             return applied;
         }
-        finally
-        {
-            await UnlockAsync(connection, schema);
-        }
     }
 
     /// <summary>
@@ -134,8 +127,7 @@ public sealed class SchemaMigrator
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         var schema = await TargetSchemaAsync(connection, cancellationToken);
-        await LockAsync(connection, schema, null, cancellationToken);
-        try
+        await using (await LockAsync(schema, null, cancellationToken))
         {
             await MigrationHistory.EnsureAsync(connection, schema, cancellationToken);
             var history = await MigrationHistory.ReadAsync(connection, schema, cancellationToken);
@@ -149,10 +141,6 @@ public sealed class SchemaMigrator
             await transaction.CommitAsync(cancellationToken);
             return _migrations;
         }
-        finally
-        {
-            await UnlockAsync(connection, schema);
-        }
     }
 
     /// <summary>The schema the migrations apply to: the first existing schema of the search path.</summary>
@@ -163,37 +151,10 @@ public sealed class SchemaMigrator
                ?? throw new InvalidOperationException("The connection has no current schema: its search_path names no existing schema. Create the schema, or set Search Path in the connection string.");
     }
 
-    private async Task LockAsync(NpgsqlConnection connection, string schema, IProgress<MigrationEvent>? progress, CancellationToken cancellationToken)
-    {
-        var waiting = false;
-        while (true)
-        {
-            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LockClass}, hashtext($1))", connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = schema });
-            if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
-                return;
-            if (!waiting)
-                progress?.Report(new MigrationEvent(MigrationEventKind.WaitingForLock, null, TimeSpan.Zero, "another process is applying migrations; waiting for it"));
-            waiting = true;
-            await Task.Delay(LockPollInterval, cancellationToken);
-        }
-    }
-
-    private static async Task UnlockAsync(NpgsqlConnection connection, string schema)
-    {
-        // A broken connection has released the lock already: PostgreSQL frees it with the session.
-        if (connection.State != System.Data.ConnectionState.Open)
-            return;
-        try
-        {
-            await using var command = new NpgsqlCommand($"SELECT pg_advisory_unlock({LockClass}, hashtext($1))", connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = schema });
-            await command.ExecuteScalarAsync();
-        }
-        catch (NpgsqlException)
-        {
-        }
-    }
+    private Task<MigrationLock> LockAsync(string schema, IProgress<MigrationEvent>? progress, CancellationToken cancellationToken)
+        => MigrationLock.AcquireAsync(_dataSource, schema, LockPollInterval,
+            () => progress?.Report(new MigrationEvent(MigrationEventKind.WaitingForLock, null, TimeSpan.Zero, "another process is applying migrations; waiting for it")),
+            cancellationToken);
 
     private static async Task ApplyInTransactionAsync(NpgsqlConnection connection, string schema, SchemaMigration migration, Stopwatch clock, CancellationToken cancellationToken)
     {

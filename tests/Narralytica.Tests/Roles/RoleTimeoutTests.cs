@@ -1,0 +1,105 @@
+using System;
+using System.Diagnostics;
+using System.Threading.Tasks;
+using Narralytica.DevServer;
+using Narralytica.Model;
+using Narralytica.Tests.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace Narralytica.Tests.Roles;
+
+/// <summary>
+/// The timeouts <c>roles create</c> gives the roles that serve requests, on a cluster of its own (roles belong to the
+/// cluster): present after it runs, overridden option by option, and what they do to a session of
+/// <c>narralytica_app</c> that holds a table lock in an idle transaction, and to one that waits behind it.
+/// </summary>
+public sealed class RoleTimeoutTests : IAsyncLifetime
+{
+    private ThrowawayPostgres _server = null!;
+
+    public async Task InitializeAsync() => _server = await ThrowawayPostgres.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Roles_create_sets_the_request_timeouts_says_so_once_and_takes_each_override_0_disabling()
+    {
+        var connection = await _server.CreateDatabaseAsync("timeouts");
+        var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection);
+        Assert.True(exit == 0, output + errors);
+        Assert.Contains("set narralytica_app: statement_timeout 30s, lock_timeout 5s, idle_in_transaction_session_timeout 10s", output);
+        Assert.Equal("{statement_timeout=30s,lock_timeout=5s,idle_in_transaction_session_timeout=10s}", await AppSettingsAsync(connection));
+        Assert.Equal("30s 5s 10s", await ScalarAsync(AsApp(connection),
+            "SELECT current_setting('statement_timeout') || ' ' || current_setting('lock_timeout') || ' ' || current_setting('idle_in_transaction_session_timeout')"));
+
+        (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection);
+        Assert.True(exit == 0, output + errors);
+        Assert.Contains("narralytica_app has statement_timeout 30s, lock_timeout 5s, idle_in_transaction_session_timeout 10s: unchanged", output);
+
+        // A login that is only a member of the role starts without the role's settings: it is named, with what to run.
+        await PostgresFixture.ExecuteAsync(connection, "CREATE ROLE service_login LOGIN IN ROLE narralytica_app");
+        (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection,
+            "--statement-timeout", "0", "--lock-timeout", "250ms", "--idle-in-transaction-timeout", "2m");
+        Assert.True(exit == 0, output + errors);
+        Assert.Equal("{statement_timeout=0,lock_timeout=250ms,idle_in_transaction_session_timeout=2min}", await AppSettingsAsync(connection));
+        Assert.Equal("0", await ScalarAsync(AsApp(connection), "SELECT current_setting('statement_timeout')"));
+        Assert.Contains("note: service_login log in as members of narralytica_app and start without its settings; give each the same: " +
+                        "ALTER ROLE service_login SET statement_timeout = '0';", output);
+
+        (exit, _, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--lock-timeout", "5");
+        Assert.Equal(1, exit);
+        Assert.Contains("--lock-timeout 5: write 0 (no limit) or a duration such as 500ms, 5s or 2m", errors);
+    }
+
+    [Fact]
+    public async Task An_idle_transaction_holding_a_table_lock_is_ended_and_a_statement_waiting_behind_it_gives_up_with_lock_not_available()
+    {
+        var connection = await _server.CreateDatabaseAsync("held");
+        await using (var dataSource = NpgsqlDataSource.Create(connection))
+            await new SchemaMigrator(dataSource).ApplyAsync();
+        var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection,
+            "--lock-timeout", "300ms", "--idle-in-transaction-timeout", "1s");
+        Assert.True(exit == 0, output + errors);
+
+        await using var holder = new NpgsqlConnection(AsApp(connection));
+        await holder.OpenAsync();
+        var transaction = await holder.BeginTransactionAsync();
+        await new NpgsqlCommand("LOCK TABLE segments IN ACCESS EXCLUSIVE MODE", holder, transaction).ExecuteNonQueryAsync();
+        var idle = Stopwatch.StartNew();
+
+        // Every other session's statement on the table waits, and gives up after lock_timeout rather than queue.
+        var clock = Stopwatch.StartNew();
+        var waiting = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(AsApp(connection), "SELECT count(*) FROM segments"));
+        Assert.Equal(PostgresErrorCodes.LockNotAvailable, waiting.SqlState);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"gave up after {clock.Elapsed}");
+
+        // The holder, idle in its transaction, is ended after idle_in_transaction_session_timeout, and its lock with it.
+        while ((long)(await ScalarAsync(connection, "SELECT count(*) FROM pg_locks WHERE relation = 'segments'::regclass AND granted"))! > 0)
+        {
+            Assert.True(idle.Elapsed < TimeSpan.FromSeconds(30), "the idle transaction still holds its lock");
+            await Task.Delay(100);
+        }
+        Assert.True(idle.Elapsed >= TimeSpan.FromMilliseconds(900), $"ended after {idle.Elapsed}, before its timeout");
+        var ended = await Assert.ThrowsAnyAsync<NpgsqlException>(() => new NpgsqlCommand("SELECT 1", holder, transaction).ExecuteScalarAsync());
+        // 25P03 idle_in_transaction_session_timeout, when the server's last message is read before the closed socket.
+        Assert.True(ended is PostgresException { SqlState: "25P03" } || holder.State != System.Data.ConnectionState.Open,
+            ended.ToString());
+        Assert.Equal(0L, await ScalarAsync(AsApp(connection), "SELECT count(*) FROM segments"));
+    }
+
+    /// <summary>The same database as narralytica_app itself, its own login (trust authentication), unpooled.</summary>
+    private static string AsApp(string connection)
+        => new NpgsqlConnectionStringBuilder(connection) { Username = "narralytica_app", Pooling = false }.ConnectionString;
+
+    private static async Task<string> AppSettingsAsync(string connection)
+        => (string)(await ScalarAsync(connection,
+            "SELECT setconfig::text FROM pg_db_role_setting WHERE setdatabase = 0 AND setrole = 'narralytica_app'::regrole"))!;
+
+    private static async Task<object?> ScalarAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return await new NpgsqlCommand(sql, connection).ExecuteScalarAsync();
+    }
+}
