@@ -90,6 +90,18 @@ public static partial class AttackCatalogue
             "Request code asks its connection for db.ControlPlane to update tenant A",
             "the data layer offers global writes on the control plane's lane only (NarralyticaDb has no Insert/Update/Delete of global rows)",
             run => DataLayerRefusedAsync(() => run.Db.ControlPlane.UpdateAsync(new Tenant { Id = run.TenantA, Slug = "taken", Name = "taken" })));
+
+        yield return new Attack("global-writes-through-linq2db", GlobalGoal, Api,
+            "Request code goes around the generated API with linq2db's generic Update of a tenants row and Delete of a users row",
+            "narralytica_app holds only SELECT on global tables, whatever builds the SQL",
+            async run =>
+            {
+                var victim = await run.Db.Tenants.SingleAsync(t => t.Id == run.TenantA);
+                victim.SuspendedAt = RowClock.Now();
+                var update = await AttackRun.RefusedAsync(() => DataExtensions.UpdateAsync(run.Db, victim), Denied);
+                var delete = await AttackRun.RefusedAsync(() => DataExtensions.DeleteAsync(run.Db, run.A.User), Denied);
+                return update == delete ? update : $"{update}; {delete}";
+            });
     }
 
     private static IEnumerable<Attack> AuditTrail()
