@@ -91,6 +91,15 @@ public sealed class MaxBytesTests
     }
 
     [Fact]
+    public void A_new_nullable_column_with_max_bytes_holds_on_every_existing_row_so_nothing_is_reported()
+    {
+        var plan = SchemaDiffer.Diff(SchemaWorkspace.Compile(Base),
+            SchemaWorkspace.Compile(Edit("max_bytes: 20}\n", "max_bytes: 20}\n      extra: {type: jsonb?, max_bytes: 64}\n")));
+        Assert.Contains("ALTER TABLE notes ADD CONSTRAINT ck_notes_extra_max_bytes CHECK (octet_length(extra::text) <= 64) NOT VALID;", plan.Statements.Select(s => s.Sql));
+        Assert.Empty(plan.Findings);
+    }
+
+    [Fact]
     public void Changing_max_bytes_replaces_the_check_and_removing_it_drops_the_check()
     {
         var raised = SchemaDiffer.Diff(SchemaWorkspace.Compile(Base), SchemaWorkspace.Compile(Edit("max_bytes: 16", "max_bytes: 32")));
