@@ -110,7 +110,12 @@ public static class CatalogReader
                 RowSecurity = isolation.RowSecurityOf(name).IsComplete(isolation.TenantContext),
             });
         }
-        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = privileges.SchemaUsage, TenantContext = isolation.TenantContext };
+        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray())
+        {
+            AppSchemaUsage = privileges.SchemaUsage,
+            TenantContext = isolation.TenantContext,
+            Streams = await PublicationCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
+        };
         return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);
     }
 
