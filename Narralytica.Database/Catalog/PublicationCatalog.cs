@@ -9,7 +9,7 @@ namespace Narralytica.Database.Catalog;
 
 /// <summary>
 /// The publications that publish tables of a schema, as change streams: their names and the tables of that schema
-/// they list (alphabetically; a publication's tables are a set). A publication of every table (FOR ALL TABLES) is not
+/// they list (alphabetically; a publication's tables are a set), and their comments (the streams' docs). A publication of every table (FOR ALL TABLES) is not
 /// one schema.yaml declares, and is left out.
 /// </summary>
 public static class PublicationCatalog
@@ -17,7 +17,7 @@ public static class PublicationCatalog
     public static async Task<EquatableArray<StreamPublication>> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken)
     {
         var rows = await CatalogReader.QueryAsync(connection, transaction, """
-            SELECT p.pubname::text, c.relname::text
+            SELECT p.pubname::text, c.relname::text, obj_description(p.oid, 'pg_publication')
             FROM pg_publication p
             JOIN pg_publication_rel r ON r.prpubid = p.oid
             JOIN pg_class c ON c.oid = r.prrelid
@@ -25,7 +25,7 @@ public static class PublicationCatalog
             ORDER BY p.pubname, c.relname
             """, schema, cancellationToken);
         return rows.GroupBy(r => (string)r[0]!)
-            .Select(g => new StreamPublication(g.Key, null, g.Select(r => (string)r[1]!).ToEquatableArray(), SourceSpan.None))
+            .Select(g => new StreamPublication(g.Key, g.First()[2] as string, g.Select(r => (string)r[1]!).ToEquatableArray(), SourceSpan.None))
             .ToEquatableArray();
     }
 }

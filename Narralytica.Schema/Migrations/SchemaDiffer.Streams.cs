@@ -34,6 +34,11 @@ public sealed partial class SchemaDiffer
                 Emit(Phase.Publications, StreamSql.SetTables(stream));
                 Change($"change the tables of stream {stream.Name}", stream.Span);
             }
+            if (old is not null && old.Doc != stream.Doc)
+            {
+                Emit(Phase.Publications, StreamSql.Comment(stream));
+                Change($"change the doc of stream {stream.Name}", stream.Span);
+            }
         }
     }
 

@@ -9,7 +9,8 @@ namespace Narralytica.Schema.Validation;
 
 /// <summary>
 /// The streams against the tables: every listed table exists and is listed once, and every column of it is one the
-/// change decoder reads from pgoutput's text (arrays are not). Returns the streams that pass.
+/// change decoder reads from pgoutput's text (arrays are not). Returns the streams that pass, each with its tables
+/// in name order: a publication's tables are a set, and the catalog, the snapshot and schema.yaml then agree.
 /// </summary>
 internal sealed class StreamValidator
 {
@@ -50,7 +51,7 @@ internal sealed class StreamValidator
                 }
             }
             if (ok)
-                streams.Add(new StreamPublication(draft.Name, draft.Doc, draft.Tables.Select(t => t.Name).ToEquatableArray(), draft.Span));
+                streams.Add(new StreamPublication(draft.Name, draft.Doc, draft.Tables.Select(t => t.Name).OrderBy(t => t, StringComparer.Ordinal).ToEquatableArray(), draft.Span));
         }
         return streams;
     }
