@@ -10,6 +10,9 @@ namespace Narralytica.Model.Streams;
 /// </summary>
 internal static class StreamPreflight
 {
+    /// <summary>How many times (100 ms apart) to look again at a slot still held, before calling it in use.</summary>
+    private const int SlotReleaseWaits = 100;
+
     public static async Task CheckServerAsync(NpgsqlConnection connection, string publication, CancellationToken cancellationToken)
     {
         var walLevel = (string)(await Scalar(connection, "SELECT current_setting('wal_level')", null, cancellationToken))!;
@@ -26,7 +29,14 @@ internal static class StreamPreflight
 
     public static async Task CheckSlotAsync(NpgsqlConnection connection, string slot, CancellationToken cancellationToken)
     {
-        var row = await Scalar(connection, "SELECT active::text FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()", slot, cancellationToken);
+        const string sql = "SELECT active::text FROM pg_replication_slots WHERE slot_name = $1 AND database = current_database()";
+        var row = await Scalar(connection, sql, slot, cancellationToken);
+        // A consumer that just stopped may take a moment to leave the slot (its server process ends after the connection closes).
+        for (var waited = 0; (string?)row == "true" && waited < SlotReleaseWaits; waited++)
+        {
+            await Task.Delay(100, cancellationToken);
+            row = await Scalar(connection, sql, slot, cancellationToken);
+        }
         if (row is null)
             throw new ChangeStreamException(ChangeStreamProblem.MissingSlot,
                 $"The replication slot '{slot}' does not exist in database '{connection.Database}': it was never created, or it was dropped, and the changes made since are gone. " +
