@@ -104,4 +104,31 @@ public sealed class ChangeStreamTests : StreamTest
         Assert.All(rows, r => Assert.Equal("videos", r.Table));
         Assert.Equal(new[] { "A", "Marker" }, rows.Cast<RowChange<Video>>().Select(r => r.Row.Title));
     }
+
+    [Fact]
+    public async Task The_replication_protocol_ignores_row_level_security_so_a_replication_login_reads_every_tenant()
+    {
+        // A login with REPLICATION and nothing else: no BYPASSRLS, no tenant context, no membership of any role.
+        var role = "stream_login_" + Guid.NewGuid().ToString("N").Substring(0, 8);
+        await ExecuteAsync($"CREATE ROLE {role} LOGIN REPLICATION");
+        try
+        {
+            var login = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { Username = role, Pooling = false }.ConnectionString;
+            var slot = NewSlotName();
+            await ReplicationSlots.CreateAsync(ConnectionString, NarralyticaStreams.SearchChanges.Publication, slot);
+            var a = await NewTenantAsync("rls-a");
+            var b = await NewTenantAsync("rls-b");
+            await Db.ForTenant(a.Id).InsertAsync(new Video { Source = VideoSource.Upload, ExternalId = "a", Title = "A", Metadata = "{}" });
+            await Db.ForTenant(b.Id).InsertAsync(new Video { Source = VideoSource.Upload, ExternalId = "b", Title = "B", Metadata = "{}" });
+
+            await using var stream = new ChangeStream(new ChangeStreamOptions(login, NarralyticaStreams.SearchChanges, slot));
+            var events = await ReadUntilAsync(stream, e => e.OfType<RowChange<Video>>().Count() == 2);
+            Assert.Equal(new[] { a.Id, b.Id }, events.OfType<RowChange<Video>>().Select(c => c.TenantId!.Value));
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await ExecuteAsync($"DROP ROLE {role}");
+        }
+    }
 }
