@@ -107,12 +107,11 @@ public sealed class ChangeStream : IAsyncDisposable
                             KeyDeleteMessage keyDelete => keyDelete.Key,
                             _ => null,
                         };
-                        if (key is not null && Decoder(delete.Relation) is { } decoder)
-                        {
-                            var keyValues = await ReadValuesAsync(delete.Relation, key, token);
-                            if (Accepts(decoder, null, keyValues))
-                                yield return decoder.Decode(ChangeKind.Delete, null, keyValues, commitLsn, commitTime);
-                        }
+                        if (key is null)
+                            break; // REPLICA IDENTITY NOTHING sends no key: nothing says which row went (schema.yaml's tables have keys)
+                        var keyValues = await ReadValuesAsync(delete.Relation, key, token);
+                        if (Decoder(delete.Relation) is { } decoder && Accepts(decoder, null, keyValues))
+                            yield return decoder.Decode(ChangeKind.Delete, null, keyValues, commitLsn, commitTime);
                         break;
                 }
             }
