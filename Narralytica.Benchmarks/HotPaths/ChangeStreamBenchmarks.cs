@@ -43,6 +43,9 @@ public class ChangeStreamBenchmarks : DatabaseBenchmark
         ReplicationSlots.CreateAsync(_connectionString, NarralyticaStreams.SearchChanges.Publication, _slot).GetAwaiter().GetResult();
         using var connection = new NpgsqlConnection(_connectionString);
         connection.Open();
+        // synchronous_commit on: the commit is flushed at once, so decoding (which reads flushed WAL only) need not wait for the WAL writer.
+        using (var flushAtCommit = new NpgsqlCommand("SET synchronous_commit = on", connection))
+            flushAtCommit.ExecuteNonQuery();
         using var command = new NpgsqlCommand("UPDATE segments SET text = text || '' WHERE tenant_id = $1 AND transcript_id = $2", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = Tenant.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = _transcriptId });

@@ -34,8 +34,23 @@ public abstract class StreamTest : DatabaseTest
     {
         foreach (var slot in _slots)
         {
-            try { await ReplicationSlots.DropAsync(ConnectionString, slot); }
-            catch (ChangeStreamException e) when (e.Problem == ChangeStreamProblem.MissingSlot) { }
+            // A consumer stopped a moment ago may still hold its slot while its server process ends.
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await ReplicationSlots.DropAsync(ConnectionString, slot);
+                    break;
+                }
+                catch (ChangeStreamException e) when (e.Problem == ChangeStreamProblem.MissingSlot)
+                {
+                    break;
+                }
+                catch (ChangeStreamException e) when (e.Problem == ChangeStreamProblem.SlotInUse && attempt < 100)
+                {
+                    await Task.Delay(100);
+                }
+            }
         }
         await base.DisposeAsync();
     }
