@@ -51,10 +51,21 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
     public static Task<ThrowawayPostgres> StartAsync(CancellationToken cancellationToken = default) => StartAsync(null, cancellationToken);
 
     /// <summary>
+    /// What the server runs with for change streams (logical replication): <c>wal_level=logical</c>, and room for the
+    /// replication slots and WAL senders of tests and demos that run at once.
+    /// </summary>
+    public const string ReplicationSettings = "-c wal_level=logical -c max_replication_slots=40 -c max_wal_senders=40";
+
+    public static Task<ThrowawayPostgres> StartAsync(Action<string>? progress, CancellationToken cancellationToken = default)
+        => StartAsync(progress, extraSettings: null, cancellationToken);
+
+    /// <summary>
     /// Removes clusters left by killed runs, then creates and starts a new one. <paramref name="progress"/> hears each
     /// step (initdb takes seconds, more on a busy machine), so that nobody waits in silence.
     /// </summary>
-    public static async Task<ThrowawayPostgres> StartAsync(Action<string>? progress, CancellationToken cancellationToken = default)
+    /// <param name="extraSettings">Server settings (<c>-c name=value</c> …) after the defaults, which they override: a test
+    /// that needs a server unlike the usual one (say, <c>-c wal_level=replica</c>) passes them.</param>
+    public static async Task<ThrowawayPostgres> StartAsync(Action<string>? progress, string? extraSettings, CancellationToken cancellationToken = default)
     {
         var binDir = PostgresBinaries.Locate();
         var asPostgresUser = IsRoot();
@@ -70,7 +81,7 @@ public sealed class ThrowawayPostgres : IAsyncDisposable
             progress?.Invoke($"Starting a throwaway PostgreSQL in {rootDir}: creating the cluster (initdb)…");
             await server.RunPg("initdb", new[] { "-D", server._dataDir, "-U", SuperUser, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync" }, cancellationToken);
             progress?.Invoke($"Starting a throwaway PostgreSQL: starting the server on 127.0.0.1:{server.Port}…");
-            var options = $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {rootDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200";
+            var options = $"-p {server.Port} -c listen_addresses=127.0.0.1 -k {rootDir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 {ReplicationSettings} {extraSettings}";
             await server.RunPg("pg_ctl", new[] { "-D", server._dataDir, "-l", Path.Combine(rootDir, "server.log"), "-w", "-t", "60", "-o", options, "start" }, cancellationToken);
             progress?.Invoke($"Starting a throwaway PostgreSQL: ready on 127.0.0.1:{server.Port} in {clock.Elapsed.TotalSeconds:0.0} s.");
             return server;

@@ -95,6 +95,8 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
             output.AddSource("CrossTenantAccess.g.cs", SourceText.From(AccessEmitter.EmitCrossTenant(spec), System.Text.Encoding.UTF8));
             output.AddSource("NarralyticaQueries.g.cs", SourceText.From(ReadPathEmitter.EmitCatalog(spec), System.Text.Encoding.UTF8));
             output.AddSource("NarralyticaSchema.g.cs", SourceText.From(SchemaSqlEmitter.Emit(spec), System.Text.Encoding.UTF8));
+            if (spec.Streams.Count > 0)
+                output.AddSource("NarralyticaStreams.g.cs", SourceText.From(StreamEmitter.Emit(spec), System.Text.Encoding.UTF8));
         });
     }
 

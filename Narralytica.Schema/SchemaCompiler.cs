@@ -24,13 +24,15 @@ public static class SchemaCompiler
         if (failure is not null)
             return new SchemaCompilation(null, EquatableArray.Of(DiagnosticCatalog.YamlSyntax.At(failure.Span, failure.Message)));
 
-        var (enums, drafts) = new SchemaParser(diagnostics).Parse(root);
+        var parser = new SchemaParser(diagnostics);
+        var (enums, drafts) = parser.Parse(root);
         var tables = new SchemaValidator(diagnostics).Validate(enums, drafts);
         tables = new ReadPathValidator(diagnostics).Validate(tables);
+        var streams = new StreamValidator(diagnostics).Validate(parser.Streams, tables);
 
         var ordered = diagnostics.OrderBy(d => d.Span.Line).ThenBy(d => d.Span.Column).ThenBy(d => d.Id).ToEquatableArray();
         // Never half a model: any error means no model at all.
-        var model = ordered.Any(d => d.IsError) ? null : new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = true, TenantContext = true, Lanes = true };
+        var model = ordered.Any(d => d.IsError) ? null : new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = true, TenantContext = true, Lanes = true, Streams = streams.ToEquatableArray() };
         return new SchemaCompilation(model, ordered);
     }
 }

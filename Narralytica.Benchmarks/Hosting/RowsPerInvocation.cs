@@ -12,5 +12,6 @@ public static class RowsPerInvocation
     {
         [typeof(RebuildFeedBenchmarks)] = RebuildFeedBenchmarks.SegmentsPerInvocation(dataset),
         [typeof(IngestBenchmarks)] = IngestBenchmarks.RowsPerInvocation(dataset),
+        [typeof(ChangeStreamBenchmarks)] = ChangeStreamBenchmarks.ChangesPerInvocation(dataset),
     };
 }

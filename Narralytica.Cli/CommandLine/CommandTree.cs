@@ -27,6 +27,7 @@ public static class CommandTree
             DatabaseCommandLine.Drift(),
             DatabaseCommandLine.Roles(),
             DatabaseCommandLine.Demo(),
+            StreamCommandLine.Create(),
             Help(),
         };
         root.WithEpilogue(

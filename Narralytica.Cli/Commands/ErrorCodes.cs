@@ -23,6 +23,7 @@ public static class ErrorCodes
     public const string DatabaseError = "database_error";
     public const string MigrationFailed = "migration_failed";
     public const string ServerStartFailed = "server_start_failed";
+    public const string StreamUnavailable = "stream_unavailable";
     public const string Interrupted = "interrupted";
     /// <summary>A defect in narralytica itself (the stack trace is on stderr).</summary>
     public const string Internal = "internal";

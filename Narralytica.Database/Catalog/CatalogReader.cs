@@ -117,7 +117,13 @@ public static class CatalogReader
                 RowSecurity = isolation.RowSecurityOf(name).IsComplete(isolation.TenantContext, isolation.Lanes),
             });
         }
-        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = privileges.SchemaUsage, TenantContext = isolation.TenantContext, Lanes = isolation.Lanes };
+        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray())
+        {
+            AppSchemaUsage = privileges.SchemaUsage,
+            TenantContext = isolation.TenantContext,
+            Lanes = isolation.Lanes,
+            Streams = await PublicationCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
+        };
         return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);
     }
 

@@ -72,10 +72,12 @@ public static class SchemaDrift
         {
             await Execute(connection, transaction, $"CREATE SCHEMA {scratch}");
             await Execute(connection, transaction, $"SET LOCAL search_path TO {scratch}");
-            foreach (var statement in DdlEmitter.Statements(WithoutGrants(model)))
+            // Publications are objects of the database, not of the scratch schema (the live ones would collide): they
+            // are compared as schema.yaml declares them, like privileges.
+            foreach (var statement in DdlEmitter.Statements(WithoutGrants(model) with { Streams = EquatableArray<StreamPublication>.Empty }))
                 await Execute(connection, transaction, statement);
             var built = await CatalogReader.ReadAsync(connection, transaction, scratch);
-            return (WithGrantsOf(model, built.Model), built.Isolation);
+            return (WithGrantsOf(model, built.Model) with { Streams = model.Streams }, built.Isolation);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {

@@ -98,4 +98,8 @@ internal sealed record ModelSpec(
     EquatableArray<EntitySpec> Entities,
     EquatableArray<EnumSpec> Enums,
     EquatableArray<string> DdlStatements,
-    string DdlScript);
+    string DdlScript)
+{
+    /// <summary>The change streams (<c>streams:</c> of schema.yaml), each with the entities of its tables.</summary>
+    public EquatableArray<StreamSpec> Streams { get; init; } = EquatableArray<StreamSpec>.Empty;
+}

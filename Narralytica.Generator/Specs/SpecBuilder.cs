@@ -16,7 +16,10 @@ internal static class SpecBuilder
         var entities = model.Tables.Select(t => BuildEntity(model, t, ns, entityNames, incoming)).ToEquatableArray();
         var enums = model.Enums.Select(e => new EnumSpec(ns, ClrNaming.Pascal(e.Name), e.Name, e.Doc,
             UniqueNames(e.Values.Select(ClrNaming.Pascal)).Zip(e.Values, (name, value) => new EnumMemberSpec(name, value)).ToEquatableArray())).ToEquatableArray();
-        return new ModelSpec(ns, entities, enums, DdlEmitter.Statements(model).ToEquatableArray(), DdlEmitter.Script(model));
+        var byTable = entities.ToDictionary(e => e.TableName);
+        var streams = model.Streams.Select(stream => new StreamSpec(ClrNaming.Pascal(stream.Name), stream.Name, stream.Doc,
+            stream.Tables.Select(t => byTable[t]).Select(e => new StreamTableSpec(e.TableName, e.EntityName, e.IsTenantScoped, e.Properties)).ToEquatableArray())).ToEquatableArray();
+        return new ModelSpec(ns, entities, enums, DdlEmitter.Statements(model).ToEquatableArray(), DdlEmitter.Script(model)) { Streams = streams };
     }
 
     /// <summary>

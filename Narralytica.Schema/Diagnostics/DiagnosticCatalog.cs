@@ -47,6 +47,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule BadReadPath = new("NARR1030", "Invalid query, feed or versions declaration", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule NoBackingIndex = new("NARR1031", "Query or feed not answered by an index", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule UnboundedWindow = new("NARR1032", "Time-window query without a longest-row check", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule BadStream = new("NARR1035", "Invalid stream declaration", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule RejectedByPostgres = new("NARR1040", "SQL in schema.yaml that PostgreSQL rejects", DiagnosticSeverity.Error, Language);
 
     public static readonly DiagnosticRule TenantsTableMissing = new("NARR2001", "Tenant-scoped tables need a global 'tenants' table", DiagnosticSeverity.Error, Tenancy);
@@ -64,7 +65,7 @@ public static class DiagnosticCatalog
         ForeignKeyMissingTable, ForeignKeyMissingColumn, ForeignKeyTypeMismatch, MissingColumn,
         InvalidIdentifier, ReservedWord, WrongShape, MissingKey, BadEnum, DuplicateName,
         ForeignKeyTargetNotUnique, EmptySchema, NameTooLong, DuplicateEntityName, InvalidDefault, UnusedKey, RepeatedKey, BadMaxBytes,
-        BadReadPath, NoBackingIndex, UnboundedWindow, RejectedByPostgres,
+        BadReadPath, NoBackingIndex, UnboundedWindow, BadStream, RejectedByPostgres,
         TenantsTableMissing, TenantColumnDeclared, TenantNotLeading, GlobalReferencesTenant,
         NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape,
     };

@@ -75,6 +75,12 @@ public static class SchemaDocsWriter
                 foreach (var policy in TenantIsolation.Enable(table, model.TenantContext, model.Lanes).Where(s => s.StartsWith("CREATE POLICY", System.StringComparison.Ordinal)))
                     md.Append($"- policy: `{Cell(policy)}`\n");
         }
+        if (model.Streams.Count > 0)
+        {
+            md.Append("\n## Change streams\n\nPublications for logical replication; `narralytica stream` creates the slots that read them.\n\n| publication | tables | doc |\n|---|---|---|\n");
+            foreach (var stream in model.Streams)
+                md.Append($"| `{stream.Name}` | {string.Join(", ", stream.Tables.Select(t => $"`{t}`"))} | {Cell(stream.Doc)} |\n");
+        }
         return md.ToString();
     }
 

@@ -39,6 +39,12 @@ public static class SchemaJsonSchema
         {
             ["enums"] = new(MapOf(Either(ListOf(Text), Ref("enum"))), "PostgreSQL enum types, by name: a list of values, or a mapping with values and doc."),
             ["tables"] = new(MapOf(Ref("table")), "The tables, by name."),
+            ["streams"] = new(MapOf(Either(Names, Ref("stream"))), "Change streams, by publication name: the tables whose changes logical replication publishes to derived systems (a list, or a mapping with tables and doc)."),
+        }),
+        new Mapping("stream", "A change stream: a PostgreSQL publication of the listed tables.", StreamKeys, new[] { "tables" }, new()
+        {
+            ["doc"] = new(Text, "What the stream feeds; it becomes the publication's comment in docs/schema.md."),
+            ["tables"] = new(Names, "The published tables: their inserts, updates and deletes go to the stream."),
         }),
         new Mapping("enum", "A PostgreSQL enum type.", EnumKeys, new[] { "values" }, new()
         {

@@ -10,10 +10,13 @@ namespace Narralytica.Schema.Language;
 public static class SchemaVocabulary
 {
     /// <summary>The top level of schema.yaml.</summary>
-    public static IReadOnlyList<string> RootKeys { get; } = new[] { "enums", "tables" };
+    public static IReadOnlyList<string> RootKeys { get; } = new[] { "enums", "tables", "streams" };
 
     /// <summary>An enum written as a mapping (the short form is the list of its values).</summary>
     public static IReadOnlyList<string> EnumKeys { get; } = new[] { "values", "doc" };
+
+    /// <summary>A stream of <c>streams:</c> (the short form is its list of tables).</summary>
+    public static IReadOnlyList<string> StreamKeys { get; } = new[] { "doc", "tables" };
 
     /// <summary>A table.</summary>
     public static IReadOnlyList<string> TableKeys { get; } = new[] { "scope", "doc", "entity", "append_only", "queue", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from", "versions", "queries", "feeds" };

@@ -12,7 +12,7 @@ namespace Narralytica.Schema.Migrations;
 /// accepts (types and referenced tables before what needs them, drops before renames before
 /// creations), the same order every run, with the safety findings of each change.
 /// </summary>
-public sealed class SchemaDiffer
+public sealed partial class SchemaDiffer
 {
     // The order statements run in. Drops come before renames (a rename may take a dropped name),
     // renames before creations (a creation may take a renamed-away name). Dropped tables go before
@@ -22,6 +22,7 @@ public sealed class SchemaDiffer
     private enum Phase
     {
         Roles,
+        DropPublications,
         CreateTenantContext,
         CreateEnums,
         AddEnumValues,
@@ -41,6 +42,7 @@ public sealed class SchemaDiffer
         Comments,
         Grants,
         RowSecurity,
+        Publications,
         ConcurrentIndexes,
     }
 
@@ -102,6 +104,7 @@ public sealed class SchemaDiffer
             else
                 DiffTable(old, _renames.Translate(old), table);
         }
+        DiffStreams();
         foreach (var (rule, name, message, span) in _drops)
             if (!_createdNames.Contains(name))
                 Find(rule, message, span);

@@ -47,6 +47,7 @@ public sealed class SnapshotReader
             AppSchemaUsage = Flag(top, "app_schema_usage"),
             TenantContext = Flag(top, "tenant_context"),
             Lanes = Flag(top, "lanes"),
+            Streams = ReadStreams(top),
         };
         return (model, header);
     }
@@ -96,6 +97,20 @@ public sealed class SnapshotReader
             Queue = Flag(fields, "queue"),
             RowSecurity = Flag(fields, "row_security"),
         };
+    }
+
+    /// <summary><c>streams:</c>, each <c>name: {tables: [...], doc: ...}</c>; missing in a snapshot written before streams existed.</summary>
+    private EquatableArray<StreamPublication> ReadStreams(YamlMapping top)
+    {
+        if (Find(top, "streams") is not { } node)
+            return EquatableArray<StreamPublication>.Empty;
+        return Mapping(node, "'streams'").Entries
+            .Select(entry =>
+            {
+                var fields = Mapping(entry.Value, $"stream '{entry.Key.Value}'");
+                return new StreamPublication(entry.Key.Value, Optional(fields, "doc"), Names(Get(fields, "tables")), entry.Key.Span);
+            })
+            .ToEquatableArray();
     }
 
     /// <summary><c>app_privileges: [select, insert]</c>; missing in a snapshot written before grants (or that lane) existed, which means none.</summary>

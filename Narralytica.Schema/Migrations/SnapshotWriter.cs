@@ -37,6 +37,19 @@ public static class SnapshotWriter
         text.Append("tables:").Append(model.Tables.Count == 0 ? " {}\n" : "\n");
         foreach (var table in model.Tables)
             WriteTable(text, table, model.Lanes);
+
+        // Written only when there are streams, so snapshots from before streams existed read back unchanged.
+        if (model.Streams.Count > 0)
+        {
+            text.Append("streams:\n");
+            foreach (var stream in model.Streams)
+            {
+                text.Append("  ").Append(Scalar(stream.Name)).Append(": {tables: ").Append(List(stream.Tables));
+                if (stream.Doc is not null)
+                    text.Append(", doc: ").Append(Scalar(stream.Doc));
+                text.Append("}\n");
+            }
+        }
         return text.ToString();
     }
 

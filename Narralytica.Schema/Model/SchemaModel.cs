@@ -30,6 +30,9 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     /// </summary>
     public bool Lanes { get; init; }
 
+    /// <summary>The change streams: one publication each, over the tables it lists (schema.yaml's <c>streams:</c>).</summary>
+    public EquatableArray<StreamPublication> Streams { get; init; } = EquatableArray<StreamPublication>.Empty;
+
     /// <summary>Whether the application role is granted anything at all: then the roles must exist.</summary>
     public bool GrantsToApp => AppSchemaUsage || Lanes || Tables.Any(t => t.AppPrivileges != TablePrivileges.None);
 

@@ -55,10 +55,11 @@ internal sealed partial class SchemaParser
         if (mapping is null)
             return (enums, tables);
 
-        YamlNode? enumsNode = null, tablesNode = null;
+        YamlNode? enumsNode = null, tablesNode = null, streamsNode = null;
         var accounted = _read.Keys(mapping, "the top level of schema.yaml", RootKeys, (key, value, _) =>
         {
             if (key == "enums") enumsNode = value;
+            else if (key == "streams") streamsNode = value;
             else tablesNode = value;
         });
 
@@ -72,6 +73,8 @@ internal sealed partial class SchemaParser
         }
         else
             ReadTables(tablesNode, tables);
+        if (streamsNode is not null)
+            ReadStreams(streamsNode);
         return (enums, tables);
     }
 

@@ -12,7 +12,8 @@ namespace Narralytica.Schema.Sql;
 /// added at the end. The roles are created first where missing, and the callers' roles get USAGE on
 /// the schema; then the tenant context (<see cref="TenantIsolation"/>): the audit table of cross-tenant reads
 /// and the procedures that set a transaction's tenant, which every table's policies rely on. Each
-/// tenant-scoped table ends with its row-level security: enabled, forced, and its policies.
+/// tenant-scoped table ends with its row-level security: enabled, forced, and its policies. The publications of the
+/// change streams come last, once their tables exist.
 /// </summary>
 public static class DdlEmitter
 {
@@ -48,6 +49,7 @@ public static class DdlEmitter
             statements.AddRange(AfterCreateTable(table, model.TenantContext, model.Lanes));
         }
         statements.AddRange(deferred.Select(d => AddForeignKey(d.Table, d.Key)));
+        statements.AddRange(model.Streams.Select(StreamSql.Create));
         return statements;
     }
 

@@ -1,0 +1,77 @@
+using System;
+using System.Data;
+using System.Threading;
+using System.Threading.Tasks;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using NpgsqlTypes;
+
+namespace Narralytica.Model.Streams;
+
+/// <summary>
+/// The handoff from a rebuild to the stream, with no gap and no overlap: a new replication slot whose creation exports
+/// a snapshot of the database at the slot's consistent point. What a rebuild reads inside <see cref="BeginReadAsync"/>
+/// is every change committed before that point; the stream then delivers every change committed after it. The
+/// snapshot lives while this object does: import it (BeginReadAsync) before disposing, then read at leisure.
+/// </summary>
+public sealed class StreamSnapshot : IAsyncDisposable
+{
+    private readonly LogicalReplicationConnection _exporter;
+
+    private StreamSnapshot(LogicalReplicationConnection exporter, string slotName, string snapshotName, NpgsqlLogSequenceNumber consistentPoint)
+    {
+        _exporter = exporter;
+        SlotName = slotName;
+        SnapshotName = snapshotName;
+        ConsistentPoint = consistentPoint;
+    }
+
+    /// <summary>The slot created with the snapshot.</summary>
+    public string SlotName { get; }
+
+    /// <summary>The exported snapshot's name, for <c>SET TRANSACTION SNAPSHOT</c>.</summary>
+    public string SnapshotName { get; }
+
+    /// <summary>Where the stream starts: the first change it delivers committed after this point; the snapshot holds every one before.</summary>
+    public NpgsqlLogSequenceNumber ConsistentPoint { get; }
+
+    /// <summary>Creates <paramref name="options"/>' slot with an exported snapshot; fails if the slot exists already.</summary>
+    public static async Task<StreamSnapshot> CreateSlotAsync(ChangeStreamOptions options, CancellationToken cancellationToken = default)
+    {
+        await using (var check = await ReplicationConnections.OpenPlainAsync(options.ConnectionString, cancellationToken))
+        {
+            await StreamPreflight.CheckServerAsync(check, options.Stream.Publication, cancellationToken);
+            if (await ReplicationSlots.ExistsAsync(check, options.SlotName, cancellationToken))
+                throw new ChangeStreamException(ChangeStreamProblem.SlotExists,
+                    $"The replication slot '{options.SlotName}' exists already: a rebuild makes a new one. Drop the old slot (narralytica stream drop --slot {options.SlotName}) " +
+                    "before rebuilding, or resume from it without a rebuild.");
+        }
+        var exporter = await ReplicationConnections.OpenAsync(options.ConnectionString, cancellationToken);
+        try
+        {
+            var slot = await exporter.CreatePgOutputReplicationSlot(options.SlotName, temporarySlot: false, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: cancellationToken);
+            return new StreamSnapshot(exporter, options.SlotName, slot.SnapshotName!, slot.ConsistentPoint);
+        }
+        catch
+        {
+            await exporter.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Begins a REPEATABLE READ transaction on <paramref name="connection"/> that sees the database as of the consistent
+    /// point. Commit or roll it back when the rebuild has read what it needs.
+    /// </summary>
+    public async Task<NpgsqlTransaction> BeginReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken = default)
+    {
+        var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        await using var command = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{SnapshotName.Replace("'", "''")}'", connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return transaction;
+    }
+
+    /// <summary>Ends the export (transactions that imported the snapshot keep it); the slot stays, at <see cref="ConsistentPoint"/>.</summary>
+    public ValueTask DisposeAsync() => _exporter.DisposeAsync();
+}

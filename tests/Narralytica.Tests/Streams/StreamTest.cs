@@ -1,0 +1,81 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Narralytica.Model;
+using Narralytica.Model.Streams;
+using Narralytica.Tests.Infrastructure;
+using Narralytica.Tests.Integration;
+using Npgsql;
+
+namespace Narralytica.Tests.Streams;
+
+/// <summary>
+/// Base of the change stream tests: a fresh database with the schema (and so the search_changes publication), and
+/// slots with unique names that are dropped after the test, since a slot left behind holds WAL and keeps its database.
+/// </summary>
+public abstract class StreamTest : DatabaseTest
+{
+    private readonly List<string> _slots = new();
+
+    protected StreamTest(PostgresFixture postgres) : base(postgres) { }
+
+    /// <summary>A unique slot name, dropped (if it was created) when the test ends.</summary>
+    protected string NewSlotName()
+    {
+        var name = "test_" + Guid.NewGuid().ToString("N").Substring(0, 16);
+        _slots.Add(name);
+        return name;
+    }
+
+    protected ChangeStreamOptions Options(string slot) => new(ConnectionString, NarralyticaStreams.SearchChanges, slot);
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var slot in _slots)
+        {
+            // A consumer stopped a moment ago may still hold its slot while its server process ends.
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await ReplicationSlots.DropAsync(ConnectionString, slot);
+                    break;
+                }
+                catch (ChangeStreamException e) when (e.Problem == ChangeStreamProblem.MissingSlot)
+                {
+                    break;
+                }
+                catch (ChangeStreamException e) when (e.Problem == ChangeStreamProblem.SlotInUse && attempt < 100)
+                {
+                    await Task.Delay(100);
+                }
+            }
+        }
+        await base.DisposeAsync();
+    }
+
+    /// <summary>Reads events until <paramref name="done"/> says so; fails after 60 s.</summary>
+    protected static async Task<List<ChangeEvent>> ReadUntilAsync(ChangeStream stream, Func<List<ChangeEvent>, bool> done, Func<ChangeEvent, Task>? onEvent = null)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var events = new List<ChangeEvent>();
+        await foreach (var change in stream.ReadAsync(null, timeout.Token))
+        {
+            events.Add(change);
+            if (onEvent is not null)
+                await onEvent(change);
+            if (done(events))
+                break;
+        }
+        return events;
+    }
+
+    protected async Task<string> ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (await command.ExecuteScalarAsync())?.ToString() ?? "";
+    }
+}
