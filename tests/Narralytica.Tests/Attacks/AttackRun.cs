@@ -21,7 +21,8 @@ public sealed class AttackRun : IAsyncDisposable
 {
     private AttackRun(string adminConnectionString, string appConnectionString)
     {
-        AdminConnectionString = adminConnectionString;
+        // Unpooled: a pool per attack database would keep its idle connections open long after the attack.
+        AdminConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Pooling = false }.ConnectionString;
         AppConnectionString = appConnectionString;
         AppSource = NarralyticaDb.CreateDataSource(appConnectionString);
         Db = new NarralyticaDb(AppSource);
@@ -81,7 +82,7 @@ public sealed class AttackRun : IAsyncDisposable
     private static string LaneConnectionString(string adminConnectionString, string role)
         => new NpgsqlConnectionStringBuilder(adminConnectionString)
         {
-            Username = AttackDatabase.LoginOf(role), Password = AttackDatabase.AttackerPassword, Options = $"-c role={role}",
+            Username = AttackDatabase.LoginOf(role), Password = AttackDatabase.AttackerPassword, Options = $"-c role={role}", Pooling = true,
         }.ConnectionString;
 
     /// <summary>

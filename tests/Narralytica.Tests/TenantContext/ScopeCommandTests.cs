@@ -114,11 +114,13 @@ public sealed class ScopeCommandTests : AppRoleTest
     {
         Assert.Equal(2, await App.Users.CountAsync());
         Assert.DoesNotContain("narralytica_set", App.LastQuery);
+        // Global writes are the control plane's.
+        var control = App.Control();
         var user = new User { Email = $"global-{Guid.NewGuid():N}@example.test", DisplayName = "Global" };
-        Assert.Equal(1, await App.InsertAsync(user));
-        Assert.DoesNotContain("narralytica_set", App.LastQuery);
-        Assert.Equal(1, await App.Users.Where(u => u.Id == user.Id).Set(u => u.DisplayName, "Renamed").UpdateAsync());
-        Assert.DoesNotContain("narralytica_set", App.LastQuery);
+        Assert.Equal(1, await control.InsertAsync(user));
+        Assert.DoesNotContain("narralytica_set", control.Db.LastQuery);
+        Assert.Equal(1, await control.Users.Where(u => u.Id == user.Id).Set(u => u.DisplayName, "Renamed").UpdateAsync());
+        Assert.DoesNotContain("narralytica_set", control.Db.LastQuery);
         Assert.NotNull(await App.Tenants.FirstOrDefaultAsync(t => t.Id == A.Scope.TenantId));
         Assert.DoesNotContain("narralytica_set", App.LastQuery);
     }
