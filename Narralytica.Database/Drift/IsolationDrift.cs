@@ -44,7 +44,7 @@ public sealed class IsolationDrift
         foreach (var name in IsolationCatalog.ProcedureNames)
             drift.CompareProcedure(name, live.Procedures.Where(p => p.Name == name).ToList(), expected.Procedures.FirstOrDefault(p => p.Name == name));
         foreach (var table in expectedModel.Tables.Where(t => liveModel.FindTable(t.Name) is not null))
-            drift.CompareTable(table, live.RowSecurityOf(table.Name), expected.RowSecurityOf(table.Name));
+            drift.CompareTable(table, live.RowSecurityOf(table.Name), expected.RowSecurityOf(table.Name), expectedModel.TenantProof);
         return drift;
     }
 
@@ -108,7 +108,7 @@ public sealed class IsolationDrift
         Before.Add(TenantIsolation.CreateProcedure(name)!);
     }
 
-    private void CompareTable(Table table, TableRowSecurity live, TableRowSecurity expected)
+    private void CompareTable(Table table, TableRowSecurity live, TableRowSecurity expected, bool signedTenant)
     {
         if (expected.Enabled != live.Enabled)
         {
@@ -138,7 +138,7 @@ public sealed class IsolationDrift
                 Add("changed", $"policy {policy.Name} on {table.Name}: {Differing(held, policy)} from schema.yaml's");
                 Before.Add(TenantIsolation.DropPolicy(table, policy.Name));
             }
-            After.Add(TenantIsolation.CreatePolicy(table, policy.Name)!);
+            After.Add(TenantIsolation.CreatePolicy(table, policy.Name, signedTenant)!);
         }
         foreach (var policy in live.Policies.Where(p => expected.Find(p.Name) is null))
         {

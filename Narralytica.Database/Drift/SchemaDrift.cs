@@ -51,6 +51,7 @@ public static class SchemaDrift
         => live with
         {
             TenantContext = expected.TenantContext,
+            TenantProof = expected.TenantProof,
             Tables = live.Tables.Select(t => t with { RowSecurity = expected.FindTable(t.Name)?.RowSecurity ?? t.RowSecurity }).ToEquatableArray(),
         };
 
@@ -101,6 +102,7 @@ public static class SchemaDrift
         => built with
         {
             AppSchemaUsage = declared.AppSchemaUsage,
+            TenantProof = declared.TenantProof,
             Tables = built.Tables.Select(t => t with { AppPrivileges = declared.FindTable(t.Name)?.AppPrivileges ?? TablePrivileges.None }).ToEquatableArray(),
         };
 

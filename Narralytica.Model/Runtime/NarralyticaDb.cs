@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using LinqToDB;
@@ -16,7 +17,7 @@ namespace Narralytica.Model;
 /// </summary>
 /// <example>
 /// <code>
-/// await using var dataSource = NarralyticaDb.CreateDataSource(connectionString);
+/// await using var dataSource = NarralyticaDb.CreateDataSource(connectionString, TenantKey.FromBase64(keyId, keySecret));
 /// await using var db = new NarralyticaDb(dataSource);
 /// var scope = db.ForTenant(tenantId);
 /// var segments = await scope.Segments.Where(s => s.TranscriptId == id).OrderBy(s => s.Ordinal).ToListAsync();
@@ -26,9 +27,22 @@ public sealed partial class NarralyticaDb : DataConnection
 {
     private static readonly MappingSchema Mapping = CreateMappingSchema();
 
-    /// <summary>A connection from <paramref name="dataSource"/>, which must come from <see cref="CreateDataSource"/>.</summary>
+    /// <summary>A connection from <paramref name="dataSource"/>, which must come from one of the <c>CreateDataSource</c> overloads (with a tenant key for tenant scopes).</summary>
     public NarralyticaDb(NpgsqlDataSource dataSource) : base(CreateOptions(dataSource))
-        => DataSource = dataSource;
+    {
+        DataSource = dataSource;
+        _proofs = TenantProofs.Of(dataSource);
+    }
+
+    private readonly TenantProofs? _proofs;
+
+    /// <summary>The proof this connection gives the database for <paramref name="tenant"/>: the database accepts no tenant without one.</summary>
+    internal string ProofFor(Guid tenant)
+        => (_proofs ?? throw new InvalidOperationException(
+                "This data source has no tenant key, and the database accepts a tenant only with a proof signed by one. Create the data source with " +
+                "NarralyticaDb.CreateDataSource(connectionString, TenantKey.FromBase64(id, secret)), with a key the database owner installed " +
+                "(`narralytica tenant-key new` makes one and prints how to install it)."))
+            .For(tenant);
 
     /// <summary>Where this connection comes from; the escape hatch records its audit row on another connection of it.</summary>
     internal NpgsqlDataSource DataSource { get; }
@@ -45,7 +59,38 @@ public sealed partial class NarralyticaDb : DataConnection
     /// <c>Search Path</c>, else <c>public</c>. Enum types are mapped in this schema only, so the same tables may exist in
     /// other schemas of the database (staging, one schema per branch).
     /// </param>
+    /// <remarks>
+    /// A data source made so has no tenant key: it reaches the global tables, and a superuser or a role that bypasses
+    /// row-level security reaches every table; a tenant scope's statements need one of the overloads with keys.
+    /// </remarks>
     public static NpgsqlDataSource CreateDataSource(string connectionString, Action<NpgsqlDataSourceBuilder>? configure = null, string? schema = null)
+        => Build(connectionString, configure, schema);
+
+    /// <summary>
+    /// A data source for <paramref name="connectionString"/> whose tenant scopes prove their tenant with proofs signed by
+    /// <paramref name="tenantKey"/> (installed in the database by its owner). See the other overload for the rest.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, TenantKey tenantKey, Action<NpgsqlDataSourceBuilder>? configure = null, string? schema = null)
+    {
+        ArgumentNullException.ThrowIfNull(tenantKey);
+        return CreateDataSource(connectionString, new[] { tenantKey }, configure, schema);
+    }
+
+    /// <summary>
+    /// A data source whose tenant scopes sign with the newest of <paramref name="tenantKeys"/> that is active
+    /// (<see cref="TenantKey.ActiveFrom"/>): two keys make a rotation, the new one taking over at its time. The database
+    /// accepts a proof of any installed key until that key expires there.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, IEnumerable<TenantKey> tenantKeys, Action<NpgsqlDataSourceBuilder>? configure = null, string? schema = null)
+    {
+        ArgumentNullException.ThrowIfNull(tenantKeys);
+        var proofs = new TenantProofs(tenantKeys);
+        var dataSource = Build(connectionString, configure, schema);
+        TenantProofs.Register(dataSource, proofs);
+        return dataSource;
+    }
+
+    private static NpgsqlDataSource Build(string connectionString, Action<NpgsqlDataSourceBuilder>? configure, string? schema)
     {
         NpgsqlConnectionStringBuilder parsed;
         try

@@ -22,6 +22,7 @@ public static class SnapshotWriter
         text.Append("sum: ").Append(Scalar(header.Sum)).Append('\n');
         text.Append("app_schema_usage: ").Append(model.AppSchemaUsage ? "true" : "false").Append('\n');
         text.Append("tenant_context: ").Append(model.TenantContext ? "true" : "false").Append('\n');
+        text.Append("tenant_proof: ").Append(model.TenantProof ? "true" : "false").Append('\n');
 
         text.Append("enums:").Append(model.Enums.Count == 0 ? " {}\n" : "\n");
         foreach (var enumType in model.Enums)

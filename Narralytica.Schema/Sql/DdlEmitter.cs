@@ -11,7 +11,8 @@ namespace Narralytica.Schema.Sql;
 /// comments and its grant to the application role. Foreign keys that close a cycle between tables are
 /// added at the end. The roles are created first where missing, and the application role gets USAGE on
 /// the schema; then the tenant context (<see cref="TenantIsolation"/>): the audit table of cross-tenant reads
-/// and the procedures that set a transaction's tenant, which every table's policies rely on. Each
+/// and the procedures that set a transaction's tenant, and the signed tenant (<see cref="TenantProof"/>): the key
+/// table and the function that verifies a proof, which every table's policies rely on. Each
 /// tenant-scoped table ends with its row-level security: enabled, forced, and its policies.
 /// </summary>
 public static class DdlEmitter
@@ -25,6 +26,8 @@ public static class DdlEmitter
             statements.Add(DatabaseRoles.GrantSchemaUsage());
         if (model.TenantContext)
             statements.AddRange(TenantIsolation.CreateContext(model.GrantsToApp));
+        if (model.TenantProof)
+            statements.AddRange(TenantProof.Create());
         foreach (var enumType in model.Enums)
         {
             statements.Add(SqlFragments.CreateEnum(enumType));
@@ -40,7 +43,7 @@ public static class DdlEmitter
             deferred.AddRange(table.ForeignKeys.Except(inline).Select(k => (table, k)));
             statements.Add(CreateTable(table, inline));
             created.Add(table.Name);
-            statements.AddRange(AfterCreateTable(table, model.TenantContext));
+            statements.AddRange(AfterCreateTable(table, model.TenantContext, model.TenantProof));
         }
         statements.AddRange(deferred.Select(d => AddForeignKey(d.Table, d.Key)));
         return statements;
@@ -61,9 +64,10 @@ public static class DdlEmitter
     /// What follows a new table: its indexes, the comments on it and its columns, its grant to the application
     /// role, then its row-level security. The escape hatch's policy comes with the tenant context only
     /// (<paramref name="tenantContext"/>), because it reads the audit table: a model with row-level security
-    /// and no tenant context (a hand-made one; schema.yaml always has both) gets the tenant policy alone.
+    /// and no tenant context (a hand-made one; schema.yaml always has both) gets the tenant policy alone. With
+    /// <paramref name="signedTenant"/> the tenant policy takes its tenant from a verified proof (<see cref="TenantProof"/>).
     /// </summary>
-    public static IEnumerable<string> AfterCreateTable(Table table, bool tenantContext)
+    public static IEnumerable<string> AfterCreateTable(Table table, bool tenantContext, bool signedTenant)
     {
         foreach (var index in table.Indexes)
             yield return SqlFragments.CreateIndex(table, index);
@@ -74,7 +78,7 @@ public static class DdlEmitter
         if (table.AppPrivileges != TablePrivileges.None)
             yield return DatabaseRoles.Grant(table, table.AppPrivileges);
         if (table.RowSecurity)
-            foreach (var statement in TenantIsolation.Enable(table, tenantContext))
+            foreach (var statement in TenantIsolation.Enable(table, tenantContext, signedTenant))
                 yield return statement;
     }
 

@@ -115,9 +115,9 @@ public static class TenantIsolation
     /// The escape hatch's policy needs the audit table, so it comes only with the tenant context
     /// (<paramref name="crossTenantRead"/>): without it the table shows its tenant's rows and nothing else.
     /// </summary>
-    public static IReadOnlyList<string> Enable(Table table, bool crossTenantRead)
+    public static IReadOnlyList<string> Enable(Table table, bool crossTenantRead, bool signedTenant)
     {
-        var statements = new List<string> { EnableRowSecurity(table), ForceRowSecurity(table), CreateTenantPolicy(table) };
+        var statements = new List<string> { EnableRowSecurity(table), ForceRowSecurity(table), CreateTenantPolicy(table, signedTenant) };
         if (crossTenantRead)
             statements.Add(CreateCrossTenantReadPolicy(table));
         return statements;
@@ -144,15 +144,24 @@ public static class TenantIsolation
     public static string DisableRowSecurity(Table table) => $"ALTER TABLE {SqlFragments.Name(table)} DISABLE ROW LEVEL SECURITY;";
 
     /// <summary>The CREATE POLICY of one of the two tenant policies by its name; null for any other name.</summary>
-    public static string? CreatePolicy(Table table, string policy) => policy switch
+    public static string? CreatePolicy(Table table, string policy, bool signedTenant) => policy switch
     {
-        TenantPolicy => CreateTenantPolicy(table),
+        TenantPolicy => CreateTenantPolicy(table, signedTenant),
         CrossTenantReadPolicy => CreateCrossTenantReadPolicy(table),
         _ => null,
     };
 
-    public static string CreateTenantPolicy(Table table)
-        => $"CREATE POLICY {TenantPolicy} ON {SqlFragments.Name(table)} USING ({TenantCondition}) WITH CHECK ({TenantCondition});";
+    /// <summary>
+    /// The tenant policy; <paramref name="signedTenant"/>: its tenant is the one a valid proof names (<see cref="TenantProof"/>),
+    /// else the plain setting of a schema from before signed tenants.
+    /// </summary>
+    public static string CreateTenantPolicy(Table table, bool signedTenant)
+    {
+        var condition = TenantConditionOf(signedTenant);
+        return $"CREATE POLICY {TenantPolicy} ON {SqlFragments.Name(table)} USING ({condition}) WITH CHECK ({condition});";
+    }
+
+    private static string TenantConditionOf(bool signedTenant) => signedTenant ? TenantProof.TenantCondition : TenantCondition;
 
     public static string CreateCrossTenantReadPolicy(Table table)
         => $"CREATE POLICY {CrossTenantReadPolicy} ON {SqlFragments.Name(table)} FOR SELECT USING ({CrossTenantReadCondition});";

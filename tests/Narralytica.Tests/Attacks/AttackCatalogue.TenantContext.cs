@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using Narralytica.Model;
 using Npgsql;
+using Narralytica.Tests.Infrastructure;
 
 namespace Narralytica.Tests.Attacks;
 
@@ -83,7 +84,7 @@ public static partial class AttackCatalogue
     private static async Task<string> NextUserSeesAsync(AttackRun run, Func<NpgsqlDataSource, Task> firstUser)
     {
         var single = new NpgsqlConnectionStringBuilder(run.AppConnectionString) { MaxPoolSize = 1 }.ConnectionString;
-        await using var source = NarralyticaDb.CreateDataSource(single);
+        await using var source = TestTenantKey.CreateDataSource(single);
         int firstProcess;
         await using (var connection = await source.OpenConnectionAsync())
             firstProcess = connection.ProcessID;

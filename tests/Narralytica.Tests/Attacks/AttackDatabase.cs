@@ -42,6 +42,7 @@ public static class AttackDatabase
                 var connectionString = await postgres.CreateEmptyDatabaseAsync();
                 await using (var dataSource = NpgsqlDataSource.Create(connectionString))
                     await new SchemaMigrator(dataSource).ApplyAsync();
+                await TestTenantKey.InstallAsync(connectionString);
                 // The attacker's login: a member of the application role and nothing more, as an application's login is.
                 await PostgresFixture.ExecuteAsync(connectionString,
                     $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{AttackerLogin}') THEN "

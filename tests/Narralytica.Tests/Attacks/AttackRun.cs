@@ -5,6 +5,7 @@ using Narralytica.Model;
 using Narralytica.Tests.Integration;
 using Npgsql;
 using Xunit.Sdk;
+using Narralytica.Tests.Infrastructure;
 
 namespace Narralytica.Tests.Attacks;
 
@@ -21,7 +22,7 @@ public sealed class AttackRun : IAsyncDisposable
     {
         AdminConnectionString = adminConnectionString;
         AppConnectionString = appConnectionString;
-        AppSource = NarralyticaDb.CreateDataSource(appConnectionString);
+        AppSource = TestTenantKey.CreateDataSource(appConnectionString);
         Db = new NarralyticaDb(AppSource);
     }
 
@@ -73,14 +74,14 @@ public sealed class AttackRun : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> as the application role in one transaction, with <paramref name="tenant"/> set
-    /// for it (<c>set_config(…, true)</c>) or, when null, with no tenant at all. Committed when it returns.
+    /// for it (its signed proof, <c>set_config(…, true)</c>) or, when null, with no tenant at all. Committed when it returns.
     /// </summary>
     public async Task<T> AsAppAsync<T>(Guid? tenant, Func<NpgsqlConnection, Task<T>> work)
     {
         await using var connection = await AppSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         if (tenant is { } id)
-            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.TenantSetting}', $1, true)", id.ToString());
+            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.TenantProofSetting}', $1, true)", TestTenantKey.Proof(id));
         var result = await work(connection);
         await transaction.CommitAsync();
         return result;

@@ -17,6 +17,7 @@ public sealed class RowSecurityDdlTests
     {
         var model = Repository;
         Assert.True(model.TenantContext);
+        Assert.True(model.TenantProof);
         Assert.All(model.Tables, t => Assert.Equal(t.IsTenantScoped, t.RowSecurity));
     }
 
@@ -43,7 +44,8 @@ public sealed class RowSecurityDdlTests
                 "CREATE PROCEDURE narralytica_set_cross_tenant_audit(audit uuid) LANGUAGE sql AS $$ SELECT set_config('narralytica.cross_tenant_audit', coalesce(audit::text, ''), true) $$;",
             },
             statements.Skip(3).Take(5));
-        Assert.StartsWith("CREATE TYPE ", statements[8]);
+        Assert.Equal(TenantProof.Create(), statements.Skip(8).Take(TenantProof.Create().Count));
+        Assert.StartsWith("CREATE TYPE ", statements[8 + TenantProof.Create().Count]);
         Assert.DoesNotContain("UPDATE", TenantIsolation.GrantAuditTable);
     }
 
@@ -57,7 +59,7 @@ public sealed class RowSecurityDdlTests
             {
                 "ALTER TABLE segments ENABLE ROW LEVEL SECURITY;",
                 "ALTER TABLE segments FORCE ROW LEVEL SECURITY;",
-                "CREATE POLICY tenant_isolation ON segments USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));",
+                "CREATE POLICY tenant_isolation ON segments USING (tenant_id = (SELECT narralytica_proven_tenant())) WITH CHECK (tenant_id = (SELECT narralytica_proven_tenant()));",
                 "CREATE POLICY cross_tenant_read ON segments FOR SELECT USING (EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting('narralytica.cross_tenant_audit', true), '')::uuid AND a.database_user = session_user));",
             },
             statements.Skip(grant + 1).Take(4));
@@ -72,10 +74,10 @@ public sealed class RowSecurityDdlTests
     [Fact]
     public void Without_the_tenant_context_a_table_gets_the_tenant_policy_alone()
     {
-        var model = Repository with { TenantContext = false };
+        var model = Repository with { TenantContext = false, TenantProof = false };
         var statements = DdlEmitter.Statements(model);
         Assert.DoesNotContain(statements, s => s.Contains(TenantIsolation.AuditTable, System.StringComparison.Ordinal));
         Assert.DoesNotContain(statements, s => s.Contains("PROCEDURE", System.StringComparison.Ordinal));
-        Assert.Contains(TenantIsolation.CreateTenantPolicy(model.FindTable("segments")!), statements);
+        Assert.Contains(TenantIsolation.CreateTenantPolicy(model.FindTable("segments")!, signedTenant: false), statements);
     }
 }
