@@ -1,19 +1,16 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text;
 using Npgsql;
 
 namespace Narralytica.Model;
 
 /// <summary>
-/// Mints the proofs a data source's connections give the database for their tenant: <c>{key id}.{tenant}.{expiry}.{signature}</c>,
-/// the signature being the base64 HMAC-SHA256 of the text before it (the database's <c>narralytica_proven_tenant()</c> checks
-/// it the same way). A proof is valid for <see cref="Lifetime"/> and reused per tenant until half of it is gone, so a
+/// Mints the proofs a data source's connections give the database for their tenant (<see cref="TenantKey.Sign"/>:
+/// <c>{key id}.{tenant}.{expiry}.{signature}</c>, the signature being the base64 HMAC-SHA256 of the text before it, which the
+/// database's <c>narralytica_proven_tenant()</c> checks the same way). A proof is valid for <see cref="Lifetime"/> and reused per tenant until half of it is gone, so a
 /// statement costs a dictionary lookup, not an HMAC. One per data source made with keys (<c>NarralyticaDb.CreateDataSource</c>).
 /// </summary>
 internal sealed class TenantProofs
@@ -48,7 +45,7 @@ internal sealed class TenantProofs
         var now = _clock.GetUtcNow();
         if (_minted.TryGetValue(tenant, out var minted) && minted.RenewAt > now)
             return minted.Proof;
-        var proof = Mint(tenant, now + Lifetime, SigningKey(now));
+        var proof = SigningKey(now).Sign(tenant, now + Lifetime);
         _minted[tenant] = new Minted(proof, now + Lifetime / 2);
         return proof;
     }
@@ -58,14 +55,6 @@ internal sealed class TenantProofs
         var active = _keys.LastOrDefault(k => k.ActiveFrom is null || k.ActiveFrom <= now);
         return active ?? throw new InvalidOperationException(
             $"No tenant key of this data source is active yet (the first, {_keys[0].Id}, starts at {_keys[0].ActiveFrom:u}); give it a key that is active now.");
-    }
-
-    /// <summary>The proof of <paramref name="tenant"/> until <paramref name="expires"/>, signed with <paramref name="key"/>.</summary>
-    public static string Mint(Guid tenant, DateTimeOffset expires, TenantKey key)
-    {
-        var signed = key.Id + "." + tenant.ToString("D") + "." + expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var signature = HMACSHA256.HashData(key.Secret, Encoding.UTF8.GetBytes(signed));
-        return signed + "." + Convert.ToBase64String(signature);
     }
 
     private sealed record Minted(string Proof, DateTimeOffset RenewAt);

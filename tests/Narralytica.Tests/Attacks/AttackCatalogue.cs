@@ -5,12 +5,12 @@ namespace Narralytica.Tests.Attacks;
 
 /// <summary>
 /// Every attack tried on tenant isolation, in the order docs/security.md lists them. Each group lives in its
-/// own file: reads, writes, references and keys, tenant context, injection, privileges.
+/// own file: reads, writes, references and keys, tenant context, the signed tenant, injection, privileges.
 /// </summary>
 public static partial class AttackCatalogue
 {
     public static IReadOnlyList<Attack> All { get; } =
-        Reads().Concat(Writes()).Concat(ReferencesAndKeys()).Concat(TenantContext()).Concat(Injection()).Concat(Privileges()).ToList();
+        Reads().Concat(Writes()).Concat(ReferencesAndKeys()).Concat(TenantContext()).Concat(Proof()).Concat(Injection()).Concat(Privileges()).ToList();
 
     public static Attack Named(string id) => All.Single(a => a.Id == id);
 
