@@ -31,7 +31,7 @@ COMMENT ON TABLE narralytica_tenant_keys IS 'Keys that sign tenant proofs (HMAC-
 
 CREATE PROCEDURE narralytica_set_tenant_proof(proof text) LANGUAGE sql AS $$ SELECT set_config('narralytica.tenant_proof', coalesce(proof, ''), true) $$;
 
-DO $$ BEGIN EXECUTE format('CREATE FUNCTION narralytica_proven_tenant() RETURNS uuid LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = %s AS %L', concat_ws(', ', 'pg_catalog', quote_ident(current_schema()), (SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pgcrypto' AND n.nspname <> current_schema()), 'pg_temp'), $body$DECLARE
+DO $$ BEGIN EXECUTE format('CREATE OR REPLACE FUNCTION narralytica_proven_tenant() RETURNS uuid LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = %s AS %L', concat_ws(', ', 'pg_catalog', quote_ident(current_schema()), (SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pgcrypto' AND n.nspname <> current_schema()), 'pg_temp'), $body$DECLARE
     parts text[] := string_to_array(current_setting('narralytica.tenant_proof', true), '.');
     key bytea;
 BEGIN

@@ -23,7 +23,7 @@ public static class CatalogReader
     /// Tables the data layer keeps for itself, never part of schema.yaml: the migration history, and the audit table
     /// of cross-tenant reads, which is part of the tenant context (<see cref="IsolationCatalog"/>).
     /// </summary>
-    public static readonly string[] OwnTables = { "narralytica_schema_history", TenantIsolation.AuditTable };
+    public static readonly string[] OwnTables = { "narralytica_schema_history", TenantIsolation.AuditTable, TenantProof.KeyTable };
 
     public static async Task<CatalogModel> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken = default)
     {
@@ -69,6 +69,9 @@ public static class CatalogReader
         var isolation = await IsolationCatalog.ReadAsync(connection, transaction, schema,
             columns.Any(r => (string)r[0]! == TenantIsolation.AuditTable),
             privileges.Tables.TryGetValue(TenantIsolation.AuditTable, out var audit) ? audit : TablePrivileges.None, cancellationToken);
+        var proof = await ProofCatalog.ReadAsync(connection, transaction, schema, columns.Any(r => (string)r[0]! == TenantProof.KeyTable),
+            privileges.Tables.TryGetValue(TenantProof.KeyTable, out var keys) ? keys : TablePrivileges.None, cancellationToken);
+        isolation = isolation with { Proof = proof };
 
         var tables = new List<Table>();
         foreach (var group in columns.GroupBy(r => (string)r[0]!).Where(g => !OwnTables.Contains(g.Key)))

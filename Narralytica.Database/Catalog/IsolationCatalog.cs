@@ -43,6 +43,9 @@ public sealed record IsolationCatalog(
     IReadOnlyList<RoutineDefinition> Procedures,
     IReadOnlyDictionary<string, TableRowSecurity> Tables)
 {
+    /// <summary>The signed tenant's objects (<see cref="TenantProof"/>).</summary>
+    public ProofCatalog Proof { get; init; } = ProofCatalog.None;
+
     public static readonly string[] ProcedureNames = { TenantIsolation.SetTenantProcedure, TenantIsolation.SetAuditProcedure };
 
     /// <summary>The tenant context exists when the audit table and both procedures do (whatever their definitions, which drift compares).</summary>

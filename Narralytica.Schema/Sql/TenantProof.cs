@@ -80,11 +80,12 @@ public static class TenantProof
     /// CREATE FUNCTION of <see cref="VerifyFunction"/>: SECURITY DEFINER (it reads the key table as its owner), STABLE,
     /// and with its search path pinned to pg_catalog, the schema it is created in, the schema holding pgcrypto (when
     /// another) and pg_temp last, so that no object of the caller's making is found before its own. The schema names
-    /// are only known where the migration runs: the statement reads them there (current_schema(), pg_extension).
+    /// are only known where the migration runs: the statement reads them there (current_schema(), pg_extension). OR REPLACE,
+    /// so that drift can restore a changed definition in place (the policies depend on the function).
     /// </summary>
     public const string CreateVerifyFunction =
         "DO $$ BEGIN EXECUTE format(" +
-        "'CREATE FUNCTION " + VerifyFunction + "() RETURNS uuid LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = %s AS %L', " +
+        "'CREATE OR REPLACE FUNCTION " + VerifyFunction + "() RETURNS uuid LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = %s AS %L', " +
         "concat_ws(', ', 'pg_catalog', quote_ident(current_schema()), " +
         "(SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = '" + Extension + "' AND n.nspname <> current_schema()), " +
         "'pg_temp'), " +
