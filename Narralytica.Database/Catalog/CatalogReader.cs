@@ -113,7 +113,7 @@ public static class CatalogReader
                 RowSecurity = isolation.RowSecurityOf(name).IsComplete(isolation.TenantContext),
             });
         }
-        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = privileges.SchemaUsage, TenantContext = isolation.TenantContext };
+        var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = privileges.SchemaUsage, TenantContext = isolation.TenantContext, TenantProof = isolation.Proof.IsComplete };
         return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);
     }
 

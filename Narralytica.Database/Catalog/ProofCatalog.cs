@@ -19,6 +19,9 @@ public sealed record ProofCatalog(bool KeyTable, TablePrivileges KeyTablePrivile
 {
     public static ProofCatalog None { get; } = new(false, TablePrivileges.None, null, null);
 
+    /// <summary>What <see cref="SchemaModel.TenantProof"/> means in a live database: the key table and both routines exist (drift compares their definitions).</summary>
+    public bool IsComplete => KeyTable && VerifyFunction is not null && SetProofProcedure is not null;
+
     internal static async Task<ProofCatalog> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema,
         bool keyTable, TablePrivileges keyTablePrivileges, CancellationToken cancellationToken)
     {

@@ -166,5 +166,8 @@ public sealed class AttackRun : IAsyncDisposable
     {
         await Db.DisposeAsync();
         await AppSource.DisposeAsync();
+        // The run's database is never used again: its idle pooled connections would only count against max_connections.
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+            NpgsqlConnection.ClearPool(admin);
     }
 }
