@@ -22,18 +22,23 @@ public sealed class RawNpgsql : IAsyncDisposable
     private readonly NpgsqlBatch _latestLayers;
     private readonly NpgsqlBatch _feedPage;
 
-    private RawNpgsql(NpgsqlConnection connection)
+    private readonly TenantKey _tenantKey;
+    private (Guid Tenant, string Proof, DateTimeOffset RenewAt) _proof;
+
+    private RawNpgsql(NpgsqlConnection connection, TenantKey tenantKey)
     {
         _connection = connection;
+        _tenantKey = tenantKey;
         _window = Batch(HotPathSql.Window, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Integer, NpgsqlDbType.Integer);
         _wholeTranscript = Batch(HotPathSql.WholeTranscript, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid);
         _latestLayers = Batch(HotPathSql.LatestLayers, NpgsqlDbType.Uuid, NpgsqlDbType.Array | NpgsqlDbType.Uuid, NpgsqlDbType.Varchar);
         _feedPage = Batch(HotPathSql.FeedPage, NpgsqlDbType.Uuid, NpgsqlDbType.Uuid, NpgsqlDbType.Integer);
     }
 
-    public static async Task<RawNpgsql> OpenAsync(NpgsqlDataSource dataSource)
+    /// <summary>The baseline on a connection of <paramref name="dataSource"/>, signing its tenant proofs with <paramref name="tenantKey"/> as the data layer does.</summary>
+    public static async Task<RawNpgsql> OpenAsync(NpgsqlDataSource dataSource, TenantKey tenantKey)
     {
-        var raw = new RawNpgsql(await dataSource.OpenConnectionAsync());
+        var raw = new RawNpgsql(await dataSource.OpenConnectionAsync(), tenantKey);
         foreach (var command in new[] { raw._window, raw._wholeTranscript, raw._latestLayers, raw._feedPage })
             await command.PrepareAsync();
         return raw;
@@ -156,10 +161,10 @@ public sealed class RawNpgsql : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    /// <summary>The tenant setting (its uuid is the statement's $1, set by <see cref="Set{T}"/> at position 0) and the statement.</summary>
+    /// <summary>The tenant's proof (for the tenant that is the statement's $1, set by <see cref="Set{T}"/> at position 0) and the statement.</summary>
     private NpgsqlBatch Batch(string sql, params NpgsqlDbType[] parameterTypes)
     {
-        var setTenant = new NpgsqlBatchCommand(HotPathSql.SetTenant) { Parameters = { new NpgsqlParameter<Guid> { NpgsqlDbType = NpgsqlDbType.Uuid } } };
+        var setTenant = new NpgsqlBatchCommand(HotPathSql.SetTenant) { Parameters = { new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text } } };
         var command = new NpgsqlBatchCommand(sql);
         foreach (var type in parameterTypes)
             command.Parameters.Add(type switch
@@ -174,11 +179,20 @@ public sealed class RawNpgsql : IAsyncDisposable
     }
 
     // Typed values: no boxing on the way to the wire.
-    private static void Set<T>(NpgsqlBatch batch, int position, T value)
+    private void Set<T>(NpgsqlBatch batch, int position, T value)
     {
         ((NpgsqlParameter<T>)batch.BatchCommands[1].Parameters[position]).TypedValue = value;
-        if (position == 0)
-            ((NpgsqlParameter<T>)batch.BatchCommands[0].Parameters[0]).TypedValue = value;
+        if (position == 0 && value is Guid tenant)
+            ((NpgsqlParameter<string>)batch.BatchCommands[0].Parameters[0]).TypedValue = ProofFor(tenant);
+    }
+
+    /// <summary>The tenant's proof, minted and renewed like the data layer's (valid 10 minutes, renewed after 5), so both pay the same.</summary>
+    private string ProofFor(Guid tenant)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (_proof.Tenant != tenant || _proof.RenewAt <= now)
+            _proof = (tenant, _tenantKey.Sign(tenant, now.AddMinutes(10)), now.AddMinutes(5));
+        return _proof.Proof;
     }
 
     /// <summary>Executes the batch and moves past set_config's one-row result to the statement's rows.</summary>

@@ -45,10 +45,11 @@ public abstract class DatabaseBenchmark
         // The baseline and its plain competitors share a data source without the model's enum mappings;
         // the model's layer gets its own, as an application would create it.
         _plainDataSource = NpgsqlDataSource.Create(connectionString);
-        _modelDataSource = NarralyticaDb.CreateDataSource(connectionString);
+        await BenchmarkEnvironment.InstallTenantKeyAsync(connectionString);
+        _modelDataSource = NarralyticaDb.CreateDataSource(connectionString, BenchmarkEnvironment.TenantKey);
         _db = new NarralyticaDb(_modelDataSource);
         Scope = _db.ForTenant(Tenant.Id);
-        Raw = await RawNpgsql.OpenAsync(_plainDataSource);
+        Raw = await RawNpgsql.OpenAsync(_plainDataSource, BenchmarkEnvironment.TenantKey);
         Dapper = await DapperQueries.OpenAsync(_plainDataSource);
         EfCore = new EfCoreQueries(_plainDataSource);
         Linq2Db = new Linq2DbQueries(Scope);

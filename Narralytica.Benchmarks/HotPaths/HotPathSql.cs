@@ -9,8 +9,8 @@ public static class HotPathSql
     /// <summary>The longest a segment may be (check ck_segments_max_length): the window's lower bound on start_ms.</summary>
     public const int MaxSegmentMs = 600_000;
 
-    /// <summary>Sets the tenant ($1, a uuid) of the current transaction, as the data layer does before each statement.</summary>
-    public const string SetTenant = "SELECT set_config('narralytica.tenant_id', $1::text, true)";
+    /// <summary>Sets the tenant's signed proof ($1, text) for the current transaction, as the data layer does before each statement.</summary>
+    public const string SetTenant = "SELECT set_config('narralytica.tenant_proof', $1, true)";
 
     /// <summary>Segments of a transcript overlapping [$3, $4), in time order. $1 tenant, $2 transcript.</summary>
     public const string Window =

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
+using Narralytica.Benchmarks.Hosting;
 using Narralytica.Model;
 using Npgsql;
 
@@ -61,7 +62,7 @@ public class RowSecurityBenchmarks : DatabaseBenchmark
                 throw new InvalidOperationException("The row-security benchmarks compare with a user row-level security does not bind: connect as a superuser or a BYPASSRLS role.");
         }
         var asApp = new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c role=narralytica_app" }.ConnectionString;
-        _appDataSource = NarralyticaDb.CreateDataSource(asApp);
+        _appDataSource = NarralyticaDb.CreateDataSource(asApp, BenchmarkEnvironment.TenantKey);
         _appDb = new NarralyticaDb(_appDataSource);
         _asApp = _appDb.ForTenant(Tenant.Id);
     }

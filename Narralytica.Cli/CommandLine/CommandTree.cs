@@ -26,6 +26,7 @@ public static class CommandTree
             MigrationsCommandLine.Create(),
             DatabaseCommandLine.Drift(),
             DatabaseCommandLine.Roles(),
+            TenantKeyCommandLine.Create(),
             DatabaseCommandLine.Demo(),
             StreamCommandLine.Create(),
             Help(),

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
 using LinqToDB;
@@ -36,8 +37,9 @@ public static class DemoCommand
         try
         {
             await MigrateAsync(connectionString, cancellationToken);
+            var tenantKey = await InstallTenantKeyAsync(connectionString);
             var lanes = await LaneConnectionsAsync(connectionString, target.IsThrowaway);
-            var checks = await RunTourAsync(lanes, connectionString);
+            var checks = await RunTourAsync(lanes, tenantKey, connectionString);
             if (options.Json)
                 CliOutput.WriteJson(new
                 {
@@ -79,6 +81,19 @@ public static class DemoCommand
 
     /// <summary>The connections of the tour's three callers, and whether they are the lanes' roles (or all the connecting user).</summary>
     private sealed record TourLanes(string Requests, string Control, string Reader, bool AsRoles);
+
+    /// <summary>
+    /// A tenant key for the tour, installed as the user that migrated (the owner's part); the tour's data source signs its
+    /// tenants' proofs with it, as an application's does with the key in its configuration. It goes with the demo's schema.
+    /// </summary>
+    private static async Task<TenantKey> InstallTenantKeyAsync(string connectionString)
+    {
+        var secret = RandomNumberGenerator.GetBytes(32);
+        var key = new TenantKey("demo-" + Guid.NewGuid().ToString("N").Substring(0, 8), secret);
+        await ExecuteAsync(connectionString, TenantProof.InstallKey(key.Id, Convert.ToBase64String(secret), 1));
+        Console.WriteLine($"Key:      tenant key {key.Id} installed; the tour's data source signs its tenant proofs with it");
+        return key;
+    }
 
     /// <summary>
     /// The connections the tour runs on, one per lane: on the throwaway server the demo creates the roles with LOGIN
@@ -124,12 +139,12 @@ public static class DemoCommand
         return new TourLanes(As(DatabaseRoles.App, false), As(DatabaseRoles.Control, false), As(DatabaseRoles.Reader, false), AsRoles: true);
     }
 
-    private static async Task<IsolationChecks> RunTourAsync(TourLanes lanes, string ownerConnectionString)
+    private static async Task<IsolationChecks> RunTourAsync(TourLanes lanes, TenantKey tenantKey, string ownerConnectionString)
     {
         var asApplicationRole = lanes.AsRoles;
-        await using var dataSource = NarralyticaDb.CreateDataSource(lanes.Requests);
+        await using var dataSource = NarralyticaDb.CreateDataSource(lanes.Requests, tenantKey);
         await using var controlSource = NarralyticaDb.CreateDataSource(lanes.Control, lane: DatabaseLane.ControlPlane);
-        await using var readerSource = NarralyticaDb.CreateDataSource(lanes.Reader, lane: DatabaseLane.Reader);
+        await using var readerSource = NarralyticaDb.CreateDataSource(lanes.Reader, tenantKey, lane: DatabaseLane.Reader);
         await using var db = new NarralyticaDb(dataSource);
         await using var control = new NarralyticaDb(controlSource);
         await using var readerDb = new NarralyticaDb(readerSource);
@@ -183,14 +198,14 @@ public static class DemoCommand
         }));
         await checks.ExpectDatabaseRefusalAsync("raw SQL: a B segment pointing at A's transcript violates the composite foreign key",
             PostgresErrorCodes.ForeignKeyViolation, e => e.ConstraintName ?? "",
-            () => InsertSegmentAcrossTenantsAsync(dataSource, sample.B.Tenant.Id, sample.A.Transcript.Id, nameTenant: true));
+            () => InsertSegmentAcrossTenantsAsync(dataSource, tenantKey, sample.B.Tenant.Id, sample.A.Transcript.Id, nameTenant: true));
         if (asApplicationRole)
             await checks.ExpectDatabaseRefusalAsync("raw SQL: a segment written without naming its tenant is refused by row-level security",
                 PostgresErrorCodes.InsufficientPrivilege, e => $"{e.MessageText}, SQLSTATE {e.SqlState}",
-                () => InsertSegmentAcrossTenantsAsync(dataSource, sample.B.Tenant.Id, sample.B.Transcript.Id, nameTenant: false));
+                () => InsertSegmentAcrossTenantsAsync(dataSource, tenantKey, sample.B.Tenant.Id, sample.B.Transcript.Id, nameTenant: false));
         if (asApplicationRole)
             await checks.ExpectAsync("raw SQL: B's transaction selecting A's segments by tenant_id sees 0 rows (row-level security)",
-                async () => await CountTenantRowsAsync(dataSource, sample.B.Tenant.Id, sample.A.Tenant.Id) == 0);
+                async () => await CountTenantRowsAsync(dataSource, tenantKey, sample.B.Tenant.Id, sample.A.Tenant.Id) == 0);
         await checks.ExpectAsync("A's segment is untouched",
             async () => (await a.FindSegmentAsync(victim.Id))?.Text == victim.Text);
 
@@ -244,17 +259,17 @@ public static class DemoCommand
     /// Tries what the tenant scope would never write: a segment of one tenant pointing at another tenant's
     /// transcript, in raw SQL. When it names the segment's tenant for its transaction, as the row-level security
     /// policies ask (<paramref name="nameTenant"/>), only the composite foreign key stands in the way; when it
-    /// does not, the policies refuse the row first.
+    /// does not, the policies refuse the row first. Naming it takes a proof signed with <paramref name="tenantKey"/>.
     /// </summary>
     [AcrossTenants("the demo shows the database refusing a cross-tenant reference that bypasses the tenant scope")]
-    private static async Task InsertSegmentAcrossTenantsAsync(NpgsqlDataSource dataSource, Guid segmentTenant, Guid transcript, bool nameTenant)
+    private static async Task InsertSegmentAcrossTenantsAsync(NpgsqlDataSource dataSource, TenantKey tenantKey, Guid segmentTenant, Guid transcript, bool nameTenant)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection);
         if (nameTenant)
-            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT set_config('{TenantContext.TenantSetting}', $1::text, true)")
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT set_config('{TenantContext.TenantProofSetting}', $1, true)")
             {
-                Parameters = { new NpgsqlParameter { Value = segmentTenant } },
+                Parameters = { new NpgsqlParameter { Value = tenantKey.Sign(segmentTenant, DateTimeOffset.UtcNow.AddMinutes(5)) } },
             });
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             "INSERT INTO segments (tenant_id, id, transcript_id, ordinal, start_ms, end_ms, text) VALUES ($1, $2, $3, 0, 0, 1000, 'cross-tenant')")
@@ -266,14 +281,14 @@ public static class DemoCommand
 
     /// <summary>Counts, in raw SQL, the segments of <paramref name="otherTenant"/> that a transaction of <paramref name="tenant"/> can see.</summary>
     [AcrossTenants("the demo shows row-level security hiding another tenant's rows from raw SQL")]
-    private static async Task<long> CountTenantRowsAsync(NpgsqlDataSource dataSource, Guid tenant, Guid otherTenant)
+    private static async Task<long> CountTenantRowsAsync(NpgsqlDataSource dataSource, TenantKey tenantKey, Guid tenant, Guid otherTenant)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection)
         {
             BatchCommands =
             {
-                new($"SELECT set_config('{TenantContext.TenantSetting}', $1::text, true)") { Parameters = { new NpgsqlParameter { Value = tenant } } },
+                new($"SELECT set_config('{TenantContext.TenantProofSetting}', $1, true)") { Parameters = { new NpgsqlParameter { Value = tenantKey.Sign(tenant, DateTimeOffset.UtcNow.AddMinutes(5)) } } },
                 new("SELECT count(*) FROM segments WHERE tenant_id = $1") { Parameters = { new NpgsqlParameter { Value = otherTenant } } },
             },
         };

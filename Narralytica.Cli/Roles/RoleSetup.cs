@@ -55,7 +55,7 @@ public static class RoleSetup
         done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Owner, OwnerForbidden, superuser ? OwnerWanted : Array.Empty<(string, string)>(), ownerPassword));
         if (!superuser && !await SingleRowAsync(connection, transaction, $"SELECT rolbypassrls FROM pg_roles WHERE rolname = '{DatabaseRoles.Owner}'", r => r.GetBoolean(0)))
             done.Add($"note: {DatabaseRoles.Owner} is bound by row-level security (only a superuser can give it BYPASSRLS): data migrations that read or change " +
-                     $"tenant rows should set {TenantIsolation.TenantSetting} for each tenant, or run as a superuser");
+                     $"tenant rows should set a signed proof of each tenant in {TenantProof.ProofSetting} (TenantKey.Sign), or run as a superuser");
         done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.App, AppForbidden, Array.Empty<(string, string)>(), appPassword));
         done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Control, AppForbidden, Array.Empty<(string, string)>(), passwords.Control));
         done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Worker, AppForbidden, Array.Empty<(string, string)>(), passwords.Worker));

@@ -23,7 +23,7 @@ public static class CatalogReader
     /// Tables the data layer keeps for itself, never part of schema.yaml: the migration history, the migrator's lock,
     /// and the audit table of cross-tenant reads, which is part of the tenant context (<see cref="IsolationCatalog"/>).
     /// </summary>
-    public static readonly string[] OwnTables = { "narralytica_schema_history", "narralytica_schema_lock", TenantIsolation.AuditTable };
+    public static readonly string[] OwnTables = { "narralytica_schema_history", "narralytica_schema_lock", TenantIsolation.AuditTable, TenantProof.KeyTable };
 
     public static async Task<CatalogModel> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken = default)
     {
@@ -72,6 +72,9 @@ public static class CatalogReader
             DatabaseRoles.Lanes.ToDictionary(role => role, role => lanes[role].Tables.TryGetValue(TenantIsolation.AuditTable, out var audit) ? audit : TablePrivileges.None),
             DatabaseRoles.Lanes.Where(role => lanes[role].SchemaUsage).ToList(), cancellationToken);
         TablePrivileges Held(string role, string table) => lanes[role].Tables.TryGetValue(table, out var granted) ? granted : TablePrivileges.None;
+        var proof = await ProofCatalog.ReadAsync(connection, transaction, schema, columns.Any(r => (string)r[0]! == TenantProof.KeyTable),
+            DatabaseRoles.Lanes.Aggregate(TablePrivileges.None, (held, role) => held | Held(role, TenantProof.KeyTable)), cancellationToken);
+        isolation = isolation with { Proof = proof };
 
         var tables = new List<Table>();
         foreach (var group in columns.GroupBy(r => (string)r[0]!).Where(g => !OwnTables.Contains(g.Key)))
@@ -122,6 +125,7 @@ public static class CatalogReader
             AppSchemaUsage = privileges.SchemaUsage,
             TenantContext = isolation.TenantContext,
             Lanes = isolation.Lanes,
+            TenantProof = isolation.Proof.IsComplete,
             Streams = await PublicationCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
         };
         return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);

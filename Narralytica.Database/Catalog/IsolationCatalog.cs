@@ -45,6 +45,9 @@ public sealed record IsolationCatalog(
     IReadOnlyList<RoutineDefinition> Procedures,
     IReadOnlyDictionary<string, TableRowSecurity> Tables)
 {
+    /// <summary>The signed tenant's objects (<see cref="TenantProof"/>).</summary>
+    public ProofCatalog Proof { get; init; } = ProofCatalog.None;
+
     public static readonly string[] ProcedureNames = { TenantIsolation.SetTenantProcedure, TenantIsolation.SetAuditProcedure };
 
     /// <summary>The routines drift compares: the two procedures of the tenant context and the readers' two functions.</summary>

@@ -42,10 +42,11 @@ public sealed class IsolationDrift
         var drift = new IsolationDrift();
         drift.CompareAuditTable(live, expected, expectedModel);
         drift.CompareLaneSchemaUsage(live, expectedModel);
+        drift.CompareProof(live.Proof, expected.Proof);
         foreach (var name in IsolationCatalog.RoutineNames)
             drift.CompareProcedure(name, live.Procedures.Where(p => p.Name == name).ToList(), expected.Procedures.FirstOrDefault(p => p.Name == name));
         foreach (var table in expectedModel.Tables.Where(t => liveModel.FindTable(t.Name) is not null))
-            drift.CompareTable(table, live.RowSecurityOf(table.Name), expected.RowSecurityOf(table.Name));
+            drift.CompareTable(table, live.RowSecurityOf(table.Name), expected.RowSecurityOf(table.Name), expectedModel.TenantProof);
         return drift;
     }
 
@@ -103,6 +104,37 @@ public sealed class IsolationDrift
         }
     }
 
+    /// <summary>
+    /// The signed tenant: the key table (missing: created, with no key in it; any privilege of the application role on it
+    /// is revoked), the verifying function and the proof procedure (missing or defined otherwise: created, or replaced in
+    /// place, since the policies depend on the function). Their creation runs before the policies that read them.
+    /// </summary>
+    private void CompareProof(ProofCatalog live, ProofCatalog expected)
+    {
+        if (expected.KeyTable && !live.KeyTable)
+        {
+            Add("missing", $"table {TenantProof.KeyTable} (the keys that sign tenant proofs; install a key afterwards: narralytica tenant-key new)");
+            Before.Add(TenantProof.CreateKeyTable);
+            Before.Add(TenantProof.CommentOnKeyTable);
+        }
+        if (live.KeyTable && live.KeyTablePrivileges != TablePrivileges.None)
+        {
+            Add("extra", $"privilege {Keywords(live.KeyTablePrivileges)} on {TenantProof.KeyTable} held by {DatabaseRoles.App} (only the owner may read the keys)");
+            After.Add(DatabaseRoles.Revoke(TenantProof.KeyTable, live.KeyTablePrivileges));
+        }
+        if (expected.SetProofProcedure is not null && live.SetProofProcedure != expected.SetProofProcedure)
+        {
+            Add(live.SetProofProcedure is null ? "missing" : "changed", $"procedure {TenantProof.SetProofProcedure}" + (live.SetProofProcedure is null ? "" : ": its definition differs from schema.yaml's"));
+            Before.Add(TenantProof.CreateSetProof.Replace("CREATE PROCEDURE", "CREATE OR REPLACE PROCEDURE"));
+        }
+        if (expected.VerifyFunction is not null && live.VerifyFunction != expected.VerifyFunction)
+        {
+            Add(live.VerifyFunction is null ? "missing" : "changed", $"function {TenantProof.VerifyFunction}" + (live.VerifyFunction is null ? " (the tenant policies read it)" : ": its definition differs from schema.yaml's"));
+            Before.Add(TenantProof.CreateExtension);
+            Before.Add(TenantProof.CreateVerifyFunction);
+        }
+    }
+
     private static string Keywords(TablePrivileges privileges) => string.Join(", ", TablePrivilegeNames.Keywords(privileges));
 
     /// <summary>
@@ -136,7 +168,7 @@ public sealed class IsolationDrift
             Before.AddRange(CallerLanes.CreateFunction(name));
     }
 
-    private void CompareTable(Table table, TableRowSecurity live, TableRowSecurity expected)
+    private void CompareTable(Table table, TableRowSecurity live, TableRowSecurity expected, bool signedTenant)
     {
         if (expected.Enabled != live.Enabled)
         {
@@ -166,7 +198,7 @@ public sealed class IsolationDrift
                 Add("changed", $"policy {policy.Name} on {table.Name}: {Differing(held, policy)} from schema.yaml's");
                 Before.Add(TenantIsolation.DropPolicy(table, policy.Name));
             }
-            After.Add(TenantIsolation.CreatePolicy(table, policy.Name)!);
+            After.Add(TenantIsolation.CreatePolicy(table, policy.Name, signedTenant)!);
         }
         foreach (var policy in live.Policies.Where(p => expected.Find(p.Name) is null))
         {

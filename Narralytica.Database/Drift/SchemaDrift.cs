@@ -52,6 +52,7 @@ public static class SchemaDrift
         {
             TenantContext = expected.TenantContext,
             Lanes = expected.Lanes,
+            TenantProof = expected.TenantProof,
             Tables = live.Tables.Select(t => expected.FindTable(t.Name) is { } declared ? t with { RowSecurity = declared.RowSecurity, Queue = declared.Queue } : t).ToEquatableArray(),
         };
 
@@ -107,6 +108,7 @@ public static class SchemaDrift
         => built with
         {
             AppSchemaUsage = declared.AppSchemaUsage,
+            TenantProof = declared.TenantProof,
             Tables = built.Tables.Select(t => declared.FindTable(t.Name) is { } table
                 ? t with { AppPrivileges = table.AppPrivileges, ControlPrivileges = table.ControlPrivileges, WorkerPrivileges = table.WorkerPrivileges, ReaderPrivileges = table.ReaderPrivileges }
                 : t with { AppPrivileges = TablePrivileges.None, ControlPrivileges = TablePrivileges.None, WorkerPrivileges = TablePrivileges.None, ReaderPrivileges = TablePrivileges.None }).ToEquatableArray(),

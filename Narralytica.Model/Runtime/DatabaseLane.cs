@@ -22,7 +22,7 @@ public enum DatabaseLane
     Reader,
 }
 
-/// <summary>The lane each data source was created for (<see cref="NarralyticaDb.CreateDataSource"/>); a data source made elsewhere serves requests.</summary>
+/// <summary>The lane each data source was created for (<c>NarralyticaDb.CreateDataSource(…, lane: …)</c>); a data source made elsewhere serves requests.</summary>
 internal static class DataSourceLanes
 {
     private static readonly ConditionalWeakTable<NpgsqlDataSource, object> Lanes = new();

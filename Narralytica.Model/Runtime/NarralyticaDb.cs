@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using LinqToDB;
@@ -17,7 +18,7 @@ namespace Narralytica.Model;
 /// </summary>
 /// <example>
 /// <code>
-/// await using var dataSource = NarralyticaDb.CreateDataSource(connectionString);
+/// await using var dataSource = NarralyticaDb.CreateDataSource(connectionString, TenantKey.FromBase64(keyId, keySecret));
 /// await using var db = new NarralyticaDb(dataSource);
 /// var scope = db.ForTenant(tenantId);
 /// var segments = await scope.Segments.Where(s => s.TranscriptId == id).OrderBy(s => s.Ordinal).ToListAsync();
@@ -27,11 +28,12 @@ public sealed partial class NarralyticaDb : DataConnection
 {
     private static readonly MappingSchema Mapping = CreateMappingSchema();
 
-    /// <summary>A connection from <paramref name="dataSource"/>, which must come from <see cref="CreateDataSource"/>.</summary>
+    /// <summary>A connection from <paramref name="dataSource"/>, which must come from one of the <c>CreateDataSource</c> overloads (with a tenant key for tenant scopes).</summary>
     public NarralyticaDb(NpgsqlDataSource dataSource) : base(CreateOptions(dataSource))
     {
         DataSource = dataSource;
         Lane = DataSourceLanes.Of(dataSource);
+        _proofs = TenantProofs.Of(dataSource);
     }
 
     /// <summary>The caller this connection serves: the lane its data source was created for.</summary>
@@ -46,6 +48,16 @@ public sealed partial class NarralyticaDb : DataConnection
         : throw new InvalidOperationException(
             $"Writing global tables (users, roles, permissions, tenants, …) is the control plane's: this connection's data source serves {Lane}. " +
             "Create a data source with NarralyticaDb.CreateDataSource(connectionString, lane: DatabaseLane.ControlPlane), connecting as narralytica_control.");
+
+    private readonly TenantProofs? _proofs;
+
+    /// <summary>The proof this connection gives the database for <paramref name="tenant"/>: the database accepts no tenant without one.</summary>
+    internal string ProofFor(Guid tenant)
+        => (_proofs ?? throw new InvalidOperationException(
+                "This data source has no tenant key, and the database accepts a tenant only with a proof signed by one. Create the data source with " +
+                "NarralyticaDb.CreateDataSource(connectionString, TenantKey.FromBase64(id, secret)), with a key the database owner installed " +
+                "(`narralytica tenant-key new` makes one and prints how to install it)."))
+            .For(tenant);
 
     /// <summary>Where this connection comes from; the escape hatch records its audit row on another connection of it.</summary>
     internal NpgsqlDataSource DataSource { get; }
@@ -63,8 +75,41 @@ public sealed partial class NarralyticaDb : DataConnection
     /// other schemas of the database (staging, one schema per branch).
     /// </param>
     /// <param name="lane">The caller its connections serve (<see cref="Lane"/>); connect as that lane's role.</param>
+    /// <remarks>
+    /// A data source made so has no tenant key: it reaches the global tables, and a superuser or a role that bypasses
+    /// row-level security reaches every table; a tenant scope's statements need one of the overloads with keys.
+    /// </remarks>
     public static NpgsqlDataSource CreateDataSource(string connectionString, Action<NpgsqlDataSourceBuilder>? configure = null, string? schema = null,
         DatabaseLane lane = DatabaseLane.Requests)
+        => Build(connectionString, configure, schema, lane);
+
+    /// <summary>
+    /// A data source for <paramref name="connectionString"/> whose tenant scopes prove their tenant with proofs signed by
+    /// <paramref name="tenantKey"/> (installed in the database by its owner). See the other overload for the rest.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, TenantKey tenantKey, Action<NpgsqlDataSourceBuilder>? configure = null, string? schema = null,
+        DatabaseLane lane = DatabaseLane.Requests)
+    {
+        ArgumentNullException.ThrowIfNull(tenantKey);
+        return CreateDataSource(connectionString, new[] { tenantKey }, configure, schema, lane);
+    }
+
+    /// <summary>
+    /// A data source whose tenant scopes sign with the newest of <paramref name="tenantKeys"/> that is active
+    /// (<see cref="TenantKey.ActiveFrom"/>): two keys make a rotation, the new one taking over at its time. The database
+    /// accepts a proof of any installed key until that key expires there.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, IEnumerable<TenantKey> tenantKeys, Action<NpgsqlDataSourceBuilder>? configure = null, string? schema = null,
+        DatabaseLane lane = DatabaseLane.Requests)
+    {
+        ArgumentNullException.ThrowIfNull(tenantKeys);
+        var proofs = new TenantProofs(tenantKeys);
+        var dataSource = Build(connectionString, configure, schema, lane);
+        TenantProofs.Register(dataSource, proofs);
+        return dataSource;
+    }
+
+    private static NpgsqlDataSource Build(string connectionString, Action<NpgsqlDataSourceBuilder>? configure, string? schema, DatabaseLane lane)
     {
         NpgsqlConnectionStringBuilder parsed;
         try

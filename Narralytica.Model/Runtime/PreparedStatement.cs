@@ -7,17 +7,18 @@ namespace Narralytica.Model;
 
 /// <summary>
 /// One generated statement, prepared on one connection and kept there (see <c>NarralyticaDb.Commands.cs</c>).
-/// A statement on a tenant table goes in one batch after <see cref="TenantContext.SetTenantSql"/>: the batch runs
+/// A statement on a tenant table goes in one batch after <see cref="TenantContext.SetTenantSql"/> (the tenant's signed
+/// proof): the batch runs
 /// in one transaction (the caller's, or its own implicit one), so the tenant holds for the statement and is gone
 /// when that transaction ends. The generated code sets <see cref="Parameters"/> ($1, $2, …) and executes.
 /// </summary>
 internal sealed class PreparedStatement
 {
     private readonly NpgsqlBatch _batch;
-    private readonly NpgsqlParameter<Guid>? _tenant;
+    private readonly NpgsqlParameter<string>? _tenant;
     private readonly int _processId;
 
-    private PreparedStatement(NpgsqlBatch batch, NpgsqlParameter<Guid>? tenant, NpgsqlParameterCollection parameters, int processId)
+    private PreparedStatement(NpgsqlBatch batch, NpgsqlParameter<string>? tenant, NpgsqlParameterCollection parameters, int processId)
     {
         _batch = batch;
         _tenant = tenant;
@@ -35,10 +36,10 @@ internal sealed class PreparedStatement
     public static PreparedStatement Create(NpgsqlConnection connection, string sql, bool forTenant, Action<NpgsqlParameterCollection> declareParameters)
     {
         var batch = new NpgsqlBatch(connection);
-        NpgsqlParameter<Guid>? tenant = null;
+        NpgsqlParameter<string>? tenant = null;
         if (forTenant)
         {
-            tenant = new NpgsqlParameter<Guid>();
+            tenant = new NpgsqlParameter<string>();
             batch.BatchCommands.Add(new NpgsqlBatchCommand(TenantContext.SetTenantSql) { Parameters = { tenant } });
         }
         var statement = new NpgsqlBatchCommand(sql);
@@ -54,13 +55,13 @@ internal sealed class PreparedStatement
 
     public void Prepare() => _batch.Prepare();
 
-    /// <summary>The tenant the next execution runs for; required for a statement on a tenant table, refused for another.</summary>
-    public void Bind(Guid? tenant)
+    /// <summary>The proof of the tenant the next execution runs for; required for a statement on a tenant table, refused for another.</summary>
+    public void Bind(string? tenantProof)
     {
-        if (_tenant is null != tenant is null)
+        if (_tenant is null != tenantProof is null)
             throw new InvalidOperationException("A statement was prepared for " + (_tenant is null ? "a global table and given a tenant." : "a tenant table and given none."));
         if (_tenant is not null)
-            _tenant.TypedValue = tenant!.Value;
+            _tenant.TypedValue = tenantProof;
     }
 
     /// <summary>Executes the batch and positions the reader on the statement's rows.</summary>

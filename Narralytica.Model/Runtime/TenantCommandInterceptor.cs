@@ -7,8 +7,8 @@ namespace Narralytica.Model;
 
 /// <summary>
 /// Gives each linq2db command of a tenant scope its tenant, and each command through the escape hatch its audit,
-/// for that command's transaction only: it prepends <c>CALL narralytica_set_tenant(:narralytica_tenant);</c> (the
-/// hatch: <c>CALL narralytica_set_tenant(NULL); CALL narralytica_set_cross_tenant_audit(:narralytica_audit);</c>)
+/// for that command's transaction only: it prepends <c>CALL narralytica_set_tenant_proof(:narralytica_tenant_proof);</c>,
+/// the tenant's signed proof (the hatch: <c>CALL narralytica_set_tenant_proof(NULL); CALL narralytica_set_cross_tenant_audit(:narralytica_audit);</c>)
 /// with parameters of its own. Npgsql sends the calls and the statement in one round trip and one transaction (the
 /// caller's, or an implicit one that ends with the statement). A CALL returns no result set, so linq2db reads the
 /// statement's rows, scalar and row count as before.
@@ -26,12 +26,12 @@ internal sealed class TenantCommandInterceptor : CommandInterceptor
 {
     public static TenantCommandInterceptor Instance { get; } = new();
 
-    private const string TenantParameter = "narralytica_tenant";
+    private const string TenantParameter = "narralytica_tenant_proof";
     private const string AuditParameter = "narralytica_audit";
-    private const string SetTenant = "CALL " + TenantContext.SetTenantProcedure + "(:" + TenantParameter + ");\n";
-    // The hatch reads only: with no tenant set, the tenant_isolation policies let it write nothing, even inside
+    private const string SetTenant = "CALL " + TenantContext.SetTenantProofProcedure + "(:" + TenantParameter + ");\n";
+    // The hatch reads only: with no tenant proof, the tenant_isolation policies let it write nothing, even inside
     // a transaction where a scope set one before.
-    private const string ClearTenant = "CALL " + TenantContext.SetTenantProcedure + "(NULL);\n";
+    private const string ClearTenant = "CALL " + TenantContext.SetTenantProofProcedure + "(NULL);\n";
     private const string SetAudit = "CALL " + TenantContext.SetCrossTenantAuditProcedure + "(:" + AuditParameter + ");\n";
 
     private TenantCommandInterceptor()
@@ -40,7 +40,8 @@ internal sealed class TenantCommandInterceptor : CommandInterceptor
 
     public override DbCommand CommandInitialized(CommandEventData eventData, DbCommand command)
     {
-        var tenant = (eventData.DataConnection as NarralyticaDb)?.RowWriteTenant;
+        var db = eventData.DataConnection as NarralyticaDb;
+        var tenant = db?.RowWriteTenant;
         Guid? audit = null;
         foreach (DbParameter parameter in command.Parameters)
         {
@@ -57,7 +58,10 @@ internal sealed class TenantCommandInterceptor : CommandInterceptor
         // linq2db keeps one command per connection and sets its text and parameters anew for each statement.
         var parameters = ((NpgsqlCommand)command).Parameters;
         if (tenant is not null)
-            parameters.Add(new NpgsqlParameter<Guid>(TenantParameter, tenant.Value));
+        {
+            var proof = db?.ProofFor(tenant.Value) ?? throw new InvalidOperationException("A tenant scope's command ran on a connection that is not a NarralyticaDb.");
+            parameters.Add(new NpgsqlParameter<string>(TenantParameter, proof));
+        }
         if (audit is not null)
             parameters.Add(new NpgsqlParameter<Guid>(AuditParameter, audit.Value));
         command.CommandText = audit is null

@@ -72,7 +72,7 @@ public static class SchemaDocsWriter
                 md.Append('\n');
             }
             if (table.RowSecurity)
-                foreach (var policy in TenantIsolation.Enable(table, model.TenantContext, model.Lanes).Where(s => s.StartsWith("CREATE POLICY", System.StringComparison.Ordinal)))
+                foreach (var policy in TenantIsolation.Enable(table, model.TenantContext, model.Lanes, model.TenantProof).Where(s => s.StartsWith("CREATE POLICY", System.StringComparison.Ordinal)))
                     md.Append($"- policy: `{Cell(policy)}`\n");
         }
         if (model.Streams.Count > 0)

@@ -80,6 +80,7 @@ public sealed partial class SchemaDiffer
     {
         DiffRolesAndSchemaUsage();
         DiffTenantContext();
+        DiffTenantProof();
         DiffEnums();
         // A table that takes the name of one renamed away is new, not the renamed one.
         var fromTables = _from.TablesByName();
@@ -264,6 +265,32 @@ public sealed partial class SchemaDiffer
     }
 
     /// <summary>
+    /// The signed tenant (<see cref="TenantProof"/>): the key table, the procedure that sets a proof and the function
+    /// that verifies it, created with the tenant context (before any policy names them) and dropped with it (after
+    /// the policies stop naming them, see <see cref="DiffRowSecurity"/>). Dropping them also drops the installed keys
+    /// and lets any SQL name any tenant again, so it is reported.
+    /// </summary>
+    private void DiffTenantProof()
+    {
+        var objects = $"table {TenantProof.KeyTable}, function {TenantProof.VerifyFunction}, procedure {TenantProof.SetProofProcedure} (extension {TenantProof.Extension})";
+        if (!_from.TenantProof && _to.TenantProof)
+        {
+            foreach (var statement in TenantProof.Create())
+                Emit(Phase.CreateTenantContext, statement);
+            Change($"create the signed tenant: {objects}", new SourceSpan(1, 1));
+        }
+        else if (_from.TenantProof && !_to.TenantProof)
+        {
+            foreach (var statement in TenantProof.Drop())
+                Emit(Phase.DropTenantContext, statement);
+            Change($"drop the signed tenant: {objects}", new SourceSpan(1, 1));
+            Find(MigrationRules.DropTable,
+                $"drops table '{TenantProof.KeyTable}' and the function that verifies tenant proofs: the policies go back to trusting a setting any SQL of the " +
+                "application may change. Keep them", new SourceSpan(1, 1));
+        }
+    }
+
+    /// <summary>
     /// Row-level security of a table that stays. Turning it off drops the policies first (on the table's old
     /// name, before anything they name goes), then NO FORCE and DISABLE, which weakens tenant isolation
     /// (NARR3032, unless the table stops being tenant-scoped, which NARR3030 reports). Turning it on comes
@@ -284,7 +311,7 @@ public sealed partial class SchemaDiffer
         }
         else if (!old.RowSecurity && table.RowSecurity)
         {
-            foreach (var statement in TenantIsolation.Enable(table, _to.TenantContext, _to.Lanes))
+            foreach (var statement in TenantIsolation.Enable(table, _to.TenantContext, _to.Lanes, _to.TenantProof))
                 Emit(Phase.RowSecurity, statement);
             Change($"enable row-level security on {table.Name} (policies {string.Join(", ", TenantIsolation.Policies(table, _to.TenantContext, _to.Lanes))})", table.Span);
         }
@@ -299,9 +326,18 @@ public sealed partial class SchemaDiffer
             }
             foreach (var policy in after.Except(before))
             {
-                Emit(Phase.RowSecurity, TenantIsolation.CreatePolicy(table, policy)!);
+                Emit(Phase.RowSecurity, TenantIsolation.CreatePolicy(table, policy, _to.TenantProof)!);
                 Change($"create policy {policy} on {table.Name}", table.Span);
             }
+        }
+        // A tenant policy kept across the move to (or from) signed tenants is dropped with the other policies (before
+        // the function can go) and created again with the new condition (after the function exists): a drop and a
+        // create of a tenant policy, which the migration lint knows cannot widen access, unlike an ALTER POLICY.
+        if (old.RowSecurity && table.RowSecurity && _from.TenantProof != _to.TenantProof)
+        {
+            Emit(Phase.DropPolicies, TenantIsolation.DropPolicy(original, TenantIsolation.TenantPolicy));
+            Emit(Phase.RowSecurity, TenantIsolation.CreateTenantPolicy(table, _to.TenantProof));
+            Change($"policy {TenantIsolation.TenantPolicy} on {table.Name}: {(_to.TenantProof ? "the tenant of a verified proof" : "the tenant of the plain setting")}", table.Span);
         }
     }
 
@@ -404,7 +440,7 @@ public sealed partial class SchemaDiffer
     {
         var inline = table.ForeignKeys.Where(k => k.ReferencedTable == table.Name || created.Contains(k.ReferencedTable)).ToList();
         Emit(Phase.CreateTables, DdlEmitter.CreateTable(table, inline));
-        foreach (var statement in DdlEmitter.AfterCreateTable(table, _to.TenantContext, _to.Lanes))
+        foreach (var statement in DdlEmitter.AfterCreateTable(table, _to.TenantContext, _to.Lanes, _to.TenantProof))
             Emit(Phase.CreateTables, statement);
         // References to tables that already exist (or come later) are added once every column is in place.
         foreach (var key in table.ForeignKeys.Except(inline))

@@ -41,13 +41,15 @@ public sealed class SnapshotReader
         foreach (var entry in Mapping(Get(top, "tables"), "'tables'").Entries)
             tables.Add(ReadTable(entry.Key, Mapping(entry.Value, $"table '{entry.Key.Value}'"), enumNames));
         // A snapshot written before grants existed has no app_schema_usage: nothing was granted then; one
-        // written before row-level security existed has no tenant_context (nor row_security on its tables).
+        // written before row-level security existed has no tenant_context (nor row_security on its tables), one
+        // written before signed tenants no tenant_proof.
         var model = new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray())
         {
             AppSchemaUsage = Flag(top, "app_schema_usage"),
             TenantContext = Flag(top, "tenant_context"),
             Lanes = Flag(top, "lanes"),
             Streams = ReadStreams(top),
+            TenantProof = Flag(top, "tenant_proof"),
         };
         return (model, header);
     }

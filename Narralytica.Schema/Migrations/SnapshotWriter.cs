@@ -24,6 +24,7 @@ public static class SnapshotWriter
         text.Append("tenant_context: ").Append(model.TenantContext ? "true" : "false").Append('\n');
         if (model.Lanes)
             text.Append("lanes: true\n");
+        text.Append("tenant_proof: ").Append(model.TenantProof ? "true" : "false").Append('\n');
 
         text.Append("enums:").Append(model.Enums.Count == 0 ? " {}\n" : "\n");
         foreach (var enumType in model.Enums)

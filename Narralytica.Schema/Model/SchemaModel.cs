@@ -33,6 +33,13 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     /// <summary>The change streams: one publication each, over the tables it lists (schema.yaml's <c>streams:</c>).</summary>
     public EquatableArray<StreamPublication> Streams { get; init; } = EquatableArray<StreamPublication>.Empty;
 
+    /// <summary>
+    /// Whether the database accepts a transaction's tenant only with a signed proof (<see cref="Narralytica.Schema.Sql.TenantProof"/>):
+    /// the key table, the verifying function, and tenant policies that read it. schema.yaml always has it; a snapshot
+    /// written before signed tenants existed does not (its policies read the plain setting).
+    /// </summary>
+    public bool TenantProof { get; init; }
+
     /// <summary>Whether the application role is granted anything at all: then the roles must exist.</summary>
     public bool GrantsToApp => AppSchemaUsage || Lanes || Tables.Any(t => t.AppPrivileges != TablePrivileges.None);
 

@@ -11,7 +11,8 @@ namespace Narralytica.Schema.Sql;
 /// comments and its grants to the callers' roles. Foreign keys that close a cycle between tables are
 /// added at the end. The roles are created first where missing, and the callers' roles get USAGE on
 /// the schema; then the tenant context (<see cref="TenantIsolation"/>): the audit table of cross-tenant reads
-/// and the procedures that set a transaction's tenant, which every table's policies rely on. Each
+/// and the procedures that set a transaction's tenant, and the signed tenant (<see cref="TenantProof"/>): the key
+/// table and the function that verifies a proof, which every table's policies rely on. Each
 /// tenant-scoped table ends with its row-level security: enabled, forced, and its policies. The publications of the
 /// change streams come last, once their tables exist.
 /// </summary>
@@ -31,6 +32,8 @@ public static class DdlEmitter
                 statements.Add(DatabaseRoles.GrantSchemaUsage(role));
         if (model.TenantContext)
             statements.AddRange(TenantIsolation.CreateContext(model.GrantsToApp, model.Lanes));
+        if (model.TenantProof)
+            statements.AddRange(TenantProof.Create());
         foreach (var enumType in model.Enums)
         {
             statements.Add(SqlFragments.CreateEnum(enumType));
@@ -46,7 +49,7 @@ public static class DdlEmitter
             deferred.AddRange(table.ForeignKeys.Except(inline).Select(k => (table, k)));
             statements.Add(CreateTable(table, inline));
             created.Add(table.Name);
-            statements.AddRange(AfterCreateTable(table, model.TenantContext, model.Lanes));
+            statements.AddRange(AfterCreateTable(table, model.TenantContext, model.Lanes, model.TenantProof));
         }
         statements.AddRange(deferred.Select(d => AddForeignKey(d.Table, d.Key)));
         statements.AddRange(model.Streams.Select(StreamSql.Create));
@@ -68,9 +71,10 @@ public static class DdlEmitter
     /// What follows a new table: its indexes, the comments on it and its columns, its grant to the application
     /// role, then its row-level security. The escape hatch's policy comes with the tenant context only
     /// (<paramref name="tenantContext"/>), because it reads the audit table: a model with row-level security
-    /// and no tenant context (a hand-made one; schema.yaml always has both) gets the tenant policy alone.
+    /// and no tenant context (a hand-made one; schema.yaml always has both) gets the tenant policy alone. With
+    /// <paramref name="signedTenant"/> the tenant policy takes its tenant from a verified proof (<see cref="TenantProof"/>).
     /// </summary>
-    public static IEnumerable<string> AfterCreateTable(Table table, bool tenantContext, bool lanes)
+    public static IEnumerable<string> AfterCreateTable(Table table, bool tenantContext, bool lanes, bool signedTenant)
     {
         foreach (var index in table.Indexes)
             yield return SqlFragments.CreateIndex(table, index);
@@ -81,7 +85,7 @@ public static class DdlEmitter
         foreach (var grant in DatabaseRoles.GrantAll(table))
             yield return grant;
         if (table.RowSecurity)
-            foreach (var statement in TenantIsolation.Enable(table, tenantContext, lanes))
+            foreach (var statement in TenantIsolation.Enable(table, tenantContext, lanes, signedTenant))
                 yield return statement;
     }
 

@@ -151,12 +151,13 @@ public static class TenantIsolation
         return policies;
     }
 
-    /// <summary>Row-level security on a tenant-scoped table: enabled, forced (the owner is bound too), and its policies (<see cref="Policies"/>).</summary>
-    public static IReadOnlyList<string> Enable(Table table, bool tenantContext, bool lanes)
+    /// <summary>Row-level security on a tenant-scoped table: enabled, forced (the owner is bound too), and its policies (<see cref="Policies"/>);
+    /// <paramref name="signedTenant"/>: the tenant policy takes its tenant from a verified proof (<see cref="TenantProof"/>).</summary>
+    public static IReadOnlyList<string> Enable(Table table, bool tenantContext, bool lanes, bool signedTenant)
     {
         var statements = new List<string> { EnableRowSecurity(table), ForceRowSecurity(table) };
         foreach (var policy in Policies(table, tenantContext, lanes))
-            statements.Add(CreatePolicy(table, policy)!);
+            statements.Add(CreatePolicy(table, policy, signedTenant)!);
         return statements;
     }
 
@@ -180,9 +181,9 @@ public static class TenantIsolation
     public static string DisableRowSecurity(Table table) => $"ALTER TABLE {SqlFragments.Name(table)} DISABLE ROW LEVEL SECURITY;";
 
     /// <summary>The CREATE POLICY of one of the policies of <see cref="Policies"/> by its name; null for any other name.</summary>
-    public static string? CreatePolicy(Table table, string policy) => policy switch
+    public static string? CreatePolicy(Table table, string policy, bool signedTenant) => policy switch
     {
-        TenantPolicy => CreateTenantPolicy(table),
+        TenantPolicy => CreateTenantPolicy(table, signedTenant),
         CrossTenantReadPolicy => CreateCrossTenantReadPolicy(table),
         CallerLanes.ReaderReadPolicy => CallerLanes.CreateReaderReadPolicy(table),
         CallerLanes.QueueClaimPolicy => CallerLanes.CreateQueueClaimPolicy(table),
@@ -190,8 +191,17 @@ public static class TenantIsolation
         _ => null,
     };
 
-    public static string CreateTenantPolicy(Table table)
-        => $"CREATE POLICY {TenantPolicy} ON {SqlFragments.Name(table)} USING ({TenantCondition}) WITH CHECK ({TenantCondition});";
+    /// <summary>
+    /// The tenant policy; <paramref name="signedTenant"/>: its tenant is the one a valid proof names (<see cref="TenantProof"/>),
+    /// else the plain setting of a schema from before signed tenants.
+    /// </summary>
+    public static string CreateTenantPolicy(Table table, bool signedTenant)
+    {
+        var condition = TenantConditionOf(signedTenant);
+        return $"CREATE POLICY {TenantPolicy} ON {SqlFragments.Name(table)} USING ({condition}) WITH CHECK ({condition});";
+    }
+
+    private static string TenantConditionOf(bool signedTenant) => signedTenant ? TenantProof.TenantCondition : TenantCondition;
 
     public static string CreateCrossTenantReadPolicy(Table table)
         => $"CREATE POLICY {CrossTenantReadPolicy} ON {SqlFragments.Name(table)} FOR SELECT USING ({CrossTenantReadCondition});";

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using Narralytica.Model;
 using Npgsql;
+using Narralytica.Tests.Infrastructure;
 
 namespace Narralytica.Tests.Attacks;
 
@@ -37,13 +38,19 @@ public static partial class AttackCatalogue
             });
 
         yield return new Attack("garbage-tenant", ContextGoal, Sql,
-            "The tenant setting holds SQL instead of a uuid: 'x'' OR true --'",
-            "the policy casts the setting to uuid",
-            run => AttackRun.RefusedAsync(() => run.AsAppAsync<long>(null, async connection =>
+            "The tenant proof setting holds SQL instead of a proof ('x'' OR true --'); the plain tenant setting of older databases holds A's id",
+            "the policy's tenant comes from a verified proof only",
+            async run =>
             {
-                await AttackRun.ScalarAsync<string>(connection, "SELECT set_config('narralytica.tenant_id', $1, true)", "x' OR true --");
-                return await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM segments");
-            }), PostgresErrorCodes.InvalidTextRepresentation));
+                var seen = await run.AsAppAsync<long>(null, async connection =>
+                {
+                    await AttackRun.ScalarAsync<string>(connection, "SELECT set_config('narralytica.tenant_proof', $1, true)", "x' OR true --");
+                    await AttackRun.ScalarAsync<string>(connection, "SELECT set_config('narralytica.tenant_id', $1, true)", run.TenantA.ToString());
+                    return await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM segments");
+                });
+                AttackRun.Expect(seen == 0, $"{seen} rows");
+                return "0 rows";
+            });
 
         yield return new Attack("leak-after-api", ContextGoal, Sql,
             "After the data layer served A (a helper, a LINQ query, an insert), the next user of the same pooled connection selects segments",
@@ -72,7 +79,7 @@ public static partial class AttackCatalogue
             run => NextUserSeesAsync(run, async source =>
             {
                 await using var connection = await source.OpenConnectionAsync();
-                await AttackRun.ScalarAsync<string>(connection, "SELECT set_config('narralytica.tenant_id', $1, false)", run.TenantA.ToString());
+                await AttackRun.ScalarAsync<string>(connection, "SELECT set_config('narralytica.tenant_proof', $1, false)", TestTenantKey.Proof(run.TenantA));
             }));
     }
 
@@ -83,15 +90,15 @@ public static partial class AttackCatalogue
     private static async Task<string> NextUserSeesAsync(AttackRun run, Func<NpgsqlDataSource, Task> firstUser)
     {
         var single = new NpgsqlConnectionStringBuilder(run.AppConnectionString) { MaxPoolSize = 1 }.ConnectionString;
-        await using var source = NarralyticaDb.CreateDataSource(single);
+        await using var source = TestTenantKey.CreateDataSource(single);
         int firstProcess;
         await using (var connection = await source.OpenConnectionAsync())
             firstProcess = connection.ProcessID;
         await firstUser(source);
         await using var next = await source.OpenConnectionAsync();
         var seen = await AttackRun.ScalarAsync<long>(next, "SELECT count(*) FROM segments");
-        var setting = await AttackRun.ScalarAsync<object>(next, "SELECT coalesce(current_setting('narralytica.tenant_id', true), '')");
-        AttackRun.Expect(next.ProcessID == firstProcess && seen == 0 && (string)setting == "", $"{seen} rows, tenant setting '{setting}' (process {next.ProcessID} after {firstProcess})");
-        return "same server process, tenant setting empty, 0 rows";
+        var setting = await AttackRun.ScalarAsync<object>(next, "SELECT coalesce(current_setting('narralytica.tenant_proof', true), '')");
+        AttackRun.Expect(next.ProcessID == firstProcess && seen == 0 && (string)setting == "", $"{seen} rows, tenant proof setting '{setting}' (process {next.ProcessID} after {firstProcess})");
+        return "same server process, tenant proof setting empty, 0 rows";
     }
 }

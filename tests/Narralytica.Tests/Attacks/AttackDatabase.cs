@@ -46,6 +46,7 @@ public static class AttackDatabase
                 var connectionString = await postgres.CreateEmptyDatabaseAsync();
                 await using (var dataSource = NpgsqlDataSource.Create(connectionString))
                     await new SchemaMigrator(dataSource).ApplyAsync();
+                await TestTenantKey.InstallAsync(connectionString);
                 // The attacker's login: a member of the application role and nothing more, as an application's login is.
                 foreach (var role in DatabaseRoles.Lanes)
                     await PostgresFixture.ExecuteAsync(connectionString,

@@ -24,7 +24,7 @@ public sealed class AttackRun : IAsyncDisposable
         // Unpooled: a pool per attack database would keep its idle connections open long after the attack.
         AdminConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Pooling = false }.ConnectionString;
         AppConnectionString = appConnectionString;
-        AppSource = NarralyticaDb.CreateDataSource(appConnectionString);
+        AppSource = TestTenantKey.CreateDataSource(appConnectionString);
         Db = new NarralyticaDb(AppSource);
     }
 
@@ -118,14 +118,14 @@ public sealed class AttackRun : IAsyncDisposable
 
     /// <summary>
     /// Runs <paramref name="work"/> as the application role in one transaction, with <paramref name="tenant"/> set
-    /// for it (<c>set_config(…, true)</c>) or, when null, with no tenant at all. Committed when it returns.
+    /// for it (its signed proof, <c>set_config(…, true)</c>) or, when null, with no tenant at all. Committed when it returns.
     /// </summary>
     public async Task<T> AsAppAsync<T>(Guid? tenant, Func<NpgsqlConnection, Task<T>> work)
     {
         await using var connection = await AppSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         if (tenant is { } id)
-            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.TenantSetting}', $1, true)", id.ToString());
+            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.TenantProofSetting}', $1, true)", TestTenantKey.Proof(id));
         var result = await work(connection);
         await transaction.CommitAsync();
         return result;
@@ -210,5 +210,8 @@ public sealed class AttackRun : IAsyncDisposable
     {
         await Db.DisposeAsync();
         await AppSource.DisposeAsync();
+        // The run's database is never used again: its idle pooled connections would only count against max_connections.
+        await using (var admin = new NpgsqlConnection(AdminConnectionString))
+            NpgsqlConnection.ClearPool(admin);
     }
 }

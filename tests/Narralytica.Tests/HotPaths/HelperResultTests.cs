@@ -27,7 +27,7 @@ public sealed class HelperResultTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _loaded = await LoadedDataset.GetAsync(_postgres);
-        _dataSource = NarralyticaDb.CreateDataSource(_loaded.ConnectionString);
+        _dataSource = TestTenantKey.CreateDataSource(_loaded.ConnectionString);
         _db = new NarralyticaDb(_dataSource);
     }
 

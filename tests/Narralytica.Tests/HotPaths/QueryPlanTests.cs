@@ -72,12 +72,12 @@ public sealed class QueryPlanTests
     {
         var loaded = await LoadedDataset.GetAsync(_postgres);
         var query = NarralyticaQueries.All.Single(q => q.Helper == helper);
-        await using var dataSource = NarralyticaDb.CreateDataSource(loaded.ConnectionString);
+        await using var dataSource = TestTenantKey.CreateDataSource(loaded.ConnectionString);
         await using var connection = await dataSource.OpenConnectionAsync();
         var arguments = Arguments(loaded.Dataset)[helper];
-        await using (var asApplication = new NpgsqlCommand("SET ROLE narralytica_app; SELECT set_config('narralytica.tenant_id', @tenant, false)", connection))
+        await using (var asApplication = new NpgsqlCommand("SET ROLE narralytica_app; SELECT set_config('narralytica.tenant_proof', @proof, false)", connection))
         {
-            asApplication.Parameters.AddWithValue("tenant", arguments[0].ToString()!);
+            asApplication.Parameters.AddWithValue("proof", TestTenantKey.Proof((Guid)arguments[0]));
             await asApplication.ExecuteNonQueryAsync();
         }
         await using (var role = new NpgsqlCommand("SELECT current_user", connection))

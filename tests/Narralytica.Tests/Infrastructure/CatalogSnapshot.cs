@@ -45,6 +45,7 @@ public static class CatalogSnapshot
                || coalesce(' acl ' || p.proacl::text, '') || ' body ' || p.prosrc
         FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
         WHERE p.pronamespace = to_regnamespace(@schema)
+          AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') -- an extension's (pgcrypto's), where it was installed
         UNION ALL
         SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
                || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
@@ -83,8 +84,25 @@ public static class CatalogSnapshot
         command.Parameters.AddWithValue("schema", schema);
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            lines.Add(reader.GetString(0).Replace($" {schema}.", " ").Replace($"\"{schema}\".", ""));
+            lines.Add(PinnedPathOf(reader.GetString(0).Replace($" {schema}.", " ").Replace($"\"{schema}\".", ""), schema));
         return lines.OrderBy(l => l, System.StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// A function's pinned search path names its own schema and the one pgcrypto was installed in, which differ between two
+    /// schemas of one database holding the same objects: both are written as placeholders.
+    /// </summary>
+    private static string PinnedPathOf(string line, string schema)
+    {
+        var start = line.IndexOf(" set search_path=", System.StringComparison.Ordinal);
+        if (!line.StartsWith("routine ", System.StringComparison.Ordinal) || start < 0)
+            return line;
+        start += " set search_path=".Length;
+        var end = new[] { " acl ", " body " }.Select(next => line.IndexOf(next, start, System.StringComparison.Ordinal)).Where(i => i >= 0).Min();
+        var names = line.Substring(start, end - start).Split(", ")
+            .Select(n => n == schema || n == $"\"{schema}\"" ? "<schema>" : n is "pg_catalog" or "pg_temp" ? n : "<extension schema>")
+            .Where(n => n != "<extension schema>");
+        return line.Substring(0, start) + string.Join(", ", names) + line.Substring(end);
     }
 
     /// <summary>The lines only one side has, marked - (expected) and + (actual), for a readable failure.</summary>

@@ -84,6 +84,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         var second = new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = $"\"{SecondSchema}\"" }.ConnectionString;
         await using (var dataSource = NpgsqlDataSource.Create(second))
             await new SchemaMigrator(dataSource).ApplyAsync();
+        await TestTenantKey.InstallAsync(second);
         return second;
     }
 
@@ -102,6 +103,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         await using var transaction = await connection.BeginTransactionAsync();
         foreach (var statement in NarralyticaSchema.CreateStatements)
             await new NpgsqlCommand(statement, connection, transaction).ExecuteNonQueryAsync();
+        await new NpgsqlCommand(TestTenantKey.InstallSql, connection, transaction).ExecuteNonQueryAsync();
         await transaction.CommitAsync();
     }
 

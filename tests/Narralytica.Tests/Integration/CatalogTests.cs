@@ -42,8 +42,8 @@ public sealed class CatalogTests
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var tables = await ListAsync(connection, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
-        // schema.yaml's tables, and the audit table of cross-tenant reads, which the tenant context adds.
-        Assert.Equal(model.Tables.Select(t => t.Name).Append(TenantIsolation.AuditTable).OrderBy(n => n), tables.OrderBy(n => n));
+        // schema.yaml's tables, the audit table of cross-tenant reads, which the tenant context adds, and the key table of signed tenants.
+        Assert.Equal(model.Tables.Select(t => t.Name).Append(TenantIsolation.AuditTable).Append(TenantProof.KeyTable).OrderBy(n => n, System.StringComparer.Ordinal), tables.OrderBy(n => n, System.StringComparer.Ordinal));
 
         var tenantTables = model.Tables.Where(t => t.IsTenantScoped).Select(t => t.Name).ToHashSet();
         // Every PK, unique constraint and foreign key between tenant tables, with its columns in key order.

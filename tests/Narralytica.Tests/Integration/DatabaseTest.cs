@@ -29,7 +29,7 @@ public abstract class DatabaseTest : IAsyncLifetime
     public virtual async Task InitializeAsync()
     {
         ConnectionString = await CreateDatabaseAsync(_postgres);
-        DataSource = NarralyticaDb.CreateDataSource(ConnectionString);
+        DataSource = TestTenantKey.CreateDataSource(ConnectionString);
         Db = new NarralyticaDb(DataSource);
     }
 

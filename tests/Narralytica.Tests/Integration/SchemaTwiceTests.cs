@@ -67,7 +67,7 @@ public sealed class SchemaTwiceTests : DatabaseTest
     [Fact]
     public async Task Without_a_search_path_the_tables_and_types_of_public_are_used()
     {
-        await using var dataSource = NarralyticaDb.CreateDataSource(WithoutSearchPath);
+        await using var dataSource = TestTenantKey.CreateDataSource(WithoutSearchPath);
         await using var db = new NarralyticaDb(dataSource);
         Assert.Equal(new[] { "public" }, await SchemasHoldingANewVideoAsync(db));
     }
@@ -75,7 +75,7 @@ public sealed class SchemaTwiceTests : DatabaseTest
     [Fact]
     public async Task The_schema_option_chooses_the_copy_and_becomes_the_search_path()
     {
-        await using var dataSource = NarralyticaDb.CreateDataSource(WithoutSearchPath, schema: PostgresFixture.SecondSchema);
+        await using var dataSource = TestTenantKey.CreateDataSource(WithoutSearchPath, schema: PostgresFixture.SecondSchema);
         await using var db = new NarralyticaDb(dataSource);
         Assert.Equal(new[] { PostgresFixture.SecondSchema }, await SchemasHoldingANewVideoAsync(db));
     }
@@ -83,7 +83,7 @@ public sealed class SchemaTwiceTests : DatabaseTest
     [Fact]
     public void A_schema_option_that_contradicts_the_search_path_is_refused_with_what_to_do()
     {
-        var error = Assert.Throws<ArgumentException>(() => NarralyticaDb.CreateDataSource(ConnectionString, schema: "public"));
+        var error = Assert.Throws<ArgumentException>(() => TestTenantKey.CreateDataSource(ConnectionString, schema: "public"));
         Assert.Contains("does not start with the schema \"public\"", error.Message);
         Assert.Contains("Drop Search Path from the connection string, or put \"public\" first", error.Message);
     }
@@ -92,7 +92,7 @@ public sealed class SchemaTwiceTests : DatabaseTest
     public async Task The_first_schema_of_a_longer_search_path_is_the_one_used_and_user_is_skipped()
     {
         var path = new NpgsqlConnectionStringBuilder(ConnectionString) { SearchPath = $"\"$user\", \"{PostgresFixture.SecondSchema}\", public" }.ConnectionString;
-        await using var dataSource = NarralyticaDb.CreateDataSource(path);
+        await using var dataSource = TestTenantKey.CreateDataSource(path);
         await using var db = new NarralyticaDb(dataSource);
         Assert.Equal(new[] { PostgresFixture.SecondSchema }, await SchemasHoldingANewVideoAsync(db));
     }

@@ -35,6 +35,7 @@ public sealed class AppRoleTests : IAsyncLifetime
         _connectionString = await _postgres.CreateEmptyDatabaseAsync();
         await using var dataSource = NpgsqlDataSource.Create(_connectionString);
         await new SchemaMigrator(dataSource).ApplyAsync();
+        await TestTenantKey.InstallAsync(_connectionString);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -131,7 +132,7 @@ public sealed class AppRoleTests : IAsyncLifetime
             await ExecuteAsync(control, "INSERT INTO tenants (id, slug, name) VALUES ($1, 'append-only', 'Append only')", tenant);
         await using var connection = await OpenAsAppAsync();
         // Row-level security: the tenant's rows are reachable with the tenant set (for the session here; the data layer sets it per transaction).
-        await ExecuteAsync(connection, $"SELECT set_config('{TenantIsolation.TenantSetting}', $1, false)", tenant.ToString());
+        await ExecuteAsync(connection, $"SELECT set_config('{TenantProof.ProofSetting}', $1, false)", TestTenantKey.Proof(tenant));
         Assert.Equal(1, await ExecuteAsync(connection, "INSERT INTO event_logs (tenant_id, id, event_type) VALUES ($1, $2, 'created')", tenant, Guid.CreateVersion7()));
         Assert.Equal(1L, await new NpgsqlCommand($"SELECT count(*) FROM event_logs WHERE tenant_id = '{tenant}'", connection).ExecuteScalarAsync());
 

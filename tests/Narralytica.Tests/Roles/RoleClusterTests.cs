@@ -74,7 +74,7 @@ public sealed class RoleClusterTests : IAsyncLifetime
         Assert.True(exit == 0, output + errors);
         Assert.Contains("created narralytica_owner: LOGIN NOSUPERUSER\n", output.Replace("\r\n", "\n"));
         Assert.Contains("note: narralytica_owner is bound by row-level security (only a superuser can give it BYPASSRLS): data migrations that read or change " +
-                        "tenant rows should set narralytica.tenant_id for each tenant, or run as a superuser", output);
+                        "tenant rows should set a signed proof of each tenant in narralytica.tenant_proof (TenantKey.Sign), or run as a superuser", output);
         Assert.Equal(false, await ScalarAsync(connection, "SELECT rolbypassrls FROM pg_roles WHERE rolname = 'narralytica_owner'"));
         Assert.Equal(false, await ScalarAsync(connection, "SELECT rolbypassrls FROM pg_roles WHERE rolname = 'narralytica_app'"));
 

@@ -35,7 +35,8 @@ public sealed class PolicyTests : IAsyncLifetime
         _connectionString = await _postgres.CreateEmptyDatabaseAsync();
         await using (var migrations = NpgsqlDataSource.Create(_connectionString))
             await new SchemaMigrator(migrations).ApplyAsync();
-        await using var dataSource = NarralyticaDb.CreateDataSource(_connectionString);
+        await TestTenantKey.InstallAsync(_connectionString);
+        await using var dataSource = TestTenantKey.CreateDataSource(_connectionString);
         await using var db = new NarralyticaDb(dataSource);
         foreach (var slug in new[] { "tenant-a", "tenant-b" })
         {
@@ -151,18 +152,18 @@ public sealed class PolicyTests : IAsyncLifetime
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
             // One multi-statement command outside an explicit transaction: one implicit transaction.
-            await using (var command = new NpgsqlCommand($"CALL {TenantIsolation.SetTenantProcedure}(@tenant); SELECT count(*) FROM segments", connection))
+            await using (var command = new NpgsqlCommand($"CALL {TenantProof.SetProofProcedure}(@proof); SELECT count(*) FROM segments", connection))
             {
-                command.Parameters.AddWithValue("tenant", _a);
+                command.Parameters.AddWithValue("proof", TestTenantKey.Proof(_a));
                 Assert.Equal(1L, await command.ExecuteScalarAsync());
             }
             Assert.Equal(0L, await CountAsync(connection, "segments"));
-            Assert.Equal("", await SettingAsync(connection, TenantIsolation.TenantSetting));
+            Assert.Equal("", await SettingAsync(connection, TenantProof.ProofSetting));
 
             // A batch with the data layer's prefixes, positional parameters.
             await using (var batch = new NpgsqlBatch(connection))
             {
-                batch.BatchCommands.Add(Command(TenantIsolation.SetTenantCall, _b));
+                batch.BatchCommands.Add(Command($"CALL {TenantProof.SetProofProcedure}($1)", TestTenantKey.Proof(_b)));
                 batch.BatchCommands.Add(Command(TenantIsolation.SetAuditCall, audit));
                 batch.BatchCommands.Add(Command($"SELECT count(*)::text || ' ' || current_setting('{TenantIsolation.AuditSetting}') FROM segments WHERE tenant_id = $1", _b));
                 Assert.Equal($"1 {audit}", await batch.ExecuteScalarAsync());
@@ -170,7 +171,7 @@ public sealed class PolicyTests : IAsyncLifetime
             Assert.Equal("", await SettingAsync(connection, TenantIsolation.AuditSetting));
             await using (var batch = new NpgsqlBatch(connection))
             {
-                batch.BatchCommands.Add(Command(TenantIsolation.SetTenantCall, DBNull.Value));
+                batch.BatchCommands.Add(Command($"CALL {TenantProof.SetProofProcedure}($1)", DBNull.Value));
                 batch.BatchCommands.Add(Command("SELECT count(*) FROM segments"));
                 Assert.Equal(0L, await batch.ExecuteScalarAsync());
             }
@@ -179,7 +180,7 @@ public sealed class PolicyTests : IAsyncLifetime
         await using (var connection = await dataSource.OpenConnectionAsync())
         {
             Assert.Equal(0L, await CountAsync(connection, "segments"));
-            Assert.Equal("", await SettingAsync(connection, TenantIsolation.TenantSetting));
+            Assert.Equal("", await SettingAsync(connection, TenantProof.ProofSetting));
         }
     }
 
@@ -281,7 +282,7 @@ public sealed class PolicyTests : IAsyncLifetime
 
     // Session-level settings keep the tests short; the data layer sets them per transaction (see the procedure test).
     private static Task SetTenantAsync(NpgsqlConnection connection, Guid? tenant)
-        => ExecuteAsync(connection, $"SELECT set_config('{TenantIsolation.TenantSetting}', $1, false)", tenant?.ToString() ?? "");
+        => ExecuteAsync(connection, $"SELECT set_config('{TenantProof.ProofSetting}', $1, false)", tenant is { } id ? TestTenantKey.Proof(id) : "");
 
     private static Task SetAuditAsync(NpgsqlConnection connection, Guid audit)
         => ExecuteAsync(connection, $"SELECT set_config('{TenantIsolation.AuditSetting}', $1, false)", audit.ToString());
@@ -298,7 +299,7 @@ public sealed class PolicyTests : IAsyncLifetime
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var parameter in parameters)
-            command.Parameters.Add(parameter is DBNull ? new NpgsqlParameter { Value = parameter, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid } : new NpgsqlParameter { Value = parameter });
+            command.Parameters.Add(parameter is DBNull ? new NpgsqlParameter { Value = parameter, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text } : new NpgsqlParameter { Value = parameter });
         return command;
     }
 

@@ -17,6 +17,7 @@ public sealed class RowSecurityDdlTests
     {
         var model = Repository;
         Assert.True(model.TenantContext);
+        Assert.True(model.TenantProof);
         Assert.All(model.Tables, t => Assert.Equal(t.IsTenantScoped, t.RowSecurity));
     }
 
@@ -62,7 +63,7 @@ public sealed class RowSecurityDdlTests
             {
                 "ALTER TABLE segments ENABLE ROW LEVEL SECURITY;",
                 "ALTER TABLE segments FORCE ROW LEVEL SECURITY;",
-                "CREATE POLICY tenant_isolation ON segments USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));",
+                "CREATE POLICY tenant_isolation ON segments USING (tenant_id = (SELECT narralytica_proven_tenant())) WITH CHECK (tenant_id = (SELECT narralytica_proven_tenant()));",
                 "CREATE POLICY reader_cross_tenant_read ON segments FOR SELECT TO narralytica_reader USING ((SELECT narralytica_cross_tenant_read_allowed()));",
             },
             statements.Skip(grant + 1).Take(4));
@@ -82,10 +83,10 @@ public sealed class RowSecurityDdlTests
     [Fact]
     public void Without_the_tenant_context_a_table_gets_the_tenant_policy_alone()
     {
-        var model = Repository with { TenantContext = false };
+        var model = Repository with { TenantContext = false, TenantProof = false };
         var statements = DdlEmitter.Statements(model);
         Assert.DoesNotContain(statements, s => s.Contains(TenantIsolation.AuditTable, System.StringComparison.Ordinal));
         Assert.DoesNotContain(statements, s => s.Contains("PROCEDURE", System.StringComparison.Ordinal));
-        Assert.Contains(TenantIsolation.CreateTenantPolicy(model.FindTable("segments")!), statements);
+        Assert.Contains(TenantIsolation.CreateTenantPolicy(model.FindTable("segments")!, signedTenant: false), statements);
     }
 }

@@ -21,15 +21,19 @@ public sealed class RowSecurityDifferTests
     {
         "ALTER TABLE notes ENABLE ROW LEVEL SECURITY;",
         "ALTER TABLE notes FORCE ROW LEVEL SECURITY;",
-        "CREATE POLICY tenant_isolation ON notes USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));",
+        "CREATE POLICY tenant_isolation ON notes USING (tenant_id = (SELECT narralytica_proven_tenant())) WITH CHECK (tenant_id = (SELECT narralytica_proven_tenant()));",
         "CREATE POLICY reader_cross_tenant_read ON notes FOR SELECT TO narralytica_reader USING ((SELECT narralytica_cross_tenant_read_allowed()));",
     };
+
+    /// <summary>The tenant policy of a schema from before signed tenants: the plain setting.</summary>
+    private const string PlainTenantPolicy =
+        "CREATE POLICY tenant_isolation ON notes USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));";
 
     private static SchemaModel WithRowSecurity(SchemaModel model, string table, bool on)
         => model with { Tables = model.Tables.Select(t => t.Name == table ? t with { RowSecurity = on } : t).ToEquatableArray() };
 
     private static SchemaModel WithoutIsolation(SchemaModel model)
-        => model with { TenantContext = false, Tables = model.Tables.Select(t => t with { RowSecurity = false }).ToEquatableArray() };
+        => model with { TenantContext = false, TenantProof = false, Tables = model.Tables.Select(t => t with { RowSecurity = false }).ToEquatableArray() };
 
     private static string Render(MigrationPlan plan)
         => MigrationFile.Render("0002_x.sql", plan.Changes, plan.StatementsOf(MigrationStage.Main), true, plan.Findings.ToList());
@@ -38,11 +42,12 @@ public sealed class RowSecurityDifferTests
     public void Adding_row_security_creates_the_tenant_context_first_and_enables_each_tenant_table_last()
     {
         var plan = SchemaDiffer.Diff(WithoutIsolation(Model), Model);
-        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: true).Concat(EnableNotes), plan.Statements.Select(s => s.Sql));
+        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: true).Concat(TenantProof.Create()).Concat(EnableNotes), plan.Statements.Select(s => s.Sql));
         Assert.Equal(new[]
         {
             "create the tenant context: table narralytica_cross_tenant_audits, procedures narralytica_set_tenant and narralytica_set_cross_tenant_audit, " +
             "functions narralytica_open_cross_tenant_read and narralytica_cross_tenant_read_allowed",
+            "create the signed tenant: table narralytica_tenant_keys, function narralytica_proven_tenant, procedure narralytica_set_tenant_proof (extension pgcrypto)",
             "enable row-level security on notes (policies tenant_isolation, reader_cross_tenant_read)",
         }, plan.Changes.Select(c => c.Description));
         Assert.Empty(plan.Findings);
@@ -137,11 +142,11 @@ public sealed class RowSecurityDifferTests
     [Fact]
     public void Row_security_on_a_model_without_the_tenant_context_has_the_tenant_policy_alone()
     {
-        var tenantOnly = Model with { TenantContext = false };
+        var tenantOnly = Model with { TenantContext = false, TenantProof = false };
         var plan = SchemaDiffer.Diff(WithoutIsolation(Model), tenantOnly);
-        Assert.Equal(EnableNotes.Take(3), plan.Statements.Select(s => s.Sql));
+        Assert.Equal(EnableNotes.Take(2).Append(PlainTenantPolicy), plan.Statements.Select(s => s.Sql));
         Assert.Equal("enable row-level security on notes (policies tenant_isolation)", Assert.Single(plan.Changes).Description);
-        Assert.Equal(EnableNotes.Take(3), DdlEmitter.Statements(tenantOnly).SkipWhile(s => !s.StartsWith("ALTER TABLE notes", System.StringComparison.Ordinal)));
+        Assert.Equal(EnableNotes.Take(2).Append(PlainTenantPolicy), DdlEmitter.Statements(tenantOnly).SkipWhile(s => !s.StartsWith("ALTER TABLE notes", System.StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -149,6 +154,7 @@ public sealed class RowSecurityDifferTests
     {
         var text = SnapshotWriter.Write(Model, new SnapshotHeader("0001_a.sql", new string('0', 64)));
         Assert.Contains("\ntenant_context: true\n", text);
+        Assert.Contains("\ntenant_proof: true\n", text);
         Assert.Contains("    reader_privileges: [select]\n    row_security: true\n", text);
         Assert.Equal(1, text.Split('\n').Count(l => l.Trim() == "row_security: true")); // tenants is global
         var read = SnapshotReader.Read(text, "snapshot").Model;
@@ -156,10 +162,16 @@ public sealed class RowSecurityDifferTests
         Assert.Equal(Model.Tables.Select(t => t.RowSecurity), read.Tables.Select(t => t.RowSecurity));
         Assert.True(SchemaDiffer.Diff(read, Model).IsEmpty);
 
-        var old = SnapshotReader.Read(text.Replace("tenant_context: true\n", "").Replace("    row_security: true\n", ""), "snapshot").Model;
+        var old = SnapshotReader.Read(text.Replace("tenant_context: true\n", "").Replace("tenant_proof: true\n", "").Replace("    row_security: true\n", ""), "snapshot").Model;
         Assert.False(old.TenantContext);
+        Assert.False(old.TenantProof);
         Assert.All(old.Tables, t => Assert.False(t.RowSecurity));
-        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: true).Concat(EnableNotes), SchemaDiffer.Diff(old, Model).Statements.Select(s => s.Sql));
+        Assert.Equal(TenantIsolation.CreateContext(grantToApp: true, lanes: true).Concat(TenantProof.Create()).Concat(EnableNotes), SchemaDiffer.Diff(old, Model).Statements.Select(s => s.Sql));
+
+        // A snapshot from before signed tenants: its tenant policies are made again with the proven tenant.
+        var unsigned = SnapshotReader.Read(text.Replace("tenant_proof: true\n", ""), "snapshot").Model;
+        Assert.False(unsigned.TenantProof);
+        Assert.Equal(TenantProof.Create().Append("DROP POLICY tenant_isolation ON notes;").Append(EnableNotes[2]), SchemaDiffer.Diff(unsigned, Model).Statements.Select(s => s.Sql));
     }
 
     [Theory]

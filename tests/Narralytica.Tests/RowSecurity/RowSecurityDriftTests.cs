@@ -33,7 +33,7 @@ public sealed class RowSecurityDriftTests : System.IDisposable
         var sql = await DriftSql.ReadAsync(_copy, connection);
         Assert.Equal(new[]
         {
-            "CREATE POLICY tenant_isolation ON segments USING (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid)) WITH CHECK (tenant_id = (SELECT nullif(current_setting('narralytica.tenant_id', true), '')::uuid));",
+            "CREATE POLICY tenant_isolation ON segments USING (tenant_id = (SELECT narralytica_proven_tenant())) WITH CHECK (tenant_id = (SELECT narralytica_proven_tenant()));",
             "ALTER TABLE speakers FORCE ROW LEVEL SECURITY;",
             "ALTER TABLE videos ENABLE ROW LEVEL SECURITY;",
         }, sql);

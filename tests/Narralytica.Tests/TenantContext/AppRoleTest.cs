@@ -27,7 +27,7 @@ public abstract class AppRoleTest : DatabaseTest
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        AppDataSource = NarralyticaDb.CreateDataSource(AsApp(ConnectionString));
+        AppDataSource = TestTenantKey.CreateDataSource(AsApp(ConnectionString));
         App = new NarralyticaDb(AppDataSource);
         Assert.Equal("narralytica_app", await App.ExecuteAsync<string>("SELECT current_user"));
         A = await TenantGraph.CreateAsync(App, await NewTenantAsync(App, "tenant-a"));
@@ -51,5 +51,5 @@ public abstract class AppRoleTest : DatabaseTest
 
     /// <summary>The tenant the connection of <paramref name="db"/> names right now (null or empty: none).</summary>
     public static Task<string?> TenantSettingAsync(DataConnection db)
-        => db.ExecuteAsync<string?>("SELECT current_setting('narralytica.tenant_id', true)");
+        => db.ExecuteAsync<string?>("SELECT narralytica_proven_tenant()::text");
 }

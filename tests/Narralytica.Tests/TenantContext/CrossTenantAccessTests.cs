@@ -56,7 +56,7 @@ public sealed class CrossTenantAccessTests : AppRoleTest
         var tenants = await hatch.Segments.Select(s => s.TenantId).Distinct().ToListAsync();
         Assert.Equal(new[] { A.Scope.TenantId, B.Scope.TenantId }.OrderBy(t => t), tenants.OrderBy(t => t));
         Assert.Equal(2, await hatch.AuditLogs.CountAsync());
-        Assert.StartsWith("CALL narralytica_set_tenant(NULL);\nCALL narralytica_set_cross_tenant_audit(", Reader.LastQuery);
+        Assert.StartsWith("CALL narralytica_set_tenant_proof(NULL);\nCALL narralytica_set_cross_tenant_audit(", Reader.LastQuery);
         Assert.True(string.IsNullOrEmpty(await Reader.ExecuteAsync<string?>("SELECT current_setting('narralytica.cross_tenant_audit', true)")));
 
         var audit = await AuditRowAsync(hatch.AuditId);

@@ -33,8 +33,8 @@ public sealed class FastPathTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _loaded = await LoadedDataset.GetAsync(_postgres);
-        _appSource = NarralyticaDb.CreateDataSource(AppRoleTest.AsApp(_loaded.ConnectionString));
-        _superuserSource = NarralyticaDb.CreateDataSource(_loaded.ConnectionString);
+        _appSource = TestTenantKey.CreateDataSource(AppRoleTest.AsApp(_loaded.ConnectionString));
+        _superuserSource = TestTenantKey.CreateDataSource(_loaded.ConnectionString);
         _app = new NarralyticaDb(_appSource);
         _superuser = new NarralyticaDb(_superuserSource);
     }

@@ -18,7 +18,7 @@ public sealed class PooledConnectionTests : AppRoleTest
 {
     public PooledConnectionTests(PostgresFixture postgres) : base(postgres) { }
 
-    private NpgsqlDataSource OnePooledConnection() => NarralyticaDb.CreateDataSource(AsApp(ConnectionString, c =>
+    private NpgsqlDataSource OnePooledConnection() => TestTenantKey.CreateDataSource(AsApp(ConnectionString, c =>
     {
         c.MaxPoolSize = 1;
         c.NoResetOnClose = true;
@@ -58,9 +58,9 @@ public sealed class PooledConnectionTests : AppRoleTest
         // Why the tenant is never set for the session: on this pool it outlives its user.
         await using var dataSource = OnePooledConnection();
         await using (var first = await dataSource.OpenConnectionAsync())
-        await using (var setForSession = new NpgsqlCommand("SELECT set_config('narralytica.tenant_id', $1, false)", first))
+        await using (var setForSession = new NpgsqlCommand("SELECT set_config('narralytica.tenant_proof', $1, false)", first))
         {
-            setForSession.Parameters.AddWithValue(A.Scope.TenantId.ToString());
+            setForSession.Parameters.AddWithValue(TestTenantKey.Proof(A.Scope.TenantId));
             await setForSession.ExecuteNonQueryAsync();
         }
         await using var next = await dataSource.OpenConnectionAsync();

@@ -13,14 +13,14 @@ namespace Narralytica.Tests.TenantContext;
 
 /// <summary>
 /// The linq2db commands of a tenant scope as <c>narralytica_app</c>: each carries its tenant for its own
-/// transaction (<c>CALL narralytica_set_tenant</c>), found in the query's own parameters when it runs, and
+/// transaction (<c>CALL narralytica_set_tenant_proof</c>, a signed proof), found in the query's own parameters when it runs, and
 /// touches only that tenant's rows; commands on global tables carry nothing.
 /// </summary>
 public sealed class ScopeCommandTests : AppRoleTest
 {
     public ScopeCommandTests(PostgresFixture postgres) : base(postgres) { }
 
-    private const string TenantCall = "CALL narralytica_set_tenant(";
+    private const string TenantCall = "CALL narralytica_set_tenant_proof(";
 
     private static PropertyInfo[] TenantTables() => typeof(TenantScope).GetProperties()
         .Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(IQueryable<>))
