@@ -33,6 +33,9 @@ public abstract class DatabaseTest : IAsyncLifetime
     {
         await Db.DisposeAsync();
         await DataSource.DisposeAsync();
+        // The class's database is never used again: free the idle connections plain NpgsqlConnections pooled for it.
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+            NpgsqlConnection.ClearPool(connection);
     }
 
     protected Task<Tenant> NewTenantAsync(string slug) => NewTenantAsync(Db, slug);
