@@ -109,7 +109,9 @@ public sealed class PostgresFixture : IAsyncLifetime
 
     public static async Task ExecuteAsync(string connectionString, string sql)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        // Unpooled: the tests run this once or twice per fresh database, and an idle pooled connection per database
+        // would only count against the server's max_connections for the rest of the run.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync();
         await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
     }

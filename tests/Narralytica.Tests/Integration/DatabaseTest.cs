@@ -45,6 +45,9 @@ public abstract class DatabaseTest : IAsyncLifetime
             await _reader.DisposeAsync();
         if (_readerSource is not null)
             await _readerSource.DisposeAsync();
+        // The class's database is never used again: free the idle connections plain NpgsqlConnections pooled for it.
+        await using (var connection = new NpgsqlConnection(ConnectionString))
+            NpgsqlConnection.ClearPool(connection);
     }
 
     protected Task<Tenant> NewTenantAsync(string slug) => NewTenantAsync(Db, slug);
