@@ -86,7 +86,7 @@ public static class DemoCommand
     /// A tenant key for the tour, installed as the user that migrated (the owner's part); the tour's data source signs its
     /// tenants' proofs with it, as an application's does with the key in its configuration. It goes with the demo's schema.
     /// </summary>
-    private static async Task<TenantKey> InstallTenantKeyAsync(string connectionString)
+    internal static async Task<TenantKey> InstallTenantKeyAsync(string connectionString)
     {
         var secret = RandomNumberGenerator.GetBytes(32);
         var key = new TenantKey("demo-" + Guid.NewGuid().ToString("N").Substring(0, 8), secret);

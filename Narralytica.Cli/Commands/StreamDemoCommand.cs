@@ -54,7 +54,9 @@ public static class StreamDemoCommand
         CliOutput.Progress($"Creating the schema: applying {NarralyticaMigrations.All.Count} embedded migration(s)…");
         await using (var migrations = NpgsqlDataSource.Create(connectionString))
             await new SchemaMigrator(migrations).ApplyAsync(null, cancellationToken);
-        await using var dataSource = NarralyticaDb.CreateDataSource(connectionString);
+        // The tour's tenant requests sign their tenant proofs with a key of its own, installed as the user that migrated.
+        var tenantKey = await DemoCommand.InstallTenantKeyAsync(connectionString);
+        await using var dataSource = NarralyticaDb.CreateDataSource(connectionString, tenantKey);
         await using var db = new NarralyticaDb(dataSource);
         // The tenants are global rows: the control plane's lane writes them (here on the same, privileged login).
         await using var controlSource = NarralyticaDb.CreateDataSource(connectionString, lane: DatabaseLane.ControlPlane);

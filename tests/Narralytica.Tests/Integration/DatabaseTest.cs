@@ -24,7 +24,7 @@ public abstract class DatabaseTest : IAsyncLifetime
 
     /// <summary>The readers' lane on the same database, as <c>narralytica_reader</c> (the tests' login may act as it): the escape hatch's.</summary>
     protected NarralyticaDb ReaderDb => _reader ??= new NarralyticaDb(_readerSource = NarralyticaDb.CreateDataSource(
-        new NpgsqlConnectionStringBuilder(ConnectionString) { Options = "-c role=narralytica_reader" }.ConnectionString, lane: DatabaseLane.Reader));
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Options = "-c role=narralytica_reader" }.ConnectionString, TestTenantKey.Key, lane: DatabaseLane.Reader));
 
     public virtual async Task InitializeAsync()
     {

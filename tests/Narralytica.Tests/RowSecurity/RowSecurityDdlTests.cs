@@ -50,7 +50,9 @@ public sealed class RowSecurityDdlTests
             statements.Skip(9).Take(7));
         // No lane holds a privilege on the audit table: the readers' functions write and check it.
         Assert.DoesNotContain(statements, s => s.StartsWith("GRANT", System.StringComparison.Ordinal) && s.Contains(" ON narralytica_cross_tenant_audits ", System.StringComparison.Ordinal));
-        Assert.StartsWith("CREATE TYPE ", statements[19]);
+        // Then the signed tenant (the key table, the verifying function), which the tenant policies call.
+        Assert.Equal(TenantProof.Create(), statements.Skip(19).Take(TenantProof.Create().Count));
+        Assert.StartsWith("CREATE TYPE ", statements[19 + TenantProof.Create().Count]);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class CrossTenantAccessTests : AppRoleTest
     {
         await base.InitializeAsync();
         _readerSource = NarralyticaDb.CreateDataSource(new NpgsqlConnectionStringBuilder(ConnectionString) { Options = "-c role=narralytica_reader" }.ConnectionString,
-            lane: DatabaseLane.Reader);
+            TestTenantKey.Key, lane: DatabaseLane.Reader);
         Reader = new NarralyticaDb(_readerSource);
         Assert.Equal("narralytica_reader", await Reader.ExecuteAsync<string>("SELECT current_user"));
     }
