@@ -206,6 +206,13 @@ public static class DemoCommand
         if (asApplicationRole)
             await checks.ExpectAsync("raw SQL: B's transaction selecting A's segments by tenant_id sees 0 rows (row-level security)",
                 async () => await CountTenantRowsAsync(dataSource, tenantKey, sample.B.Tenant.Id, sample.A.Tenant.Id) == 0);
+        if (asApplicationRole)
+        {
+            // A proof of A signed with a secret of B's own under the installed key's id: what injected SQL could make.
+            var forgedKey = new TenantKey(tenantKey.Id, RandomNumberGenerator.GetBytes(32));
+            await checks.ExpectAsync("raw SQL: B's transaction naming tenant A with a forged proof sees 0 of A's segments (the signed tenant)",
+                async () => await CountTenantRowsAsync(dataSource, forgedKey, sample.A.Tenant.Id, sample.A.Tenant.Id) == 0);
+        }
         await checks.ExpectAsync("A's segment is untouched",
             async () => (await a.FindSegmentAsync(victim.Id))?.Text == victim.Text);
 

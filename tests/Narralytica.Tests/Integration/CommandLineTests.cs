@@ -86,7 +86,7 @@ public sealed class CommandLineTests
         Assert.Contains("generated query: B's window over A's transcript is empty: held", output);
         Assert.Contains("raw SQL: a segment written without naming its tenant is refused by row-level security: refused by PostgreSQL", output);
         Assert.Contains("control plane: B's request cannot suspend tenant A: refused by PostgreSQL", output);
-        Assert.Contains("All 22 checks held.", output);
+        Assert.Contains("All 23 checks held.", output);
         Assert.DoesNotContain("FAIL", output);
 
         await using var connection = new Npgsql.NpgsqlConnection(connectionString);
@@ -105,7 +105,7 @@ public sealed class CommandLineTests
         Assert.True(applyExit == 0, applyOutput + applyErrors);
         var (exit, output, errors) = await RunAsync("demo", "--connection", connectionString);
         Assert.True(exit == 0, output + errors);
-        Assert.Contains("All 22 checks held.", output);
+        Assert.Contains("All 23 checks held.", output);
         Assert.DoesNotContain("FAIL", output);
     }
 
@@ -116,11 +116,11 @@ public sealed class CommandLineTests
         var (exit, output, errors) = await RunAsync("demo", "--connection", connectionString, "--json");
         Assert.True(exit == 0, output + errors);
         Assert.Contains("Creating the schema: applying", errors);
-        Assert.Contains("All 22 checks held.", errors);
+        Assert.Contains("All 23 checks held.", errors);
         using var json = System.Text.Json.JsonDocument.Parse(output);
-        Assert.Equal(22, json.RootElement.GetProperty("passed").GetInt32());
+        Assert.Equal(23, json.RootElement.GetProperty("passed").GetInt32());
         Assert.Equal(0, json.RootElement.GetProperty("failed").GetInt32());
-        Assert.Equal(22, json.RootElement.GetProperty("checks").GetArrayLength());
+        Assert.Equal(23, json.RootElement.GetProperty("checks").GetArrayLength());
         Assert.True(json.RootElement.GetProperty("asApplicationRole").GetBoolean());
     }
 
