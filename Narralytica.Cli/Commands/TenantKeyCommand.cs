@@ -1,5 +1,6 @@
 using System;
 using System.Security.Cryptography;
+using Narralytica.Model;
 using Narralytica.Schema.Sql;
 
 namespace Narralytica.Cli.Commands;
@@ -16,7 +17,7 @@ public static class TenantKeyCommand
         if (options.ValidDays < 1)
             throw new CliError($"--days {options.ValidDays}: a key must be accepted for at least one day; give the number of days the database accepts proofs it signs.");
         var id = options.Id ?? "k" + DateTime.UtcNow.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture) + "-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant();
-        if (!IsKeyId(id))
+        if (!TenantKey.IsValidId(id))
             throw new CliError($"--id '{id}': a key id is 1 to 64 letters, digits, '_' or '-'.");
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var install = TenantProof.InstallKey(id, secret, options.ValidDays);
@@ -42,7 +43,7 @@ public static class TenantKeyCommand
 
     public static int Retire(TenantKeyRetireOptions options)
     {
-        if (!IsKeyId(options.Id))
+        if (!TenantKey.IsValidId(options.Id))
             throw new CliError($"'{options.Id}' is not a key id (1 to 64 letters, digits, '_' or '-'); `SELECT id, expires_at FROM {TenantProof.KeyTable}` as the owner lists them.");
         var retire = TenantProof.RetireKey(options.Id);
         if (options.Json)
@@ -53,15 +54,5 @@ public static class TenantKeyCommand
             Console.WriteLine("   " + retire);
         }
         return ExitCodes.Ok;
-    }
-
-    private static bool IsKeyId(string id)
-    {
-        if (id.Length is 0 or > 64)
-            return false;
-        foreach (var c in id)
-            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
-                return false;
-        return true;
     }
 }

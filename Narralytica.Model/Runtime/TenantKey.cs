@@ -22,7 +22,7 @@ public sealed class TenantKey
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(secret);
-        if (!IsKeyId(id))
+        if (!IsValidId(id))
             throw new ArgumentException($"The tenant key id '{id}' is not one the database accepts: use 1 to 64 letters, digits, '_' or '-' (as `narralytica tenant-key new` prints).", nameof(id));
         if (secret.Length < 32)
             throw new ArgumentException($"The secret of tenant key '{id}' has {secret.Length} bytes; it needs at least 32 (`narralytica tenant-key new` makes one).", nameof(secret));
@@ -70,7 +70,7 @@ public sealed class TenantKey
     public override string ToString() => $"tenant key {Id}";
 
     /// <summary>What the key table's check accepts: 1 to 64 of ASCII letters, digits, '_' and '-' (never the proof's '.').</summary>
-    private static bool IsKeyId(string id)
+    public static bool IsValidId(string id)
     {
         if (id.Length is 0 or > 64)
             return false;
