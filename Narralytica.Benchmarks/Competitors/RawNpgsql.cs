@@ -22,10 +22,11 @@ public sealed class RawNpgsql : IAsyncDisposable
     private readonly NpgsqlBatch _latestLayers;
     private readonly NpgsqlBatch _feedPage;
 
-    private readonly TenantKey _tenantKey;
+    // Null: the baseline of an application without isolation, which sends no tenant statement at all.
+    private readonly TenantKey? _tenantKey;
     private (Guid Tenant, string Proof, DateTimeOffset RenewAt) _proof;
 
-    private RawNpgsql(NpgsqlConnection connection, TenantKey tenantKey)
+    private RawNpgsql(NpgsqlConnection connection, TenantKey? tenantKey)
     {
         _connection = connection;
         _tenantKey = tenantKey;
@@ -36,7 +37,15 @@ public sealed class RawNpgsql : IAsyncDisposable
     }
 
     /// <summary>The baseline on a connection of <paramref name="dataSource"/>, signing its tenant proofs with <paramref name="tenantKey"/> as the data layer does.</summary>
-    public static async Task<RawNpgsql> OpenAsync(NpgsqlDataSource dataSource, TenantKey tenantKey)
+    public static Task<RawNpgsql> OpenAsync(NpgsqlDataSource dataSource, TenantKey tenantKey) => OpenBatchesAsync(dataSource, tenantKey);
+
+    /// <summary>
+    /// The same statements with no tenant statement in their batches: what an application without tenant isolation sends,
+    /// on a login row-level security does not bind (the price-of-safety baseline).
+    /// </summary>
+    public static Task<RawNpgsql> OpenWithoutIsolationAsync(NpgsqlDataSource dataSource) => OpenBatchesAsync(dataSource, null);
+
+    private static async Task<RawNpgsql> OpenBatchesAsync(NpgsqlDataSource dataSource, TenantKey? tenantKey)
     {
         var raw = new RawNpgsql(await dataSource.OpenConnectionAsync(), tenantKey);
         foreach (var command in new[] { raw._window, raw._wholeTranscript, raw._latestLayers, raw._feedPage })
@@ -175,14 +184,14 @@ public sealed class RawNpgsql : IAsyncDisposable
                 NpgsqlDbType.Array | NpgsqlDbType.Uuid => new NpgsqlParameter<Guid[]> { NpgsqlDbType = type },
                 _ => throw new ArgumentOutOfRangeException(nameof(parameterTypes), type, "No typed parameter for this type."),
             });
-        return new NpgsqlBatch(_connection) { BatchCommands = { setTenant, command } };
+        return _tenantKey is null ? new NpgsqlBatch(_connection) { BatchCommands = { command } } : new NpgsqlBatch(_connection) { BatchCommands = { setTenant, command } };
     }
 
     // Typed values: no boxing on the way to the wire.
     private void Set<T>(NpgsqlBatch batch, int position, T value)
     {
-        ((NpgsqlParameter<T>)batch.BatchCommands[1].Parameters[position]).TypedValue = value;
-        if (position == 0 && value is Guid tenant)
+        ((NpgsqlParameter<T>)batch.BatchCommands[^1].Parameters[position]).TypedValue = value;
+        if (position == 0 && value is Guid tenant && _tenantKey is not null)
             ((NpgsqlParameter<string>)batch.BatchCommands[0].Parameters[0]).TypedValue = ProofFor(tenant);
     }
 
@@ -191,15 +200,16 @@ public sealed class RawNpgsql : IAsyncDisposable
     {
         var now = DateTimeOffset.UtcNow;
         if (_proof.Tenant != tenant || _proof.RenewAt <= now)
-            _proof = (tenant, _tenantKey.Sign(tenant, now.AddMinutes(10)), now.AddMinutes(5));
+            _proof = (tenant, _tenantKey!.Sign(tenant, now.AddMinutes(10)), now.AddMinutes(5));
         return _proof.Proof;
     }
 
-    /// <summary>Executes the batch and moves past set_config's one-row result to the statement's rows.</summary>
+    /// <summary>Executes the batch and moves past set_config's one-row result (when it has one) to the statement's rows.</summary>
     private static async Task<NpgsqlDataReader> ReadAsync(NpgsqlBatch batch)
     {
         var reader = await batch.ExecuteReaderAsync();
-        await reader.NextResultAsync();
+        if (batch.BatchCommands.Count > 1)
+            await reader.NextResultAsync();
         return reader;
     }
 

@@ -145,6 +145,14 @@ public static class BenchmarkReport
                         $"{large.MeanNs / small.MeanNs:0.00}×", null);
         foreach (var on in all.Where(m => m.Class == nameof(RowSecurityBenchmarks) && m.Method == nameof(RowSecurityBenchmarks.RowSecurityOn)))
             yield return new Target($"row-level security, {on.Parameters.Replace("Path=", "", StringComparison.Ordinal)}: time on/off ≤ 1.10×", Ratio(on.TimeRatio), on.TimeRatio <= 1.10);
+        // The price of safety: the generated helper as narralytica_app with the signed tenant against raw Npgsql without isolation.
+        foreach (var safe in all.Where(m => m.Class == nameof(PriceOfSafetyBenchmarks) && m.Method == nameof(PriceOfSafetyBenchmarks.GeneratedWithSignedTenant)))
+        {
+            var path = safe.Parameters.Replace("Path=", "", StringComparison.Ordinal);
+            var limit = path is "Window" or "LatestLayer" ? 1.25 : 1.05;
+            yield return new Target($"price of safety, {path}: time ≤ {limit:0.00}× raw Npgsql without isolation", Ratio(safe.TimeRatio), safe.TimeRatio <= limit);
+            yield return new Target($"price of safety, {path}: allocation ≤ 1.10× raw Npgsql without isolation", Ratio(safe.AllocRatio), safe.AllocRatio <= 1.10);
+        }
         var generator = all.Where(m => m.Class == "GeneratorBenchmarks" && m.Method == "FullRun").ToList();
         var points = generator.Select(m => (Tables: int.Parse(m.Parameters.Split('=')[1], CultureInfo.InvariantCulture), m.MeanNs)).Where(p => p.Tables > 0).OrderBy(p => p.Tables).ToList();
         for (var i = 1; i < points.Count; i++)

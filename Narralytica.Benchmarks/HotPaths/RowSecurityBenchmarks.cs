@@ -82,33 +82,40 @@ public class RowSecurityBenchmarks : DatabaseBenchmark
     /// <summary>The hot path through <paramref name="scope"/>; returns the rows handled, checked, so an empty result cannot pass for a fast one.</summary>
     private async Task<int> RunAsync(TenantScope scope)
     {
-        var rows = Path switch
-        {
-            HotPath.Window => (await scope.SegmentsInWindowAsync(_transcriptId, _fromMs, _toMs)).Count,
-            HotPath.WholeTranscript => (await scope.TranscriptSegmentsAsync(_transcriptId)).Count,
-            HotPath.LatestLayer => (await scope.LatestLayersAsync(_segmentIds, _kind)).Count,
-            HotPath.Feed => await ReadFeedAsync(scope),
-            HotPath.Ingest => await IngestAndRollBackAsync(scope),
-            _ => throw new ArgumentOutOfRangeException(nameof(Path), Path, null),
-        };
+        var rows = await RunAsync(scope, Path, _transcriptId, _fromMs, _toMs, _segmentIds, _kind, _feedCursor, FeedSlice, _ingestSegments, _ingestLayers);
         if (rows == 0)
             throw new InvalidOperationException($"{Path} returned no rows: the tenant setting did not reach the statement.");
         return rows;
     }
 
-    private async Task<int> ReadFeedAsync(TenantScope scope)
+    /// <summary>
+    /// One hot path through the generated helpers of <paramref name="scope"/>, as an application calls them; returns the
+    /// rows handled. The feed stops after <paramref name="feedSlice"/> segments; ingest writes and rolls back.
+    /// </summary>
+    internal static async Task<int> RunAsync(TenantScope scope, HotPath path, Guid transcriptId, int fromMs, int toMs, Guid[] segmentIds, string kind,
+        Guid feedCursor, int feedSlice, IReadOnlyList<Segment> ingestSegments, IReadOnlyList<Layer> ingestLayers) => path switch
+    {
+        HotPath.Window => (await scope.SegmentsInWindowAsync(transcriptId, fromMs, toMs)).Count,
+        HotPath.WholeTranscript => (await scope.TranscriptSegmentsAsync(transcriptId)).Count,
+        HotPath.LatestLayer => (await scope.LatestLayersAsync(segmentIds, kind)).Count,
+        HotPath.Feed => await ReadFeedAsync(scope, feedCursor, feedSlice),
+        HotPath.Ingest => await IngestAndRollBackAsync(scope, ingestSegments, ingestLayers),
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path, null),
+    };
+
+    private static async Task<int> ReadFeedAsync(TenantScope scope, Guid cursor, int slice)
     {
         var items = 0;
-        await foreach (var _ in scope.SegmentFeedAsync(_feedCursor, RebuildFeedBenchmarks.PageSize))
-            if (++items == FeedSlice)
+        await foreach (var _ in scope.SegmentFeedAsync(cursor, RebuildFeedBenchmarks.PageSize))
+            if (++items == slice)
                 break;
         return items;
     }
 
-    private async Task<int> IngestAndRollBackAsync(TenantScope scope)
+    private static async Task<int> IngestAndRollBackAsync(TenantScope scope, IReadOnlyList<Segment> segments, IReadOnlyList<Layer> layers)
     {
         await using var transaction = await scope.Db.BeginTransactionAsync();
-        var written = await scope.BulkInsertAsync(_ingestSegments) + await scope.BulkInsertAsync(_ingestLayers);
+        var written = await scope.BulkInsertAsync(segments) + await scope.BulkInsertAsync(layers);
         await transaction.RollbackAsync();
         return (int)written;
     }
