@@ -100,7 +100,7 @@ REVOKE ALL ON FUNCTION narralytica_open_cross_tenant_read(text) FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION narralytica_open_cross_tenant_read(text) TO narralytica_reader;
 
-DO $$ BEGIN EXECUTE format('CREATE FUNCTION narralytica_cross_tenant_read_allowed() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $f$ SELECT EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting(''narralytica.cross_tenant_audit'', true), '''')::uuid AND a.database_user = session_user AND a.expires_at > now()) $f$', current_schema()); END $$;
+DO $$ BEGIN EXECUTE format('CREATE FUNCTION narralytica_cross_tenant_read_allowed() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = %I, pg_temp AS $f$ SELECT EXISTS (SELECT FROM narralytica_cross_tenant_audits a WHERE a.id = nullif(current_setting(''narralytica.cross_tenant_audit'', true), '''')::uuid AND a.database_user = session_user AND a.expires_at > now() AND a.created_at <> transaction_timestamp()) $f$', current_schema()); END $$;
 
 REVOKE ALL ON FUNCTION narralytica_cross_tenant_read_allowed() FROM PUBLIC;
 

@@ -48,7 +48,7 @@ public static class CallerLanes
 
     private const string ReadAllowedBody =
         "SELECT EXISTS (SELECT FROM " + TenantIsolation.AuditTable + " a WHERE a.id = " + TenantIsolation.CurrentAudit +
-        " AND a.database_user = session_user AND a." + ExpiresColumn + " > now())";
+        " AND a.database_user = session_user AND a." + ExpiresColumn + " > now() AND a.created_at <> transaction_timestamp())";
 
     /// <summary>The audit table as the lanes have it: <see cref="TenantIsolation.CreateAuditTable"/> with its expiry.</summary>
     public const string CreateAuditTable = "CREATE TABLE " + TenantIsolation.AuditTable + " (\n" +

@@ -246,6 +246,21 @@ public static partial class AttackCatalogue
                 return $"{seen} rows";
             });
 
+        yield return new Attack("reader-unrecorded-read", ReaderGoal, AsReader,
+            "Open the hatch and read in the same transaction, so that a rollback would leave no audit row",
+            "RLS policy reader_cross_tenant_read: an audit row opens reads only from the transactions after the one that wrote it",
+            async run =>
+            {
+                var seen = await run.AsLaneAsync(DatabaseRoles.Reader, null, async connection =>
+                {
+                    await AttackRun.ScalarAsync<string>(connection,
+                        $"SELECT set_config('{Narralytica.Model.TenantContext.CrossTenantAuditSetting}', narralytica_open_cross_tenant_read('no trace')::text, true)");
+                    return await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM segments");
+                });
+                AttackRun.Expect(seen == 0, $"{seen} rows");
+                return $"{seen} rows";
+            });
+
         yield return new Attack("reader-expired-audit", ReaderGoal, AsReader,
             "Reuse its own audit row after it expired (its expiry moved to the past, as ten minutes later)",
             $"RLS policy reader_cross_tenant_read: expires_at > now(); a row opens reads for {CallerLanes.AuditLifetime}",
