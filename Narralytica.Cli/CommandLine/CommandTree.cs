@@ -28,6 +28,7 @@ public static class CommandTree
             DatabaseCommandLine.Roles(),
             TenantKeyCommandLine.Create(),
             DatabaseCommandLine.Demo(),
+            DatabaseCommandLine.Server(),
             StreamCommandLine.Create(),
             Help(),
         };

@@ -78,10 +78,21 @@ public static class DatabaseCommandLine
     public static Command Demo()
     {
         var connection = CommonOptions.Connection("a throwaway PostgreSQL, removed on exit");
-        var command = new Command("demo", "Create the schema, load two tenants' sample and show tenant isolation through the generated API (22 checks)") { connection };
+        var command = new Command("demo", "Create the schema, load two tenants' sample and show tenant isolation through the generated API, each caller in its own lane") { connection };
         command.Handle(parse => new DemoOptions(parse.GetValue(connection), CommonOptions.Json(parse)), DemoCommand.RunAsync);
         return command.WithEpilogue(
             "On a given server the demo works in a schema of its own and drops it afterwards. Ctrl-C stops a throwaway server and removes its folder.\n" +
             "Exit codes: 0 every check held; 1 a check failed or an error; 130 interrupted.");
+    }
+
+    public static Command Server()
+    {
+        var command = new Command("server", "Start a throwaway PostgreSQL with the schema applied, every lane's role (LOGIN, no password) and a tenant key; " +
+                                            "print how to connect as each role, and run until Ctrl-C");
+        command.Handle(parse => new ServerOptions(CommonOptions.Json(parse)), ServerCommand.RunAsync);
+        return command.WithEpilogue(
+            "The server listens on 127.0.0.1 with trust authentication, for trying things by hand; nothing of it outlives the command: " +
+            "Ctrl-C stops it and removes its folder (a folder left by a killed run is removed by the next start).\n" +
+            "Exit codes: 1 the server could not start; 130 interrupted (the normal end).");
     }
 }

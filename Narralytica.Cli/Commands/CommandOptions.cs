@@ -45,6 +45,9 @@ public sealed record RolesCreateOptions(string? Connection, string? OwnerPasswor
 /// <summary><c>demo</c>.</summary>
 public sealed record DemoOptions(string? Connection, bool Json);
 
+/// <summary><c>server</c>: only the output format; the server is always a throwaway one.</summary>
+public sealed record ServerOptions(bool Json);
+
 /// <summary><c>tenant-key new</c>: the key id (null: one is made up) and how many days the database accepts it.</summary>
 public sealed record TenantKeyNewOptions(string? Id, int ValidDays, bool Json);
 

@@ -31,9 +31,12 @@ public sealed class DatabaseTarget : IAsyncDisposable
     public static async Task<DatabaseTarget> OpenAsync(string? connectionOption, string throwawayDatabase, CancellationToken cancellationToken = default)
     {
         var existing = await ConnectAsync(connectionOption);
-        if (existing is not null)
-            return existing;
+        return existing ?? await StartThrowawayAsync(throwawayDatabase, cancellationToken);
+    }
 
+    /// <summary>A throwaway PostgreSQL for this command, whatever NARRALYTICA_DATABASE says; removed when disposed or on Ctrl-C.</summary>
+    public static async Task<DatabaseTarget> StartThrowawayAsync(string throwawayDatabase, CancellationToken cancellationToken = default)
+    {
         ThrowawayPostgres server;
         try
         {
@@ -41,7 +44,7 @@ public sealed class DatabaseTarget : IAsyncDisposable
         }
         catch (InvalidOperationException e)
         {
-            throw new CliError("No server was given (--connection or NARRALYTICA_DATABASE), and a throwaway PostgreSQL could not be started: " + e.Message, ErrorCodes.ServerStartFailed);
+            throw new CliError("A throwaway PostgreSQL could not be started (and no server was given with --connection or NARRALYTICA_DATABASE): " + e.Message, ErrorCodes.ServerStartFailed);
         }
         var connectionString = await server.CreateDatabaseAsync(throwawayDatabase);
         return new DatabaseTarget(connectionString, $"a throwaway PostgreSQL on 127.0.0.1:{server.Port} (removed on exit)", server);

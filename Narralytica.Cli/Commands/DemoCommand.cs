@@ -59,7 +59,7 @@ public static class DemoCommand
     }
 
     /// <summary>The schema comes from the migrations compiled into the model, as an application would migrate at start-up.</summary>
-    private static async Task MigrateAsync(string connectionString, CancellationToken cancellationToken)
+    internal static async Task MigrateAsync(string connectionString, CancellationToken cancellationToken)
     {
         IReadOnlyList<SchemaMigration> applied;
         CliOutput.Progress($"Creating the schema: applying {NarralyticaMigrations.All.Count} embedded migration(s)…");

@@ -5,13 +5,15 @@ using System.IO;
 using System.Linq;
 using System.Text.RegularExpressions;
 using System.Threading.Tasks;
+using Npgsql;
 using Xunit;
 
 namespace Narralytica.Tests.Cli;
 
 /// <summary>
-/// A real <c>narralytica demo</c> process on a throwaway PostgreSQL: Ctrl-C (SIGINT) stops the server and removes its
-/// folder; a run killed outright (SIGKILL) leaves them, and the next run removes them.
+/// A real <c>narralytica server</c> process (a throwaway PostgreSQL that runs until interrupted, so the signal never
+/// races the command's end): Ctrl-C (SIGINT) stops the server and removes its folder; a run killed outright (SIGKILL)
+/// leaves them, and the next run removes them.
 /// </summary>
 [Collection(Name)]
 public sealed class InterruptionTests
@@ -22,17 +24,18 @@ public sealed class InterruptionTests
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
     [Fact]
-    public async Task Ctrl_C_during_the_demo_stops_the_throwaway_server_and_removes_its_folder()
+    public async Task Ctrl_C_stops_the_throwaway_server_and_removes_its_folder()
     {
-        using var demo = DemoProcess.Start();
-        var (folder, postmaster) = await demo.WaitForServerAsync();
-        await demo.WaitForAsync("Creating the schema");
+        using var cli = CliProcess.Start();
+        var (folder, postmaster) = await cli.WaitForServerAsync();
+        await cli.WaitForAsync("Ready: Ctrl-C stops the server");
+        await AssertConnectsAsAsync(cli.Output, "narralytica_app");
 
-        Signal("INT", demo.Process.Id);
-        Assert.True(demo.Process.WaitForExit((int)Patience.TotalMilliseconds), "the demo did not exit after SIGINT");
-        demo.Process.WaitForExit(); // and its stderr is read to the end
-        Assert.Equal(130, demo.Process.ExitCode);
-        Assert.Contains("interrupted by SIGINT", demo.Errors);
+        Signal("INT", cli.Process.Id);
+        Assert.True(cli.Process.WaitForExit((int)Patience.TotalMilliseconds), "the command did not exit after SIGINT");
+        cli.Process.WaitForExit(); // and its stderr is read to the end
+        Assert.Equal(130, cli.Process.ExitCode);
+        Assert.Contains("interrupted by SIGINT", cli.Errors);
         Assert.False(Directory.Exists(folder), $"{folder} is still there");
         Assert.False(IsRunning(postmaster), $"the throwaway server (pid {postmaster}) still runs");
     }
@@ -42,7 +45,7 @@ public sealed class InterruptionTests
     {
         string folder;
         int postmaster, killedPid;
-        using (var killed = DemoProcess.Start())
+        using (var killed = CliProcess.Start())
         {
             (folder, postmaster) = await killed.WaitForServerAsync();
             killedPid = killed.Process.Id;
@@ -52,13 +55,23 @@ public sealed class InterruptionTests
         Assert.True(Directory.Exists(folder), "a killed run cannot clean up: the folder should still be there");
         Assert.True(IsRunning(postmaster), "a killed run cannot stop its server: it should still run");
 
-        using var next = DemoProcess.Start();
+        using var next = CliProcess.Start();
         await next.WaitForServerAsync();
         Assert.Contains($"Removing a throwaway PostgreSQL left by process {killedPid}, which no longer runs: {folder}", next.Errors);
         Assert.False(Directory.Exists(folder), $"{folder} is still there");
         Assert.False(IsRunning(postmaster), $"the stale server (pid {postmaster}) still runs");
         Signal("INT", next.Process.Id);
         Assert.True(next.Process.WaitForExit((int)Patience.TotalMilliseconds));
+    }
+
+    /// <summary>The connection string the server printed for <paramref name="role"/> logs in as that role.</summary>
+    private static async Task AssertConnectsAsAsync(string output, string role)
+    {
+        var line = output.Split('\n').Single(l => l.TrimStart().StartsWith(role + " "));
+        await using var connection = new NpgsqlConnection(line.Trim().Substring(role.Length).Trim());
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT current_user::text", connection);
+        Assert.Equal(role, await command.ExecuteScalarAsync());
     }
 
     private static bool IsRunning(int pid)
@@ -81,18 +94,21 @@ public sealed class InterruptionTests
         Assert.Equal(0, kill.ExitCode);
     }
 
-    /// <summary><c>dotnet narralytica.dll demo</c> with its stderr (the progress lines) collected as it comes.</summary>
-    private sealed class DemoProcess : IDisposable
+    /// <summary><c>dotnet narralytica.dll server</c> with its stderr (the progress lines) collected as it comes.</summary>
+    private sealed class CliProcess : IDisposable
     {
         private readonly ConcurrentQueue<string> _errors = new();
+        private readonly ConcurrentQueue<string> _output = new();
 
-        private DemoProcess(Process process) => Process = process;
+        private CliProcess(Process process) => Process = process;
 
         public Process Process { get; }
 
         public string Errors => string.Join("\n", _errors);
 
-        public static DemoProcess Start()
+        public string Output => string.Join("\n", _output);
+
+        public static CliProcess Start()
         {
             var start = new ProcessStartInfo("dotnet")
             {
@@ -101,18 +117,18 @@ public sealed class InterruptionTests
                 UseShellExecute = false,
             };
             start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "narralytica.dll"));
-            start.ArgumentList.Add("demo");
+            start.ArgumentList.Add("server");
             start.Environment.Remove("NARRALYTICA_DATABASE");
-            var demo = new DemoProcess(new Process { StartInfo = start });
-            demo.Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) demo._errors.Enqueue(e.Data); };
-            demo.Process.OutputDataReceived += (_, _) => { };
-            demo.Process.Start();
-            demo.Process.BeginErrorReadLine();
-            demo.Process.BeginOutputReadLine();
-            return demo;
+            var cli = new CliProcess(new Process { StartInfo = start });
+            cli.Process.ErrorDataReceived += (_, e) => { if (e.Data is not null) cli._errors.Enqueue(e.Data); };
+            cli.Process.OutputDataReceived += (_, e) => { if (e.Data is not null) cli._output.Enqueue(e.Data); };
+            cli.Process.Start();
+            cli.Process.BeginErrorReadLine();
+            cli.Process.BeginOutputReadLine();
+            return cli;
         }
 
-        /// <summary>The server's folder and postmaster pid, once the demo says the server is ready.</summary>
+        /// <summary>The server's folder and postmaster pid, once the command says the server is ready.</summary>
         public async Task<(string Folder, int Postmaster)> WaitForServerAsync()
         {
             await WaitForAsync("Starting a throwaway PostgreSQL: ready");
@@ -127,7 +143,7 @@ public sealed class InterruptionTests
             var clock = Stopwatch.StartNew();
             while (!Errors.Contains(text))
             {
-                Assert.False(Process.HasExited, $"the demo exited before '{text}':\n{Errors}");
+                Assert.False(Process.HasExited, $"the command exited before '{text}':\n{Errors}");
                 Assert.True(clock.Elapsed < Patience, $"no '{text}' after {Patience}:\n{Errors}");
                 await Task.Delay(50);
             }
