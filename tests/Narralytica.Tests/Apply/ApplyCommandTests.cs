@@ -91,7 +91,13 @@ public sealed class ApplyCommandTests : IDisposable
     public async Task A_killed_applier_leaves_nothing_half_applied_and_the_next_apply_completes()
     {
         var connection = await _postgres.CreateEmptyDatabaseAsync();
-        var slow = await AddMigrationAsync("slow", "CREATE TABLE slow_marker (id integer);\nSELECT pg_sleep(1.5);\nCREATE TABLE slow_done (id integer);\n");
+        // The migration stops on a table the test holds locked, so the applier is surely mid-migration when it is killed.
+        await using var gate = new NpgsqlConnection(connection);
+        await gate.OpenAsync();
+        await new NpgsqlCommand("CREATE TABLE apply_gate (id integer)", gate).ExecuteNonQueryAsync();
+        await using var holding = await gate.BeginTransactionAsync();
+        await new NpgsqlCommand("LOCK TABLE apply_gate IN ACCESS EXCLUSIVE MODE", gate, holding).ExecuteNonQueryAsync();
+        var slow = await AddMigrationAsync("slow", "CREATE TABLE slow_marker (id integer);\nLOCK TABLE apply_gate IN ACCESS SHARE MODE;\nCREATE TABLE slow_done (id integer);\n");
 
         var cli = Path.Combine(AppContext.BaseDirectory, "narralytica.dll");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -101,16 +107,19 @@ public sealed class ApplyCommandTests : IDisposable
         await using (var watcher = new NpgsqlConnection(connection))
         {
             await watcher.OpenAsync();
+            var clock = Stopwatch.StartNew();
             var seen = false;
-            for (var i = 0; i < 400 && !seen; i++)
+            while (!seen && !process.HasExited && clock.Elapsed < TimeSpan.FromMinutes(3))
             {
-                await Task.Delay(25);
-                seen = (long)(await new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(1.5)%' AND state = 'active'", watcher).ExecuteScalarAsync())! > 0;
+                await Task.Delay(50);
+                seen = (long)(await new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LOCK TABLE apply_gate IN ACCESS SHARE%' AND wait_event_type = 'Lock'", watcher).ExecuteScalarAsync())! > 0;
             }
-            Assert.True(seen, "the applier never reached the slow statement");
+            Assert.True(seen, "the applier never reached the gated statement");
         }
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
+        // Released: the killed applier's session wakes, finds its client gone and rolls back.
+        await holding.RollbackAsync();
 
         // PostgreSQL rolls the open transaction back when the session ends; the next apply waits for it.
         var (exit, output, errors) = await RunAsync("migrations", "apply", "--connection", connection);

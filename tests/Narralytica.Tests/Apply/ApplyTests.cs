@@ -134,14 +134,24 @@ public sealed class ApplyTests
     public async Task A_dropped_connection_leaves_nothing_half_applied_and_the_next_apply_recovers()
     {
         await using var dataSource = await EmptyDatabaseAsync("narralytica dropped");
-        var migrations = TestMigrations.Of("CREATE TABLE a (id integer);", "CREATE TABLE b (id integer);\nSELECT pg_sleep(2);\nCREATE TABLE c (id integer);");
+        // The second migration stops on a table the test holds locked, so its connection is surely dropped mid-migration.
+        await using var gate = await dataSource.OpenConnectionAsync();
+        await new NpgsqlCommand("CREATE TABLE apply_gate (id integer)", gate).ExecuteNonQueryAsync();
+        await using var holding = await gate.BeginTransactionAsync();
+        await new NpgsqlCommand("LOCK TABLE apply_gate IN ACCESS EXCLUSIVE MODE", gate, holding).ExecuteNonQueryAsync();
+        var migrations = TestMigrations.Of("CREATE TABLE a (id integer);", "CREATE TABLE b (id integer);\nLOCK TABLE apply_gate IN ACCESS SHARE MODE;\nCREATE TABLE c (id integer);");
         var apply = Task.Run(() => new SchemaMigrator(dataSource, migrations).ApplyAsync());
         await using (var killer = new NpgsqlConnection(dataSource.ConnectionString))
         {
             await killer.OpenAsync();
-            for (var i = 0; i < 200 && !await TerminateSleepingAsync(killer); i++)
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!apply.IsCompleted && !await TerminateGatedAsync(killer))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), "the migration never reached the gated statement");
                 await Task.Delay(25);
+            }
         }
+        await holding.RollbackAsync();
         var failure = await Assert.ThrowsAsync<MigrationFailedException>(() => apply);
         Assert.Contains("0002_step_2.sql, line 2", failure.Message);
         Assert.Equal(1L, await HistoryRowsAsync(dataSource));
@@ -152,10 +162,10 @@ public sealed class ApplyTests
         Assert.Equal(2L, await HistoryRowsAsync(dataSource));
     }
 
-    private static async Task<bool> TerminateSleepingAsync(NpgsqlConnection connection)
+    private static async Task<bool> TerminateGatedAsync(NpgsqlConnection connection)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'narralytica dropped' AND query LIKE 'SELECT pg_sleep%' AND state = 'active'", connection);
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'narralytica dropped' AND query LIKE 'LOCK TABLE apply_gate IN ACCESS SHARE%' AND wait_event_type = 'Lock'", connection);
         return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 

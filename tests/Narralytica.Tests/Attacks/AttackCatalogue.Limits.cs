@@ -80,7 +80,8 @@ public static partial class AttackCatalogue
                 }
                 var readable = await run.CountAsync(run.TenantA, "SELECT count(*) FROM segments");
                 AttackRun.Expect(readable == await run.VictimRowsAsync("segments"), $"A reads {readable} segments after the lock is gone");
-                AttackRun.Expect(idle.Elapsed >= TimeSpan.FromMilliseconds(900), $"the lock went after {idle.Elapsed}, before the timeout: something else ended it");
+                AttackRun.Expect(idle.Elapsed >= TimeSpan.FromMilliseconds(500), // half the timeout: the client may learn of the lock late
+                    $"the lock went after {idle.Elapsed}, before the timeout: something else ended it");
                 return $"A's read {waited}; the idle transaction was ended, its lock released";
             });
     }

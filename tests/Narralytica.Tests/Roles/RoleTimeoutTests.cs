@@ -72,7 +72,7 @@ public sealed class RoleTimeoutTests : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         var waiting = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(AsApp(connection), "SELECT count(*) FROM segments"));
         Assert.Equal(PostgresErrorCodes.LockNotAvailable, waiting.SqlState);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"gave up after {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"gave up after {clock.Elapsed}"); // not the 30 s statement_timeout
 
         // The holder, idle in its transaction, is ended after idle_in_transaction_session_timeout, and its lock with it.
         while ((long)(await ScalarAsync(connection, "SELECT count(*) FROM pg_locks WHERE relation = 'segments'::regclass AND granted"))! > 0)
@@ -80,7 +80,8 @@ public sealed class RoleTimeoutTests : IAsyncLifetime
             Assert.True(idle.Elapsed < TimeSpan.FromSeconds(30), "the idle transaction still holds its lock");
             await Task.Delay(100);
         }
-        Assert.True(idle.Elapsed >= TimeSpan.FromMilliseconds(900), $"ended after {idle.Elapsed}, before its timeout");
+        // Measured from the client, which may learn of the lock late on a loaded machine: half the timeout is a safe floor.
+        Assert.True(idle.Elapsed >= TimeSpan.FromMilliseconds(500), $"ended after {idle.Elapsed}, before its timeout");
         var ended = await Assert.ThrowsAnyAsync<NpgsqlException>(() => new NpgsqlCommand("SELECT 1", holder, transaction).ExecuteScalarAsync());
         // 25P03 idle_in_transaction_session_timeout, when the server's last message is read before the closed socket.
         Assert.True(ended is PostgresException { SqlState: "25P03" } || holder.State != System.Data.ConnectionState.Open,
