@@ -78,7 +78,7 @@ public static class SchemaCommands
             Console.WriteLine();
         }
         Console.WriteLine(helpers.Count == 0
-            ? "schema.yaml declares no queries or feeds; see 'Read paths' in the README."
+            ? "schema.yaml declares no queries or feeds; see 'Read paths' in docs/schema-yaml.md."
             : $"{helpers.Count} helper(s); every table also has Find<Entity>Async (its primary key) and BulkInsertAsync (binary COPY).");
         return ExitCodes.Ok;
     }

@@ -78,7 +78,7 @@ public static class RoleSetup
         if (!may)
             throw new CliError($"User '{user}' may not create roles (it has neither CREATEROLE nor SUPERUSER). " +
                                "Run `narralytica roles create` with --connection naming a user that has CREATEROLE (the postgres superuser, say), " +
-                               $"or ask the server's administrator to run it, or to create the roles {DatabaseRoles.Owner}, {string.Join(", ", DatabaseRoles.Lanes)} as the README describes.");
+                               $"or ask the server's administrator to run it, or to create the roles {DatabaseRoles.Owner}, {string.Join(", ", DatabaseRoles.Lanes)} as docs/tenant-safety.md describes (Roles and privileges).");
         return superuser;
     }
 

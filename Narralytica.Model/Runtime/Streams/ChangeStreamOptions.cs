@@ -5,7 +5,7 @@ namespace Narralytica.Model.Streams;
 
 /// <summary>What a <see cref="ChangeStream"/> reads, from where, and which of its changes it hands on.</summary>
 /// <param name="ConnectionString">
-/// A login with the REPLICATION attribute and SELECT on the published tables (README, "Derived systems"); the snapshot
+/// A login with the REPLICATION attribute and SELECT on the published tables (docs/streams.md); the snapshot
 /// read needs one that sees every tenant's rows under row-level security.
 /// </param>
 /// <param name="Stream">The stream, from the generated <c>NarralyticaStreams</c>.</param>

@@ -43,13 +43,13 @@ public sealed class HelpAndErrorTests
 
     [Theory]
     [MemberData(nameof(EveryCommand))]
-    public void The_README_commands_table_has_a_row_for_every_command_with_each_of_its_options(string path)
+    public void The_CLI_docs_table_has_a_row_for_every_command_with_each_of_its_options(string path)
     {
         var command = path.Split(' ').Aggregate(CommandTree.Create(), (parent, name) => parent.Subcommands.Single(c => c.Name == name));
         if (command.Subcommands.Count > 0)
             return; // a group: its commands have the rows
-        var rows = File.ReadAllLines(Path.Combine(RepositoryFiles.Root, "README.md")).Where(line => line.StartsWith("| `" + path, System.StringComparison.Ordinal)).ToList();
-        Assert.True(rows.Count == 1, $"README.md's Commands table has {rows.Count} rows for '{path}'");
+        var rows = File.ReadAllLines(Path.Combine(RepositoryFiles.Root, "docs", "cli.md")).Where(line => line.StartsWith("| `" + path + "`", System.StringComparison.Ordinal) || line.StartsWith("| `" + path + " ", System.StringComparison.Ordinal)).ToList();
+        Assert.True(rows.Count == 1, $"docs/cli.md's commands table has {rows.Count} rows for '{path}'");
         var options = command.Options.Where(o => o.Name is not "--json" && o is not System.CommandLine.Help.HelpOption);
         foreach (var option in options)
             Assert.Contains($"`{option.Name}", rows[0].Split('|')[2]);
