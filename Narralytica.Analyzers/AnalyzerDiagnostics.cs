@@ -30,8 +30,14 @@ public static class AnalyzerDiagnostics
         "[AcrossTenants] has no justification; say why this code needs every tenant's rows, e.g. [AcrossTenants(\"rebuild of the search index\")]",
         "The justification is what a reviewer reads to accept cross-tenant code; an empty one says nothing.");
 
+    public static readonly DiagnosticDescriptor GlobalTableWrittenOutsideControlPlane = Warning(
+        "NARR4004",
+        "Global table written outside the control plane",
+        "{0} writes the global table '{1}' outside the control plane, and only narralytica_control may write it; use db.ControlPlane.{2} (on a data source created with lane: DatabaseLane.ControlPlane)",
+        "Global tables (tenants, users, roles, permissions) are written by the control plane's role alone: the database refuses every other lane. Writing them through db.ControlPlane states the lane in the code and fails early, with a clear message, on a data source of another lane.");
+
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
-        ImmutableArray.Create(GetTableOfTenantEntity, RawSqlOnTenantTable, BlankCrossTenantJustification);
+        ImmutableArray.Create(GetTableOfTenantEntity, RawSqlOnTenantTable, BlankCrossTenantJustification, GlobalTableWrittenOutsideControlPlane);
 
     private static DiagnosticDescriptor Warning(string id, string title, string message, string description) => new(
         id,

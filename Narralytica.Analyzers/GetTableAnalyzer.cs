@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -41,7 +40,7 @@ public sealed class GetTableAnalyzer : DiagnosticAnalyzer
         var entityName = entity.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
         context.ReportDiagnostic(Diagnostic.Create(
             AnalyzerDiagnostics.GetTableOfTenantEntity,
-            MethodNameLocation(context.Operation.Syntax),
+            InvocationLocations.MethodName(context.Operation.Syntax),
             entityName,
             table?.Name ?? "of " + entityName,
             table?.CollectionName ?? "<collection of " + entityName + ">"));
@@ -53,10 +52,4 @@ public sealed class GetTableAnalyzer : DiagnosticAnalyzer
         var ns = type?.ContainingNamespace?.ToDisplayString();
         return ns == "LinqToDB" || ns == "LinqToDB.Data";
     }
-
-    // The diagnostic points at "GetTable<Segment>", not at the whole call chain before it.
-    private static Location MethodNameLocation(SyntaxNode invocation)
-        => invocation is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax access }
-            ? access.Name.GetLocation()
-            : invocation is InvocationExpressionSyntax call ? call.Expression.GetLocation() : invocation.GetLocation();
 }

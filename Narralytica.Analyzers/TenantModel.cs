@@ -13,6 +13,7 @@ internal sealed class TenantModel
 {
     private const string TenantEntityName = "Narralytica.Model.ITenantEntity";
     private const string TenantScopeName = "Narralytica.Model.TenantScope";
+    private const string ControlPlaneName = "Narralytica.Model.ControlPlane";
     private const string TableAttributeName = "LinqToDB.Mapping.TableAttribute";
     private const string ModelNamespace = "Narralytica.Model";
 
@@ -20,6 +21,8 @@ internal sealed class TenantModel
     private readonly bool _compilationIsTheModel;
     private readonly Dictionary<string, TenantTable> _tablesByName;
     private readonly Dictionary<ITypeSymbol, TenantTable> _tablesByEntity;
+    private readonly Dictionary<ITypeSymbol, TenantTable> _globalTablesByEntity;
+    private readonly INamedTypeSymbol? _controlPlane;
 
     private TenantModel(Compilation compilation, INamedTypeSymbol tenantEntity)
     {
@@ -27,6 +30,8 @@ internal sealed class TenantModel
         _compilationIsTheModel = SymbolEqualityComparer.Default.Equals(tenantEntity.ContainingAssembly, compilation.Assembly);
         _tablesByName = new Dictionary<string, TenantTable>(StringComparer.Ordinal);
         _tablesByEntity = new Dictionary<ITypeSymbol, TenantTable>(SymbolEqualityComparer.Default);
+        _globalTablesByEntity = new Dictionary<ITypeSymbol, TenantTable>(SymbolEqualityComparer.Default);
+        _controlPlane = compilation.GetTypeByMetadataName(ControlPlaneName);
         AcrossTenantsAttribute = compilation.GetTypeByMetadataName(AcrossTenantsMarks.AttributeName);
 
         var tableAttribute = compilation.GetTypeByMetadataName(TableAttributeName);
@@ -41,6 +46,12 @@ internal sealed class TenantModel
             _tablesByName[name] = table;
             _tablesByEntity[entity] = table;
         }
+        // Global entities: the model's other mapped tables, named as the control plane names them.
+        var controlPlaneCollections = TableCollections(_controlPlane);
+        foreach (var entity in TypesOf(tenantEntity.ContainingAssembly.GlobalNamespace).Where(t => t.TypeKind == TypeKind.Class && !IsTenantEntity(t)))
+            if (TableName(entity, tableAttribute) is { } name)
+                _globalTablesByEntity[entity] = new TenantTable(name, entity.Name,
+                    controlPlaneCollections.TryGetValue(entity, out var collection) ? collection : entity.Name + "s");
     }
 
     /// <summary>The model the compilation references, or null when it references none (nothing to check then).</summary>
@@ -58,6 +69,15 @@ internal sealed class TenantModel
 
     /// <summary>The tenant table an entity maps, when it is one of the model's generated entities.</summary>
     public TenantTable? TableOf(ITypeSymbol entity) => _tablesByEntity.TryGetValue(entity, out var table) ? table : null;
+
+    /// <summary>Whether <paramref name="type"/> is a row of a global table (tenants, users, roles, …) of the model.</summary>
+    public bool IsGlobalEntity(ITypeSymbol type) => _globalTablesByEntity.ContainsKey(type);
+
+    /// <summary>The global table an entity maps, with its collection on the control plane.</summary>
+    public TenantTable? GlobalTableOf(ITypeSymbol entity) => _globalTablesByEntity.TryGetValue(entity, out var table) ? table : null;
+
+    /// <summary>Whether <paramref name="type"/> is the generated control plane (<c>db.ControlPlane</c>).</summary>
+    public bool IsControlPlane(ITypeSymbol? type) => _controlPlane is not null && SymbolEqualityComparer.Default.Equals(type, _controlPlane);
 
     /// <summary>
     /// The tenant table SQL names: a quoted identifier is compared as written, an unquoted one folded to
@@ -112,13 +132,16 @@ internal sealed class TenantModel
     }
 
     // TenantScope has one IQueryable<Entity> property per tenant table; its name is what the messages suggest.
-    private static Dictionary<ITypeSymbol, string> ScopeCollections(INamedTypeSymbol? scope)
+    private static Dictionary<ITypeSymbol, string> ScopeCollections(INamedTypeSymbol? scope) => TableCollections(scope);
+
+    // A type's IQueryable<Entity> or ITable<Entity> properties (the scope's, the control plane's), by entity.
+    private static Dictionary<ITypeSymbol, string> TableCollections(INamedTypeSymbol? owner)
     {
         var collections = new Dictionary<ITypeSymbol, string>(SymbolEqualityComparer.Default);
-        if (scope is null)
+        if (owner is null)
             return collections;
-        foreach (var property in scope.GetMembers().OfType<IPropertySymbol>())
-            if (property.Type is INamedTypeSymbol { Name: "IQueryable", TypeArguments.Length: 1 } queryable)
+        foreach (var property in owner.GetMembers().OfType<IPropertySymbol>())
+            if (property.Type is INamedTypeSymbol { Name: "IQueryable" or "ITable", TypeArguments.Length: 1 } queryable)
                 collections[queryable.TypeArguments[0]] = property.Name;
         return collections;
     }

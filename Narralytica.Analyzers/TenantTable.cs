@@ -1,6 +1,6 @@
 namespace Narralytica.Analyzers;
 
-/// <summary>A tenant-scoped table as code names it: its SQL name, its entity and the scope's collection of it.</summary>
+/// <summary>A table as code names it: its SQL name, its entity and the collection that reaches it (the tenant scope's, or the control plane's for a global table).</summary>
 internal sealed class TenantTable
 {
     public TenantTable(string name, string entityName, string collectionName)
@@ -16,6 +16,6 @@ internal sealed class TenantTable
     /// <summary>The generated entity class, e.g. <c>Segment</c>.</summary>
     public string EntityName { get; }
 
-    /// <summary>The property of <c>TenantScope</c> and <c>CrossTenantAccess</c> that reaches the table, e.g. <c>Segments</c>.</summary>
+    /// <summary>The property that reaches the table, e.g. <c>Segments</c> of <c>TenantScope</c> and <c>CrossTenantAccess</c>, <c>Users</c> of <c>ControlPlane</c>.</summary>
     public string CollectionName { get; }
 }

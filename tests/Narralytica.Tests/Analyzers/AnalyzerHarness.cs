@@ -17,7 +17,7 @@ namespace Narralytica.Tests.Analyzers;
 public static class AnalyzerHarness
 {
     private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers =
-        ImmutableArray.Create<DiagnosticAnalyzer>(new GetTableAnalyzer(), new RawSqlAnalyzer(), new AcrossTenantsJustificationAnalyzer());
+        ImmutableArray.Create<DiagnosticAnalyzer>(new GetTableAnalyzer(), new RawSqlAnalyzer(), new AcrossTenantsJustificationAnalyzer(), new GlobalWriteAnalyzer());
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> ModelReferences = new(() =>
     {
