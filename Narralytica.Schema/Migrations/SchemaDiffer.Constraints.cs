@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
@@ -18,10 +17,10 @@ public sealed partial class SchemaDiffer
         if (!before.Columns.SequenceEqual(key.Columns))
         {
             DropConstraint(original, before.Name, $"primary key {before.Name}", table.Span);
-            Emit(Phase.AddKeys, $"ALTER TABLE {SqlFragments.Name(table)} ADD {SqlFragments.PrimaryKey(table, key)};");
+            Emit(Phase.AddKeys, MigrationSql.AddConstraint(table, SqlFragments.PrimaryKey(table, key)));
             _createdNames.Add(key.Name);
-            Change($"change the primary key of {table.Name} to ({string.Join(", ", key.Columns)})", key.Span);
-            NewUniqueKey(table, $"primary key ({string.Join(", ", key.Columns)})", key.Span);
+            Change(ChangeDescriptions.ChangePrimaryKey(table, key), key.Span);
+            Find(SafetyFindings.NewUniqueKey(table, $"primary key ({string.Join(", ", key.Columns)})", key.Span));
         }
         else if (before.Name != key.Name)
             RenameConstraint(table, before.Name, key.Name, key.Span);
@@ -33,17 +32,12 @@ public sealed partial class SchemaDiffer
         RenameAndDrop(original, table, match, u => u.Name, u => u.Span, "unique constraint");
         foreach (var unique in match.Added.Concat(match.Changed.Select(c => c.New)))
         {
-            Emit(Phase.AddKeys, $"ALTER TABLE {SqlFragments.Name(table)} ADD {SqlFragments.Unique(table, unique)};");
+            Emit(Phase.AddKeys, MigrationSql.AddConstraint(table, SqlFragments.Unique(table, unique)));
             _createdNames.Add(unique.Name);
-            Change($"add unique constraint {unique.Name} on {table.Name} ({string.Join(", ", unique.Columns)})", unique.Span);
-            NewUniqueKey(table, $"unique constraint '{unique.Name}'", unique.Span);
+            Change(ChangeDescriptions.AddUnique(table, unique), unique.Span);
+            Find(SafetyFindings.NewUniqueKey(table, $"unique constraint '{unique.Name}'", unique.Span));
         }
     }
-
-    private void NewUniqueKey(Table table, string what, SourceSpan span)
-        => Find(MigrationRules.NewUniqueKey,
-            $"adding {what} to existing table '{table.Name}' fails if rows already repeat its columns, and builds its index under a lock that blocks writes. " +
-            "Remove duplicates first; on a large table build a unique index CONCURRENTLY, then add the constraint USING INDEX", span);
 
     private void DiffChecks(Table original, Table old, Table table)
     {
@@ -54,32 +48,13 @@ public sealed partial class SchemaDiffer
         RenameAndDrop(original, table, match, c => c.Name, c => c.Span, "check constraint");
         foreach (var check in match.Added.Concat(match.Changed.Select(c => c.New)))
         {
-            // NOT VALID takes a short lock; VALIDATE then scans without blocking writes.
-            Emit(Phase.AddKeys, $"ALTER TABLE {SqlFragments.Name(table)} ADD {SqlFragments.Check(check)} NOT VALID;");
-            Emit(Phase.AddKeys, $"ALTER TABLE {SqlFragments.Name(table)} VALIDATE CONSTRAINT {Q(check.Name)};");
+            foreach (var statement in MigrationSql.AddThenValidate(table, SqlFragments.Check(check), check.Name))
+                Emit(Phase.AddKeys, statement);
             _createdNames.Add(check.Name);
-            Change($"add check {check.Name} on {table.Name}: {check.Expression}", check.Span);
-            if (HoldsOnNewNullColumns(old, table, check.Expression))
-                continue;
-            Find(MigrationRules.NewCheck,
-                $"check '{check.Name}' on existing table '{table.Name}' fails to validate if any row breaks it ({check.Expression}). " +
-                "Fix those rows first; the migration adds it NOT VALID and validates it separately, so writes are not blocked meanwhile", check.Span);
+            Change(ChangeDescriptions.AddCheck(table, check), check.Span);
+            if (SafetyFindings.NewCheck(old, table, check) is { } risk)
+                Find(risk);
         }
-    }
-
-    /// <summary>
-    /// Whether a check names only columns this change adds, nullable and without a default: every existing row
-    /// holds NULL in them, so a condition that is NULL whenever its columns are (a comparison, a function of them,
-    /// AND, OR, NOT) passes on every row, whatever the data. IS [NOT] NULL, IS DISTINCT FROM, COALESCE and CASE
-    /// are not NULL on NULL, so a check using one keeps its finding.
-    /// </summary>
-    private static bool HoldsOnNewNullColumns(Table old, Table table, string expression)
-    {
-        var named = table.Columns.Where(c => SqlExpression.MentionsIdentifier(expression, c.Name)).ToList();
-        return named.Count > 0
-               && named.All(c => old.FindColumn(c.Name) is null && c.Nullable && c.Default is null)
-               && !System.Text.RegularExpressions.Regex.IsMatch(expression, @"\b(is|coalesce|case|concat|concat_ws|num_nulls|num_nonnulls)\b",
-                   System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     }
 
     private void DiffForeignKeys(Table original, Table old, Table table)
@@ -89,25 +64,21 @@ public sealed partial class SchemaDiffer
             RenameConstraint(table, before.Name, after.Name, after.Span);
         foreach (var before in match.Dropped.Concat(match.Changed.Select(c => c.Old)))
         {
-            Emit(Phase.DropForeignKeys, $"ALTER TABLE {Q(original.Name)} DROP CONSTRAINT {Q(before.Name)};");
-            Dropped(MigrationRules.DropConstraint, before.Name, $"drops foreign key '{before.Name}' of '{table.Name}': nothing stops rows from pointing at missing rows any more", table.Span);
+            Emit(Phase.DropForeignKeys, MigrationSql.DropConstraint(original.Name, before.Name));
+            Dropped(before.Name, SafetyFindings.DropForeignKey(table, before));
             if (match.Dropped.Contains(before))
-                Change($"drop foreign key {before.Name} of {table.Name}", table.Span);
+                Change(ChangeDescriptions.DropForeignKey(table, before), table.Span);
         }
         foreach (var (before, key) in match.Added.Select(k => ((ForeignKey?)null, k)).Concat(match.Changed.Select(c => ((ForeignKey?)c.Old, c.New))))
         {
-            Emit(Phase.AddForeignKeys, $"ALTER TABLE {SqlFragments.Name(table)} ADD {SqlFragments.ForeignKey(table, key)} NOT VALID;");
-            Emit(Phase.AddForeignKeys, $"ALTER TABLE {SqlFragments.Name(table)} VALIDATE CONSTRAINT {Q(key.Name)};");
+            foreach (var statement in MigrationSql.AddThenValidate(table, SqlFragments.ForeignKey(table, key), key.Name))
+                Emit(Phase.AddForeignKeys, statement);
             _createdNames.Add(key.Name);
+            // A key rebuilt around a type change, unchanged in itself, is no change to report.
             if (before is null || !SameForeignKey(before, key))
-                Change($"add foreign key {key.Name}: {table.Name} ({string.Join(", ", key.Columns)}) → {key.ReferencedTable}", key.Span);
-            var overExistingColumns = key.Columns.All(c => old.FindColumn(c) is not null);
-            var sameAsBefore = before is not null && before.Columns.SequenceEqual(key.Columns) && before.ReferencedTable == key.ReferencedTable
-                               && before.ReferencedColumns.SequenceEqual(key.ReferencedColumns);
-            if (overExistingColumns && !sameAsBefore)
-                Find(MigrationRules.NewForeignKey,
-                    $"foreign key '{key.Name}' covers columns that already hold data; VALIDATE fails if a row points at a missing '{key.ReferencedTable}' row. " +
-                    "Fix or delete those rows first (the key is added NOT VALID and validated separately, so writes go on meanwhile)", key.Span);
+                Change(ChangeDescriptions.AddForeignKey(table, key), key.Span);
+            if (SafetyFindings.NewForeignKey(old, before, key) is { } risk)
+                Find(risk);
         }
     }
 
@@ -126,13 +97,13 @@ public sealed partial class SchemaDiffer
 
     private void DropConstraint(Table original, string name, string what, SourceSpan span)
     {
-        Emit(Phase.DropKeysAndIndexes, $"ALTER TABLE {Q(original.Name)} DROP CONSTRAINT {Q(name)};");
-        Dropped(MigrationRules.DropConstraint, name, $"drops {what} of '{original.Name}': the rule it enforced no longer holds for new rows", span);
+        Emit(Phase.DropKeysAndIndexes, MigrationSql.DropConstraint(original.Name, name));
+        Dropped(name, SafetyFindings.DropConstraint(original, what, span));
     }
 
     private void RenameConstraint(Table table, string from, string to, SourceSpan span)
     {
-        Emit(Phase.Renames, $"ALTER TABLE {SqlFragments.Name(table)} RENAME CONSTRAINT {Q(from)} TO {Q(to)};");
-        Change($"rename constraint {from} to {to}", span);
+        Emit(Phase.Renames, MigrationSql.RenameConstraint(table, from, to));
+        Change(ChangeDescriptions.RenameConstraint(from, to), span);
     }
 }

@@ -13,6 +13,13 @@ public sealed partial class SchemaDiffer
 {
     private const string OldEnumSuffix = "__narralytica_old";
 
+    private readonly HashSet<string> _recreatedEnums = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _enumsWithAddedValues = new(StringComparer.Ordinal);
+    // The literals of added values, and whether a column converts into an enum that gains values: either makes
+    // the additions a stage of their own (see Assemble), as a value cannot be used before its transaction commits.
+    private readonly List<string> _addedEnumLiterals = new();
+    private bool _convertsIntoEnumWithAddedValues;
+
     private void DiffEnums()
     {
         foreach (var enumType in _to.Enums)
@@ -23,7 +30,7 @@ public sealed partial class SchemaDiffer
                 Emit(Phase.CreateEnums, SqlFragments.CreateEnum(enumType));
                 if (enumType.Doc is not null)
                     Emit(Phase.CreateEnums, SqlFragments.CommentOnType(enumType));
-                Change($"create enum {enumType.Name}", enumType.Span);
+                Change(ChangeDescriptions.CreateEnum(enumType), enumType.Span);
                 continue;
             }
             if (!old.Values.SequenceEqual(enumType.Values))
@@ -31,14 +38,14 @@ public sealed partial class SchemaDiffer
             if (old.Doc != enumType.Doc && !_recreatedEnums.Contains(enumType.Name))
             {
                 Emit(Phase.Comments, SqlFragments.CommentOnType(enumType));
-                Change($"change the doc of enum {enumType.Name}", enumType.Span);
+                Change(ChangeDescriptions.ChangeEnumDoc(enumType), enumType.Span);
             }
         }
         foreach (var old in _from.Enums.Where(e => _to.FindEnum(e.Name) is null))
         {
-            Emit(Phase.DropEnums, $"DROP TYPE {Q(old.Name)};");
-            Change($"drop enum {old.Name}", new SourceSpan(1, 1));
-            Find(MigrationRules.DropEnumValue, $"drops enum type '{old.Name}' (no longer in schema.yaml). Drop it in a later release, once no code writes it", new SourceSpan(1, 1));
+            Emit(Phase.DropEnums, MigrationSql.DropType(old.Name));
+            Change(ChangeDescriptions.DropEnum(old), new SourceSpan(1, 1));
+            Find(SafetyFindings.DropEnum(old));
         }
     }
 
@@ -54,11 +61,10 @@ public sealed partial class SchemaDiffer
                 if (old.Values.Contains(value))
                     continue;
                 var next = enumType.Values.Skip(i + 1).FirstOrDefault(old.Values.Contains);
-                var position = next is null ? "" : " BEFORE " + SqlIdentifier.Literal(next);
-                Emit(Phase.AddEnumValues, $"ALTER TYPE {Q(enumType.Name)} ADD VALUE {SqlIdentifier.Literal(value)}{position};");
+                Emit(Phase.AddEnumValues, MigrationSql.AddEnumValue(enumType, value, next));
                 _addedEnumLiterals.Add(SqlIdentifier.Literal(value));
                 _enumsWithAddedValues.Add(enumType.Name);
-                Change($"add value '{value}' to enum {enumType.Name}{(next is null ? "" : $" before '{next}'")}", enumType.Span);
+                Change(ChangeDescriptions.AddEnumValue(enumType, value, next), enumType.Span);
             }
             return;
         }
@@ -67,19 +73,13 @@ public sealed partial class SchemaDiffer
         // convert every column through text, which fails (and rolls back) if a row holds a removed value.
         _recreatedEnums.Add(enumType.Name);
         var oldName = SqlIdentifier.Fit(enumType.Name + OldEnumSuffix);
-        Emit(Phase.CreateEnums, $"ALTER TYPE {Q(enumType.Name)} RENAME TO {Q(oldName)};");
+        Emit(Phase.CreateEnums, MigrationSql.RenameType(enumType.Name, oldName));
         Emit(Phase.CreateEnums, SqlFragments.CreateEnum(enumType));
         if (enumType.Doc is not null)
             Emit(Phase.CreateEnums, SqlFragments.CommentOnType(enumType));
-        Emit(Phase.DropEnums, $"DROP TYPE {Q(oldName)};");
-        var removed = old.Values.Where(v => !enumType.Values.Contains(v)).ToList();
-        var what = removed.Count > 0
-            ? $"removes value{(removed.Count > 1 ? "s" : "")} {string.Join(", ", removed.Select(v => $"'{v}'"))} from enum '{enumType.Name}'"
-            : $"reorders the values of enum '{enumType.Name}'";
-        Change($"recreate enum {enumType.Name} ({string.Join(", ", enumType.Values)})", enumType.Span);
-        Find(MigrationRules.DropEnumValue,
-            $"{what}: PostgreSQL cannot do this in place, so the type is recreated and every column of it converted, which fails if a row still holds a removed value. " +
-            "Safer: stop writing the value, update the rows that hold it, and only then remove it", enumType.Span);
+        Emit(Phase.DropEnums, MigrationSql.DropType(oldName));
+        Change(ChangeDescriptions.RecreateEnum(enumType), enumType.Span);
+        Find(SafetyFindings.RecreateEnum(old, enumType));
     }
 
     private bool IsRecreatedEnum(PgType type) => type.Kind == PgTypeKind.Enum && _recreatedEnums.Contains(type.EnumName!);

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Narralytica.Schema.Model;
-using Narralytica.Schema.Sql;
 
 namespace Narralytica.Schema.Migrations;
 
@@ -42,6 +40,8 @@ public sealed partial class SchemaDiffer
         Publications,
         ConcurrentIndexes,
     }
+
+    private readonly Dictionary<Phase, List<string>> _sql = new();
 
     private MigrationPlan Assemble()
     {

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using Narralytica.Schema.Model;
@@ -7,11 +6,15 @@ using Narralytica.Schema.Sql;
 namespace Narralytica.Schema.Migrations;
 
 /// <summary>
-/// What a type change forces to be rebuilt: found for every table before any is diffed, since a foreign key
-/// on a converted column or onto a rebuilt key must be dropped before and added after, whatever table it is on.
+/// What a type change forces to be rebuilt: the columns whose values are converted, and the keys that are
+/// dropped and added again. A check, index or foreign key over them is rebuilt too.
 /// </summary>
 public sealed partial class SchemaDiffer
 {
+    private readonly HashSet<(string Table, string Column)> _retypedColumns = new();
+    private readonly HashSet<(string Table, string Column)> _rewrittenColumns = new();
+    private readonly HashSet<(string Table, string Columns)> _unstableKeys = new();
+
     /// <summary>
     /// Before any table is diffed: which columns change type and which keys are rebuilt, since a
     /// foreign key on either must be dropped before and added after, whatever table it is on.

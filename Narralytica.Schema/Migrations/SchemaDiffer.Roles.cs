@@ -1,6 +1,3 @@
-using System;
-using System.Collections.Generic;
-using System.Linq;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
 
@@ -21,13 +18,13 @@ public sealed partial class SchemaDiffer
         {
             foreach (var statement in DatabaseRoles.CreateIfMissing())
                 Emit(Phase.Roles, statement);
-            Change($"create roles {DatabaseRoles.Owner} and {DatabaseRoles.App} (if they do not exist)", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.CreateRoles(), new SourceSpan(1, 1));
         }
         if (!_from.Lanes && _to.Lanes)
         {
             foreach (var statement in DatabaseRoles.CreateLanesIfMissing())
                 Emit(Phase.Roles, statement);
-            Change($"create roles {DatabaseRoles.Control}, {DatabaseRoles.Worker} and {DatabaseRoles.Reader} (if they do not exist)", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.CreateLaneRoles(), new SourceSpan(1, 1));
         }
         foreach (var role in DatabaseRoles.Lanes)
         {
@@ -35,7 +32,7 @@ public sealed partial class SchemaDiffer
             if (Usage(_from) == Usage(_to))
                 continue;
             Emit(Phase.Roles, Usage(_to) ? DatabaseRoles.GrantSchemaUsage(role) : DatabaseRoles.RevokeSchemaUsage(role));
-            Change($"{(Usage(_to) ? "grant" : "revoke")} USAGE on the schema {(Usage(_to) ? "to" : "from")} {role}", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.SchemaUsage(role, granted: Usage(_to)), new SourceSpan(1, 1));
         }
     }
 
@@ -58,21 +55,15 @@ public sealed partial class SchemaDiffer
         if (revoked != TablePrivileges.None)
         {
             Emit(Phase.Grants, DatabaseRoles.Revoke(table, revoked, role));
-            Change($"revoke {Keywords(revoked)} on {table.Name} from {role}{(table.AppendOnly && !old.AppendOnly ? " (the table is append-only now)" : "")}", table.Span);
+            Change(ChangeDescriptions.Revoke(table, revoked, role, nowAppendOnly: table.AppendOnly && !old.AppendOnly), table.Span);
         }
         if (granted == TablePrivileges.None)
             return false;
         Emit(Phase.Grants, DatabaseRoles.Grant(table, granted, role));
-        var reopened = old.AppendOnly && !table.AppendOnly;
-        Change($"grant {Keywords(granted)} on {table.Name} to {role}{(reopened ? " (the table is no longer append-only)" : "")}", table.Span);
-        const TablePrivileges rewrites = TablePrivileges.Update | TablePrivileges.Delete;
-        if (!reopened || (granted & rewrites) == TablePrivileges.None || reopeningReported)
+        Change(ChangeDescriptions.Grant(table, granted, role, reopened: old.AppendOnly && !table.AppendOnly), table.Span);
+        if (reopeningReported || SafetyFindings.AppendOnlyReopened(old, table, role, granted) is not { } reopening)
             return false;
-        Find(MigrationRules.AppendOnlyReopened,
-            $"table '{table.Name}' is no longer append-only: {role} gets {Keywords(granted & rewrites)} on it, so the application can change or remove rows " +
-            "that were history until now. To correct a row, append a new version instead; if rows must really change, accept it with --allow tenancy", table.Span);
+        Find(reopening);
         return true;
     }
-
-    private static string Keywords(TablePrivileges privileges) => string.Join(", ", TablePrivilegeNames.Keywords(privileges));
 }

@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using System.Linq;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
@@ -20,21 +18,18 @@ public sealed partial class SchemaDiffer
     /// </summary>
     private void DiffTenantContext()
     {
-        var objects = $"table {TenantIsolation.AuditTable}, procedures {TenantIsolation.SetTenantProcedure} and {TenantIsolation.SetAuditProcedure}";
         if (!_from.TenantContext && _to.TenantContext)
         {
             foreach (var statement in TenantIsolation.CreateContext(_to.GrantsToApp, _to.Lanes))
                 Emit(Phase.CreateTenantContext, statement);
-            Change($"create the tenant context: {objects}{(_to.Lanes ? $", functions {CallerLanes.OpenReadFunction} and {CallerLanes.ReadAllowedFunction}" : "")}", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.CreateTenantContext(_to.Lanes), new SourceSpan(1, 1));
         }
         else if (_from.TenantContext && !_to.TenantContext)
         {
             foreach (var statement in TenantIsolation.DropContext(_from.Lanes))
                 Emit(Phase.DropTenantContext, statement);
-            Change($"drop the tenant context: {objects}", new SourceSpan(1, 1));
-            Find(MigrationRules.DropTable,
-                $"drops table '{TenantIsolation.AuditTable}', the record of every cross-tenant read (who read across tenants, when and why), " +
-                "and the procedures the data layer sets a transaction's tenant with. Keep them; if the record must go, export it first", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.DropTenantContext(), new SourceSpan(1, 1));
+            Find(SafetyFindings.DropTenantContext());
         }
         else if (_from.TenantContext && !_from.Lanes && _to.Lanes)
         {
@@ -44,8 +39,7 @@ public sealed partial class SchemaDiffer
                 Emit(Phase.CreateTenantContext, DatabaseRoles.Revoke(TenantIsolation.AuditTable, TablePrivileges.Select | TablePrivileges.Insert));
             foreach (var statement in CallerLanes.CreateFunctions())
                 Emit(Phase.CreateTenantContext, statement);
-            Change($"move cross-tenant reads to {DatabaseRoles.Reader}: {TenantIsolation.AuditTable} gets {CallerLanes.ExpiresColumn} and no grant to {DatabaseRoles.App}; " +
-                   $"create functions {CallerLanes.OpenReadFunction} and {CallerLanes.ReadAllowedFunction}", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.MoveCrossTenantReadsToReader(), new SourceSpan(1, 1));
         }
         else if (_from.TenantContext && _from.Lanes && !_to.Lanes)
         {
@@ -55,7 +49,7 @@ public sealed partial class SchemaDiffer
                 Emit(Phase.DropTenantContext, statement);
             if (_to.GrantsToApp)
                 Emit(Phase.DropTenantContext, TenantIsolation.GrantAuditTable);
-            Change($"give cross-tenant reads back to {DatabaseRoles.App}: drop functions {CallerLanes.OpenReadFunction} and {CallerLanes.ReadAllowedFunction}", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.GiveCrossTenantReadsBack(), new SourceSpan(1, 1));
         }
     }
 
@@ -67,21 +61,18 @@ public sealed partial class SchemaDiffer
     /// </summary>
     private void DiffTenantProof()
     {
-        var objects = $"table {TenantProof.KeyTable}, function {TenantProof.VerifyFunction}, procedure {TenantProof.SetProofProcedure} (extension {TenantProof.Extension})";
         if (!_from.TenantProof && _to.TenantProof)
         {
             foreach (var statement in TenantProof.Create())
                 Emit(Phase.CreateTenantContext, statement);
-            Change($"create the signed tenant: {objects}", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.CreateSignedTenant(), new SourceSpan(1, 1));
         }
         else if (_from.TenantProof && !_to.TenantProof)
         {
             foreach (var statement in TenantProof.Drop())
                 Emit(Phase.DropTenantContext, statement);
-            Change($"drop the signed tenant: {objects}", new SourceSpan(1, 1));
-            Find(MigrationRules.DropTable,
-                $"drops table '{TenantProof.KeyTable}' and the function that verifies tenant proofs: the policies go back to trusting a setting any SQL of the " +
-                "application may change. Keep them", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.DropSignedTenant(), new SourceSpan(1, 1));
+            Find(SafetyFindings.DropSignedTenant());
         }
     }
 
@@ -98,17 +89,15 @@ public sealed partial class SchemaDiffer
         {
             foreach (var statement in TenantIsolation.Disable(original, _from.TenantContext, _from.Lanes))
                 Emit(Phase.DropPolicies, statement);
-            Change($"disable row-level security on {table.Name} (drop its policies)", table.Span);
-            if (original.Scope == table.Scope)
-                Find(MigrationRules.RowSecurityDisabled,
-                    $"row-level security is turned off on '{table.Name}': PostgreSQL no longer keeps its rows to the transaction's tenant, so SQL that forgets " +
-                    "tenant_id reads and changes every tenant's rows. Keep it on; if the table must really go without it, accept it with --allow tenancy", table.Span);
+            Change(ChangeDescriptions.DisableRowSecurity(table), table.Span);
+            if (SafetyFindings.RowSecurityDisabled(original, table) is { } disabled)
+                Find(disabled);
         }
         else if (!old.RowSecurity && table.RowSecurity)
         {
             foreach (var statement in TenantIsolation.Enable(table, _to.TenantContext, _to.Lanes, _to.TenantProof))
                 Emit(Phase.RowSecurity, statement);
-            Change($"enable row-level security on {table.Name} (policies {string.Join(", ", TenantIsolation.Policies(table, _to.TenantContext, _to.Lanes))})", table.Span);
+            Change(ChangeDescriptions.EnableRowSecurity(table, TenantIsolation.Policies(table, _to.TenantContext, _to.Lanes)), table.Span);
         }
         else if (old.RowSecurity && table.RowSecurity)
         {
@@ -117,12 +106,12 @@ public sealed partial class SchemaDiffer
             foreach (var policy in before.Except(after))
             {
                 Emit(Phase.DropPolicies, TenantIsolation.DropPolicy(original, policy));
-                Change($"drop policy {policy} on {table.Name}", table.Span);
+                Change(ChangeDescriptions.DropPolicy(table, policy), table.Span);
             }
             foreach (var policy in after.Except(before))
             {
                 Emit(Phase.RowSecurity, TenantIsolation.CreatePolicy(table, policy, _to.TenantProof)!);
-                Change($"create policy {policy} on {table.Name}", table.Span);
+                Change(ChangeDescriptions.CreatePolicy(table, policy), table.Span);
             }
         }
         // A tenant policy kept across the move to (or from) signed tenants is dropped with the other policies (before
@@ -132,7 +121,7 @@ public sealed partial class SchemaDiffer
         {
             Emit(Phase.DropPolicies, TenantIsolation.DropPolicy(original, TenantIsolation.TenantPolicy));
             Emit(Phase.RowSecurity, TenantIsolation.CreateTenantPolicy(table, _to.TenantProof));
-            Change($"policy {TenantIsolation.TenantPolicy} on {table.Name}: {(_to.TenantProof ? "the tenant of a verified proof" : "the tenant of the plain setting")}", table.Span);
+            Change(ChangeDescriptions.TenantPolicyCondition(table, _to.TenantProof), table.Span);
         }
     }
 }

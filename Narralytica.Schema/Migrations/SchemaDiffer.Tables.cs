@@ -21,13 +21,11 @@ public sealed partial class SchemaDiffer
         {
             // A foreign key closing a cycle between dropped tables would block the drop: remove it first.
             foreach (var (other, key) in referencing[table.Name].Where(r => r.Other != table && !gone.Contains(r.Other.Name)))
-                Emit(Phase.DropTables, $"ALTER TABLE {SqlFragments.Name(other)} DROP CONSTRAINT {Q(key.Name)};");
-            Emit(Phase.DropTables, $"DROP TABLE {SqlFragments.Name(table)};");
+                Emit(Phase.DropTables, MigrationSql.DropConstraint(other.Name, key.Name));
+            Emit(Phase.DropTables, MigrationSql.DropTable(table));
             gone.Add(table.Name);
-            Change($"drop table {table.Name}", new SourceSpan(1, 1));
-            Find(MigrationRules.DropTable,
-                $"drops table '{table.Name}' and every row in it. If it was renamed, write 'renamed_from: {table.Name}' on the new table; " +
-                "otherwise stop using it in one release and drop it in the next", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.DropTable(table), new SourceSpan(1, 1));
+            Find(SafetyFindings.DropTable(table));
         }
     }
 
@@ -44,36 +42,32 @@ public sealed partial class SchemaDiffer
         _createdNames.Add(table.PrimaryKey.Name);
         foreach (var name in table.Uniques.Select(u => u.Name).Concat(table.Checks.Select(c => c.Name)).Concat(table.ForeignKeys.Select(k => k.Name)).Concat(table.Indexes.Select(i => i.Name)))
             _createdNames.Add(name);
-        Change($"create table {table.Name}", table.Span);
+        Change(ChangeDescriptions.CreateTable(table), table.Span);
     }
 
     private void DiffTable(Table original, Table old, Table table)
     {
         if (original.Scope != table.Scope)
         {
-            Change($"change the scope of table {table.Name} from {Scope(original)} to {Scope(table)}", table.Span);
-            Find(MigrationRules.TenancyChange,
-                $"table '{table.Name}' changes from {Scope(original)} to {Scope(table)}: tenant_id, its key and every reference to the table change with it, " +
-                "and existing rows have no tenant to take. Create a new table with the new scope, copy the rows with their tenant, then drop the old one", table.Span);
+            Change(ChangeDescriptions.ChangeScope(original, table), table.Span);
+            Find(SafetyFindings.TenancyChange(original, table));
         }
         if (original.Name != table.Name)
         {
-            Emit(Phase.Renames, $"ALTER TABLE {Q(original.Name)} RENAME TO {SqlFragments.Name(table)};");
-            Change($"rename table {original.Name} to {table.Name}", table.Span);
+            Emit(Phase.Renames, MigrationSql.RenameTable(original.Name, table));
+            Change(ChangeDescriptions.RenameTable(original.Name, table), table.Span);
         }
         foreach (var pair in _renames.ColumnRenames(table.Name))
         {
-            Emit(Phase.Renames, $"ALTER TABLE {SqlFragments.Name(table)} RENAME COLUMN {Q(pair.Key)} TO {Q(pair.Value)};");
-            Change($"rename column {table.Name}.{pair.Key} to {pair.Value}", table.FindColumn(pair.Value)!.Span);
+            Emit(Phase.Renames, MigrationSql.RenameColumn(table, pair.Key, pair.Value));
+            Change(ChangeDescriptions.RenameColumn(table, pair.Key, pair.Value), table.FindColumn(pair.Value)!.Span);
         }
 
         foreach (var column in old.Columns.Where(c => table.FindColumn(c.Name) is null))
         {
-            Emit(Phase.DropColumns, $"ALTER TABLE {Q(original.Name)} DROP COLUMN {Q(column.Name)};");
-            Change($"drop column {table.Name}.{column.Name}", table.Span);
-            Find(MigrationRules.DropColumn,
-                $"drops column '{table.Name}.{column.Name}' and its data. If it was renamed, write 'renamed_from: {column.Name}' on the new column; " +
-                "otherwise stop reading and writing it in one release and drop it in the next", table.Span);
+            Emit(Phase.DropColumns, MigrationSql.DropColumn(original.Name, column.Name));
+            Change(ChangeDescriptions.DropColumn(table, column), table.Span);
+            Find(SafetyFindings.DropColumn(table, column));
         }
         foreach (var column in table.Columns)
         {
@@ -92,11 +86,9 @@ public sealed partial class SchemaDiffer
         if (old.Doc != table.Doc)
         {
             Emit(Phase.Comments, SqlFragments.CommentOnTable(table));
-            Change($"change the doc of table {table.Name}", table.Span);
+            Change(ChangeDescriptions.ChangeTableDoc(table), table.Span);
         }
         DiffPrivileges(old, table);
         DiffRowSecurity(original, old, table);
     }
-
-    private static string Scope(Table table) => table.IsTenantScoped ? "tenant-scoped" : "global";
 }

@@ -11,24 +11,24 @@ namespace Narralytica.Schema.Migrations;
 /// describes, and what schema.yaml declares now. Statements come out in an order PostgreSQL
 /// accepts (types and referenced tables before what needs them, drops before renames before
 /// creations), the same order every run, with the safety findings of each change.
+/// <para>
+/// One role per file. This file pairs the old and new tables and records what the comparisons find. Each
+/// <c>SchemaDiffer.*.cs</c> file compares one kind of object (tables, columns, constraints, indexes, enums,
+/// roles, row security, streams) and decides which changes there are. <see cref="MigrationSql"/> writes their
+/// statements, <see cref="ChangeDescriptions"/> their human text, <see cref="SafetyFindings"/> their risks
+/// (under the rules of <see cref="MigrationRules"/>), and <c>SchemaDiffer.Phases.cs</c> puts the statements
+/// in the order they run and the stages (files) they go into.
+/// </para>
 /// </summary>
 public sealed partial class SchemaDiffer
 {
     private readonly SchemaModel _from;
     private readonly SchemaModel _to;
     private readonly RenameMap _renames;
-    private readonly Dictionary<Phase, List<string>> _sql = new();
     private readonly List<SchemaChange> _changes = new();
     private readonly List<LintFinding> _findings = new();
-    private readonly List<(MigrationRule Rule, string Name, string Message, SourceSpan Span)> _drops = new();
+    private readonly List<(string Name, LintFinding Finding)> _drops = new();
     private readonly HashSet<string> _createdNames = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _recreatedEnums = new(StringComparer.Ordinal);
-    private readonly List<string> _addedEnumLiterals = new();
-    private readonly HashSet<string> _enumsWithAddedValues = new(StringComparer.Ordinal);
-    private bool _convertsIntoEnumWithAddedValues;
-    private readonly HashSet<(string Table, string Column)> _retypedColumns = new();
-    private readonly HashSet<(string Table, string Column)> _rewrittenColumns = new();
-    private readonly HashSet<(string Table, string Columns)> _unstableKeys = new();
 
     private SchemaDiffer(SchemaModel from, SchemaModel to)
     {
@@ -72,18 +72,22 @@ public sealed partial class SchemaDiffer
                 DiffTable(old, _renames.Translate(old), table);
         }
         DiffStreams();
-        foreach (var (rule, name, message, span) in _drops)
+        foreach (var (name, finding) in _drops)
             if (!_createdNames.Contains(name))
-                Find(rule, message, span);
+                Find(finding);
         return Assemble();
     }
 
+    /// <summary>One line of the migration's summary, with where schema.yaml declares what changed.</summary>
     private void Change(string description, SourceSpan span) => _changes.Add(new SchemaChange(description, span));
 
-    private void Find(MigrationRule rule, string message, SourceSpan span) => _findings.Add(new LintFinding(rule, message, span));
+    /// <summary>A risk of the migration, which <c>migrations add</c> refuses unless its category is accepted.</summary>
+    private void Find(LintFinding finding) => _findings.Add(finding);
+
+    private void Find(MigrationRule rule, string message, SourceSpan span) => Find(new LintFinding(rule, message, span));
 
     /// <summary>A dropped constraint or index is destructive unless the plan creates one of the same name again (a change, not a loss).</summary>
-    private void Dropped(MigrationRule rule, string name, string message, SourceSpan span) => _drops.Add((rule, name, message, span));
+    private void Dropped(string name, LintFinding finding) => _drops.Add((name, finding));
 
     private static string Q(string name) => SqlIdentifier.Quote(name);
 }
