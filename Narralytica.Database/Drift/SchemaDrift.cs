@@ -88,7 +88,7 @@ public static class SchemaDrift
         finally
         {
             await transaction.RollbackAsync();
-            await Execute(connection, null, $"SET search_path TO \"{liveSchema.Replace("\"", "\"\"")}\"");
+            await Execute(connection, null, $"SET search_path TO {SqlIdentifier.Quote(liveSchema)}");
         }
     }
 

@@ -64,5 +64,5 @@ internal static class TableSchema
     }
 
     /// <summary><paramref name="schema"/> as a search path entry, quoted so that any name reads back as itself.</summary>
-    public static string AsSearchPath(string schema) => "\"" + schema.Replace("\"", "\"\"") + "\"";
+    public static string AsSearchPath(string schema) => PgIdentifier.Quote(schema);
 }

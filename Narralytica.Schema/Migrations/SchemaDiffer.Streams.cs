@@ -20,24 +20,24 @@ public sealed partial class SchemaDiffer
         {
             Emit(Phase.DropPublications, StreamSql.Drop(old.Name));
             // No row is lost: a slot still reading the publication fails on its next change, with an error that says so.
-            Change($"drop stream {old.Name}", new SourceSpan(1, 1));
+            Change(ChangeDescriptions.DropStream(old), new SourceSpan(1, 1));
         }
         foreach (var stream in _to.Streams)
         {
             if (!oldStreams.TryGetValue(stream.Name, out var old))
             {
                 Emit(Phase.Publications, StreamSql.Create(stream));
-                Change($"create stream {stream.Name}", stream.Span);
+                Change(ChangeDescriptions.CreateStream(stream), stream.Span);
             }
             else if (!SameTables(old.Tables.Select(_renames.NewTableName), stream.Tables))
             {
                 Emit(Phase.Publications, StreamSql.SetTables(stream));
-                Change($"change the tables of stream {stream.Name}", stream.Span);
+                Change(ChangeDescriptions.ChangeStreamTables(stream), stream.Span);
             }
             if (old is not null && old.Doc != stream.Doc)
             {
                 Emit(Phase.Publications, StreamSql.Comment(stream));
-                Change($"change the doc of stream {stream.Name}", stream.Span);
+                Change(ChangeDescriptions.ChangeStreamDoc(stream), stream.Span);
             }
         }
     }

@@ -187,9 +187,5 @@ public static class StatementLint
     private static readonly Regex LastPart = new($@"(?<last>{Simple})$", Options);
 
     /// <summary>The object's own name, unquoted (schema.table → table); unquoted names fold to lower case as in PostgreSQL.</summary>
-    private static string Unquote(string name)
-    {
-        var last = LastPart.Match(name).Groups["last"].Value;
-        return last.StartsWith("\"", System.StringComparison.Ordinal) ? last.Substring(1, last.Length - 2).Replace("\"\"", "\"") : last.ToLowerInvariant();
-    }
+    private static string Unquote(string name) => SqlIdentifier.Unquote(LastPart.Match(name).Groups["last"].Value);
 }

@@ -41,6 +41,13 @@ public static class SqlIdentifier
         => IsValid(name) && !IsReserved(name) ? name : "\"" + name.Replace("\"", "\"\"") + "\"";
 
     /// <summary>
+    /// The name an identifier written in SQL stands for: a quoted one without its quotes (a doubled quote is one),
+    /// a bare one folded to lower case, as PostgreSQL reads it.
+    /// </summary>
+    public static string Unquote(string written)
+        => written.StartsWith("\"", StringComparison.Ordinal) ? written.Substring(1, written.Length - 2).Replace("\"\"", "\"") : written.ToLowerInvariant();
+
+    /// <summary>
     /// A generated constraint or index name that fits PostgreSQL's 63 bytes: long names keep a
     /// readable prefix and end in a short hash of the full name, so they stay unique and stable.
     /// </summary>

@@ -19,7 +19,7 @@ internal static class MigrationHistory
 {
     public const string TableName = "narralytica_schema_history";
 
-    private static string Qualified(string schema) => "\"" + schema.Replace("\"", "\"\"") + "\"." + TableName;
+    private static string Qualified(string schema) => PgIdentifier.Quote(schema) + "." + TableName;
 
     private static string CreateSql(string schema) => $"""
         CREATE TABLE IF NOT EXISTS {Qualified(schema)} (

@@ -87,7 +87,7 @@ internal sealed class MigrationLock : IAsyncDisposable
         }
     }
 
-    private static string Qualified(string schema) => "\"" + schema.Replace("\"", "\"\"") + "\"." + TableName;
+    private static string Qualified(string schema) => PgIdentifier.Quote(schema) + "." + TableName;
 
     /// <summary>Releases the lock: the transaction ends (it changed nothing) and the connection goes back to the pool.</summary>
     public async ValueTask DisposeAsync()

@@ -186,7 +186,7 @@ public sealed class SchemaMigrator
         await using var command = new NpgsqlCommand(
             "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = $1 AND n.nspname = $2",
             connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = name.StartsWith("\"", StringComparison.Ordinal) ? name.Substring(1, name.Length - 2).Replace("\"\"", "\"") : name.ToLowerInvariant() });
+        command.Parameters.Add(new NpgsqlParameter { Value = PgIdentifier.Unquote(name) });
         command.Parameters.Add(new NpgsqlParameter { Value = schema });
         return await command.ExecuteScalarAsync(cancellationToken) is true;
     }

@@ -25,7 +25,7 @@ internal static class SqlTokenizer
                     tokens.Add(new SqlToken(SqlTokenKind.Word, written));
                     break;
                 case SqlLexemeKind.QuotedIdentifier:
-                    tokens.Add(new SqlToken(SqlTokenKind.QuotedIdentifier, written.Substring(1, written.Length - 2).Replace("\"\"", "\"")));
+                    tokens.Add(new SqlToken(SqlTokenKind.QuotedIdentifier, SqlIdentifier.Unquote(written)));
                     break;
                 case SqlLexemeKind.String:
                     // E'…' (backslash escapes) and bit strings are kept as written, the prefix upper-cased.
