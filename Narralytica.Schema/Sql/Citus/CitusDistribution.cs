@@ -32,20 +32,11 @@ public static class CitusDistribution
     /// <summary>The distribution column of every tenant table.</summary>
     public const string DistributionColumn = "tenant_id";
 
+    /// <summary>Every step, in order: <see cref="FormSteps"/>, then the Citus calls and the foreign keys around them.</summary>
     public static IReadOnlyList<DistributionStep> Steps(SchemaModel model)
     {
-        var steps = new List<DistributionStep>();
-        var procedures = new List<string> { CitusForms.CreateSetTenant };
-        if (model.TenantContext)
-            procedures.Add(CitusForms.CreateSetAudit);
-        if (model.TenantProof)
-            procedures.Add(CitusForms.CreateSetProof);
-        steps.Add(new DistributionStep("tenant context: procedures whose SET LOCAL reaches every node", procedures, null));
-
+        var steps = FormSteps(model).ToList();
         var ordered = DdlEmitter.DependencyOrder(model);
-        foreach (var table in ordered.Where(t => t.RowSecurity))
-            steps.Add(new DistributionStep($"{table.Name}: policies without subqueries", Policies(model, table), null));
-
         var functions = new List<string>();
         if (model.TenantProof)
             functions.Add(TenantProof.VerifyFunction + "()");
@@ -58,7 +49,7 @@ public static class CitusDistribution
                     $"ALTER FUNCTION {function} SET {CitusForms.NestedExecutionSetting} = on;",
                 },
                 $"SELECT EXISTS (SELECT FROM pg_dist_object WHERE classid = 'pg_proc'::regclass AND objid = {SqlIdentifier.Literal(function)}::regprocedure) " +
-                $"AND (SELECT {SqlIdentifier.Literal(CitusForms.NestedExecutionSetting + "=on")} = ANY (proconfig) FROM pg_proc WHERE oid = {SqlIdentifier.Literal(function)}::regprocedure)"));
+                $"AND coalesce((SELECT {SqlIdentifier.Literal(CitusForms.NestedExecutionSetting + "=on")} = ANY (proconfig) FROM pg_proc WHERE oid = {SqlIdentifier.Literal(function)}::regprocedure), false)"));
 
         var reference = ReferenceTables(model, ordered);
         var distributed = ordered.Where(t => t.IsTenantScoped).Select(t => t.Name).ToList();
@@ -83,6 +74,23 @@ public static class CitusDistribution
             foreach (var key in table.ForeignKeys)
                 steps.Add(new DistributionStep($"{table.Name}: foreign key {key.Name}", new[] { DdlEmitter.AddForeignKey(table, key) },
                     $"SELECT EXISTS (SELECT FROM pg_constraint WHERE conrelid = {RegClass(table.Name)}::regclass AND conname = {SqlIdentifier.Literal(key.Name)})"));
+        return steps;
+    }
+
+    /// <summary>
+    /// The first steps: the tenant context and the policies in their Citus forms (<see cref="CitusForms"/>). They call
+    /// nothing of Citus, so plain PostgreSQL runs them too (that is how the tests prove them).
+    /// </summary>
+    public static IReadOnlyList<DistributionStep> FormSteps(SchemaModel model)
+    {
+        var procedures = new List<string> { CitusForms.CreateSetTenant };
+        if (model.TenantContext)
+            procedures.Add(CitusForms.CreateSetAudit);
+        if (model.TenantProof)
+            procedures.Add(CitusForms.CreateSetProof);
+        var steps = new List<DistributionStep> { new("tenant context: procedures whose SET LOCAL reaches every node", procedures, null) };
+        foreach (var table in DdlEmitter.DependencyOrder(model).Where(t => t.RowSecurity))
+            steps.Add(new DistributionStep($"{table.Name}: policies without subqueries", Policies(model, table), null));
         return steps;
     }
 
