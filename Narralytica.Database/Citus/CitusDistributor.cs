@@ -58,7 +58,7 @@ public static class CitusDistributor
             return;
         var available = await ScalarAsync<bool>(connection, "SELECT EXISTS (SELECT FROM pg_available_extensions WHERE name = 'citus')", cancellationToken);
         throw new DistributionException(available
-            ? "The database has no citus extension: run CREATE EXTENSION citus; as a superuser on the coordinator (citus must be first in shared_preload_libraries), add the workers with citus_add_node, then run this again."
+            ? "The database has no Citus extension: run CREATE EXTENSION citus; as a superuser on the coordinator (citus must be first in shared_preload_libraries), add the workers with citus_add_node, then run this again (docs/citus.md)."
             : "This server has no Citus: install Citus (its packages or container images, see docs/citus.md), put citus first in shared_preload_libraries, CREATE EXTENSION citus; then run this again.");
     }
 
