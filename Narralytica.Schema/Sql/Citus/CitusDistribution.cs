@@ -83,14 +83,28 @@ public static class CitusDistribution
     /// </summary>
     public static IReadOnlyList<DistributionStep> FormSteps(SchemaModel model)
     {
-        var procedures = new List<string> { CitusForms.CreateSetTenant };
+        var procedures = new List<CitusForms.SetLocalProcedure> { CitusForms.SetTenant };
         if (model.TenantContext)
-            procedures.Add(CitusForms.CreateSetAudit);
+            procedures.Add(CitusForms.SetAudit);
         if (model.TenantProof)
-            procedures.Add(CitusForms.CreateSetProof);
-        var steps = new List<DistributionStep> { new("tenant context: procedures whose SET LOCAL reaches every node", procedures, null) };
+            procedures.Add(CitusForms.SetProof);
+        var steps = new List<DistributionStep>
+        {
+            new("tenant context: procedures whose SET LOCAL reaches every node", procedures.Select(p => p.Create).ToList(),
+                "SELECT " + string.Join(" AND ", procedures.Select(p =>
+                    $"EXISTS (SELECT FROM pg_proc WHERE oid = to_regprocedure({SqlIdentifier.Literal(p.Signature)}) AND prosrc = {SqlIdentifier.Literal(p.Body)})"))),
+        };
         foreach (var table in DdlEmitter.DependencyOrder(model).Where(t => t.RowSecurity))
-            steps.Add(new DistributionStep($"{table.Name}: policies without subqueries", Policies(model, table), null));
+        {
+            var rewritten = RewrittenPolicies(model, table);
+            steps.Add(new DistributionStep($"{table.Name}: policies without subqueries",
+                rewritten.SelectMany(p => new[]
+                {
+                    TenantIsolation.DropPolicy(table, p).Replace("DROP POLICY ", "DROP POLICY IF EXISTS "),
+                    CitusForms.CreatePolicy(table, p, model.TenantProof)!,
+                }).ToList(),
+                PoliciesInCitusForm(model, table, rewritten)));
+        }
         return steps;
     }
 
@@ -126,17 +140,27 @@ public static class CitusDistribution
         return names;
     }
 
-    private static IReadOnlyList<string> Policies(SchemaModel model, Table table)
+    /// <summary>The policies of <paramref name="table"/> whose plain form holds a subquery: the tenant's and the readers'.</summary>
+    private static List<string> RewrittenPolicies(SchemaModel model, Table table)
+        => TenantIsolation.Policies(table, model.TenantContext, model.Lanes)
+            .Where(p => p == TenantIsolation.TenantPolicy || p == CallerLanes.ReaderReadPolicy).ToList();
+
+    /// <summary>
+    /// True when every rewritten policy of <paramref name="table"/> has its Citus form, as PostgreSQL prints it; null (the
+    /// step always runs) when a form's printed text is not known.
+    /// </summary>
+    private static string? PoliciesInCitusForm(SchemaModel model, Table table, List<string> policies)
     {
-        var statements = new List<string>();
-        foreach (var policy in TenantIsolation.Policies(table, model.TenantContext, model.Lanes))
+        var checks = new List<string>();
+        foreach (var policy in policies)
         {
-            if (policy != TenantIsolation.TenantPolicy && policy != CallerLanes.ReaderReadPolicy)
-                continue;
-            statements.Add(TenantIsolation.DropPolicy(table, policy).Replace("DROP POLICY ", "DROP POLICY IF EXISTS "));
-            statements.Add(CitusForms.CreatePolicy(table, policy, model.TenantProof)!);
+            if (CitusForms.PrintedCondition(policy, model.TenantProof) is not { } printed)
+                return null;
+            var withCheck = policy == TenantIsolation.TenantPolicy ? $"with_check = {SqlIdentifier.Literal(printed)}" : "with_check IS NULL";
+            checks.Add($"EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = {SqlIdentifier.Literal(table.Name)} " +
+                       $"AND policyname = {SqlIdentifier.Literal(policy)} AND qual = {SqlIdentifier.Literal(printed)} AND {withCheck})");
         }
-        return statements;
+        return "SELECT " + string.Join(" AND ", checks);
     }
 
     private static string RegClass(string table) => SqlIdentifier.Literal(SqlIdentifier.Quote(table));

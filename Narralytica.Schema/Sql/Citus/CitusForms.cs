@@ -62,18 +62,35 @@ public static class CitusForms
         _ => TenantIsolation.CreatePolicy(table, policy, signedTenant),
     };
 
-    /// <summary>A procedure that sets <paramref name="setting"/> for the transaction, on the coordinator and every worker it uses.</summary>
-    private static string SetLocalProcedure(string procedure, string parameter, string type, string value, string setting)
-        => $"CREATE OR REPLACE PROCEDURE {procedure}({parameter} {type}) LANGUAGE plpgsql AS $$ BEGIN " +
-           $"SET LOCAL {PropagateSetting} = 'local'; " +
-           $"EXECUTE format('SET LOCAL {setting} = %L', {value}); END $$;";
+    /// <summary>
+    /// How PostgreSQL prints a policy's condition (<c>pg_policies.qual</c>, <c>with_check</c>) when it is in its Citus
+    /// form; null when that is not known (the condition of the plain setting), and the step that installs it then always runs.
+    /// </summary>
+    public static string? PrintedCondition(string policy, bool signedTenant) => policy switch
+    {
+        TenantIsolation.TenantPolicy when signedTenant => "(" + SignedTenantCondition + ")",
+        CallerLanes.ReaderReadPolicy => ReaderReadCondition,
+        _ => null,
+    };
 
-    public static string CreateSetTenant
-        => SetLocalProcedure(TenantIsolation.SetTenantProcedure, "tenant", "uuid", "coalesce(tenant::text, '')", TenantIsolation.TenantSetting);
+    /// <summary>A procedure that sets a setting for the transaction, on the coordinator and every worker it uses.</summary>
+    public sealed record SetLocalProcedure(string Name, string Parameter, string Type, string Value, string Setting)
+    {
+        /// <summary>The body, as <c>pg_proc.prosrc</c> holds it.</summary>
+        public string Body => $" BEGIN SET LOCAL {PropagateSetting} = 'local'; EXECUTE format('SET LOCAL {Setting} = %L', {Value}); END ";
 
-    public static string CreateSetAudit
-        => SetLocalProcedure(TenantIsolation.SetAuditProcedure, "audit", "uuid", "coalesce(audit::text, '')", TenantIsolation.AuditSetting);
+        /// <summary>Its signature, as <c>to_regprocedure</c> reads it.</summary>
+        public string Signature => $"{Name}({Type})";
 
-    public static string CreateSetProof
-        => SetLocalProcedure(TenantProof.SetProofProcedure, "proof", "text", "coalesce(proof, '')", TenantProof.ProofSetting);
+        public string Create => $"CREATE OR REPLACE PROCEDURE {Name}({Parameter} {Type}) LANGUAGE plpgsql AS $${Body}$$;";
+    }
+
+    public static SetLocalProcedure SetTenant { get; } =
+        new(TenantIsolation.SetTenantProcedure, "tenant", "uuid", "coalesce(tenant::text, '')", TenantIsolation.TenantSetting);
+
+    public static SetLocalProcedure SetAudit { get; } =
+        new(TenantIsolation.SetAuditProcedure, "audit", "uuid", "coalesce(audit::text, '')", TenantIsolation.AuditSetting);
+
+    public static SetLocalProcedure SetProof { get; } =
+        new(TenantProof.SetProofProcedure, "proof", "text", "coalesce(proof, '')", TenantProof.ProofSetting);
 }

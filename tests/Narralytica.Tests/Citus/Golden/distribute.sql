@@ -2,6 +2,7 @@
 -- `narralytica distribute` runs the same steps, skipping each one whose check says it is done.
 
 -- tenant context: procedures whose SET LOCAL reaches every node
+-- done when: SELECT EXISTS (SELECT FROM pg_proc WHERE oid = to_regprocedure('narralytica_set_tenant(uuid)') AND prosrc = ' BEGIN SET LOCAL citus.propagate_set_commands = ''local''; EXECUTE format(''SET LOCAL narralytica.tenant_id = %L'', coalesce(tenant::text, '''')); END ') AND EXISTS (SELECT FROM pg_proc WHERE oid = to_regprocedure('narralytica_set_cross_tenant_audit(uuid)') AND prosrc = ' BEGIN SET LOCAL citus.propagate_set_commands = ''local''; EXECUTE format(''SET LOCAL narralytica.cross_tenant_audit = %L'', coalesce(audit::text, '''')); END ') AND EXISTS (SELECT FROM pg_proc WHERE oid = to_regprocedure('narralytica_set_tenant_proof(text)') AND prosrc = ' BEGIN SET LOCAL citus.propagate_set_commands = ''local''; EXECUTE format(''SET LOCAL narralytica.tenant_proof = %L'', coalesce(proof, '''')); END ')
 BEGIN;
 CREATE OR REPLACE PROCEDURE narralytica_set_tenant(tenant uuid) LANGUAGE plpgsql AS $$ BEGIN SET LOCAL citus.propagate_set_commands = 'local'; EXECUTE format('SET LOCAL narralytica.tenant_id = %L', coalesce(tenant::text, '')); END $$;
 CREATE OR REPLACE PROCEDURE narralytica_set_cross_tenant_audit(audit uuid) LANGUAGE plpgsql AS $$ BEGIN SET LOCAL citus.propagate_set_commands = 'local'; EXECUTE format('SET LOCAL narralytica.cross_tenant_audit = %L', coalesce(audit::text, '')); END $$;
@@ -9,6 +10,7 @@ CREATE OR REPLACE PROCEDURE narralytica_set_tenant_proof(proof text) LANGUAGE pl
 COMMIT;
 
 -- memberships: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'memberships' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'memberships' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON memberships;
 CREATE POLICY tenant_isolation ON memberships USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
@@ -17,6 +19,7 @@ CREATE POLICY reader_cross_tenant_read ON memberships FOR SELECT TO narralytica_
 COMMIT;
 
 -- tenant_configs: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'tenant_configs' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'tenant_configs' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON tenant_configs;
 CREATE POLICY tenant_isolation ON tenant_configs USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
@@ -25,6 +28,7 @@ CREATE POLICY reader_cross_tenant_read ON tenant_configs FOR SELECT TO narralyti
 COMMIT;
 
 -- videos: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'videos' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'videos' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON videos;
 CREATE POLICY tenant_isolation ON videos USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
@@ -33,6 +37,7 @@ CREATE POLICY reader_cross_tenant_read ON videos FOR SELECT TO narralytica_reade
 COMMIT;
 
 -- transcripts: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'transcripts' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'transcripts' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON transcripts;
 CREATE POLICY tenant_isolation ON transcripts USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
@@ -41,6 +46,7 @@ CREATE POLICY reader_cross_tenant_read ON transcripts FOR SELECT TO narralytica_
 COMMIT;
 
 -- speakers: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'speakers' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'speakers' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON speakers;
 CREATE POLICY tenant_isolation ON speakers USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
@@ -49,6 +55,7 @@ CREATE POLICY reader_cross_tenant_read ON speakers FOR SELECT TO narralytica_rea
 COMMIT;
 
 -- segments: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'segments' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'segments' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON segments;
 CREATE POLICY tenant_isolation ON segments USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
@@ -57,6 +64,7 @@ CREATE POLICY reader_cross_tenant_read ON segments FOR SELECT TO narralytica_rea
 COMMIT;
 
 -- layers: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'layers' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'layers' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON layers;
 CREATE POLICY tenant_isolation ON layers USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
@@ -65,6 +73,7 @@ CREATE POLICY reader_cross_tenant_read ON layers FOR SELECT TO narralytica_reade
 COMMIT;
 
 -- jobs: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'jobs' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'jobs' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON jobs;
 CREATE POLICY tenant_isolation ON jobs USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
@@ -73,6 +82,7 @@ CREATE POLICY reader_cross_tenant_read ON jobs FOR SELECT TO narralytica_reader 
 COMMIT;
 
 -- pipeline_checkpoints: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'pipeline_checkpoints' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'pipeline_checkpoints' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON pipeline_checkpoints;
 CREATE POLICY tenant_isolation ON pipeline_checkpoints USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
@@ -81,6 +91,7 @@ CREATE POLICY reader_cross_tenant_read ON pipeline_checkpoints FOR SELECT TO nar
 COMMIT;
 
 -- event_logs: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'event_logs' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'event_logs' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON event_logs;
 CREATE POLICY tenant_isolation ON event_logs USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
@@ -89,6 +100,7 @@ CREATE POLICY reader_cross_tenant_read ON event_logs FOR SELECT TO narralytica_r
 COMMIT;
 
 -- audit_logs: policies without subqueries
+-- done when: SELECT EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'audit_logs' AND policyname = 'tenant_isolation' AND qual = '(tenant_id = narralytica_proven_tenant())' AND with_check = '(tenant_id = narralytica_proven_tenant())') AND EXISTS (SELECT FROM pg_policies WHERE schemaname = current_schema() AND tablename = 'audit_logs' AND policyname = 'reader_cross_tenant_read' AND qual = 'narralytica_cross_tenant_read_allowed()' AND with_check IS NULL)
 BEGIN;
 DROP POLICY IF EXISTS tenant_isolation ON audit_logs;
 CREATE POLICY tenant_isolation ON audit_logs USING (tenant_id = narralytica_proven_tenant()) WITH CHECK (tenant_id = narralytica_proven_tenant());
