@@ -39,11 +39,17 @@ public sealed class CitusFormAttackTests
         Assert.False(string.IsNullOrWhiteSpace(outcome));
     }
 
+    /// <summary>
+    /// <paramref name="connectionString"/> without pooling: each test has databases of its own, and a pool per database would
+    /// keep idle connections open long after the test, taking the server's connection slots from the others.
+    /// </summary>
+    public static string Unpooled(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+
     /// <summary>A migrated database with the Citus forms installed (as the superuser that owns it); returns its connection string.</summary>
     public static async Task<string> CreateAsync(PostgresFixture postgres)
     {
         var database = await AttackDatabase.CreateAsync(postgres);
-        await using var connection = new NpgsqlConnection(database);
+        await using var connection = new NpgsqlConnection(Unpooled(database));
         await connection.OpenAsync();
         foreach (var step in CitusDistribution.FormSteps(Model))
         {

@@ -29,13 +29,13 @@ public sealed class CitusFormsTests
     public async Task Each_form_step_is_not_done_on_a_migrated_database_and_done_once_installed()
     {
         var steps = CitusDistribution.FormSteps(Model);
-        await using (var before = new NpgsqlConnection(await AttackDatabase.CreateAsync(_postgres)))
+        await using (var before = new NpgsqlConnection(CitusFormAttackTests.Unpooled(await AttackDatabase.CreateAsync(_postgres))))
         {
             await before.OpenAsync();
             foreach (var step in steps)
                 Assert.False(await DoneAsync(before, step), $"\"{step.Description}\" says it is done before it ran");
         }
-        await using var after = new NpgsqlConnection(await CitusFormAttackTests.CreateAsync(_postgres));
+        await using var after = new NpgsqlConnection(CitusFormAttackTests.Unpooled(await CitusFormAttackTests.CreateAsync(_postgres)));
         await after.OpenAsync();
         foreach (var step in steps)
             Assert.True(await DoneAsync(after, step), $"\"{step.Description}\" does not see its own result");
@@ -44,7 +44,7 @@ public sealed class CitusFormsTests
     [Fact]
     public async Task The_tenant_set_by_the_SET_LOCAL_procedure_ends_with_its_transaction()
     {
-        await using var connection = new NpgsqlConnection(await CitusFormAttackTests.CreateAsync(_postgres));
+        await using var connection = new NpgsqlConnection(CitusFormAttackTests.Unpooled(await CitusFormAttackTests.CreateAsync(_postgres)));
         await connection.OpenAsync();
         var tenant = Guid.NewGuid();
         await using (var transaction = await connection.BeginTransactionAsync())

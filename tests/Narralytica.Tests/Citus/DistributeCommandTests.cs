@@ -31,7 +31,7 @@ public sealed class DistributeCommandTests
         Assert.Contains("shared_preload_libraries", errors);
         Assert.Contains("docs/citus.md", errors);
         // Nothing was rewritten: the policies keep the plain target's form.
-        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await using var connection = new Npgsql.NpgsqlConnection(CitusFormAttackTests.Unpooled(database));
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("SELECT qual FROM pg_policies WHERE tablename = 'segments' AND policyname = 'tenant_isolation'", connection);
         Assert.Contains("SELECT", (string)(await command.ExecuteScalarAsync())!);

@@ -33,7 +33,7 @@ public sealed class ShardNamesTests
     [Fact]
     public async Task A_plain_PostgreSQL_violation_keeps_its_names()
     {
-        await using var connection = new NpgsqlConnection(await _postgres.CreateSchemaDatabaseAsync());
+        await using var connection = new NpgsqlConnection(CitusFormAttackTests.Unpooled(await _postgres.CreateSchemaDatabaseAsync()));
         await connection.OpenAsync();
         var tenant = Guid.NewGuid();
         await using (var insertTenant = new NpgsqlCommand("INSERT INTO tenants (id, slug, name) VALUES ($1, 't', 't')", connection) { Parameters = { new() { Value = tenant } } })
