@@ -39,7 +39,7 @@ public static class HotPathSql
         "FROM (SELECT tenant_id, id, transcript_id, speaker_id, ordinal, start_ms, end_ms, text, confidence, created_at, updated_at " +
         "FROM segments WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3) AS s LEFT JOIN LATERAL " +
         "(SELECT DISTINCT ON (kind) tenant_id, id, segment_id, kind, version, producer, model, payload, created_at FROM layers " +
-        "WHERE tenant_id = s.tenant_id AND segment_id = s.id ORDER BY kind, version DESC) AS l ON true ORDER BY s.id, l.kind";
+        "WHERE tenant_id = $1 AND segment_id = s.id ORDER BY kind, version DESC) AS l ON true ORDER BY s.id, l.kind";
 
     /// <summary>The binary COPY statements of the ingest baseline.</summary>
     public const string CopySegments =

@@ -25,6 +25,7 @@ public static class CommandTree
             SchemaCommandLine.Create(),
             MigrationsCommandLine.Create(),
             DatabaseCommandLine.Drift(),
+            DistributeCommandLine.Create(),
             DatabaseCommandLine.Roles(),
             TenantKeyCommandLine.Create(),
             DatabaseCommandLine.Demo(),

@@ -53,3 +53,6 @@ public sealed record TenantKeyNewOptions(string? Id, int ValidDays, bool Json);
 
 /// <summary><c>tenant-key retire</c>.</summary>
 public sealed record TenantKeyRetireOptions(string Id, bool Json);
+
+/// <summary><c>distribute</c>: the coordinator (null: NARRALYTICA_DATABASE), schema.yaml, and whether to print the script instead.</summary>
+public sealed record DistributeOptions(string? Connection, string? SchemaPath, bool Print, bool Json);

@@ -122,7 +122,9 @@ public static class ReadPathSql
         var versions = versioned.Versions!;
         var column = feed.ReferencingColumn!;
         var rest = versions.Of.Where(c => c != column).ToList();
-        var inner = LatestSelect(versioned, versions, rest, $"{Tenant} = s.{Tenant} AND {SqlIdentifier.Quote(column)} = s.id");
+        // The tenant parameter, not s.tenant_id: the same rows, and on Citus a LATERAL correlated on the distribution
+        // column is refused while one that names the tenant routes to a single shard.
+        var inner = LatestSelect(versioned, versions, rest, $"{Tenant} = $1 AND {SqlIdentifier.Quote(column)} = s.id");
         var order = "s.id" + string.Concat(rest.Select(c => ", l." + SqlIdentifier.Quote(c)));
         var sql = $"SELECT {SelectList(table, "s")}, {SelectList(versioned, "l")} " +
                   $"FROM (SELECT {SelectList(table)} FROM {SqlFragments.Name(table)} WHERE {Tenant} = $1 AND id > $2 ORDER BY id LIMIT $3) AS s " +
