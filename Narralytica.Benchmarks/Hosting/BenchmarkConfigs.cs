@@ -12,9 +12,11 @@ public static class BenchmarkConfigs
 {
     public static IConfig Create(bool quick, TranscriptDataset dataset, DatabaseOnDemand database)
     {
+        _ = PeakHeap.Folder; // published before the benchmark processes start, so they inherit it
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(quick ? QuickJob : FullJob)
             .AddColumn(new RowsPerSecondColumn(RowsPerInvocation.For(dataset)))
+            .AddColumn(new PeakHeapColumn())
             .AddEventProcessor(database);
         return config;
     }
