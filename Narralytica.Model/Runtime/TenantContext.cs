@@ -38,6 +38,9 @@ public static class TenantContext
     /// <summary><c>SELECT narralytica_open_cross_tenant_read(justification)</c>: the readers' audit row, written by the database; returns its id.</summary>
     public const string OpenCrossTenantReadFunction = "narralytica_open_cross_tenant_read";
 
+    /// <summary>The longest justification <see cref="NarralyticaDb.AcrossTenants"/> accepts, in characters (the database's open-read function refuses a longer one too).</summary>
+    public const int MaxJustificationLength = 500;
+
     /// <summary>One row per use of the escape hatch (<see cref="NarralyticaDb.AcrossTenants"/>): its id, justification, database user and time.</summary>
     public const string CrossTenantAuditTable = "narralytica_cross_tenant_audits";
 

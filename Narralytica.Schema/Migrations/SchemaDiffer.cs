@@ -105,6 +105,8 @@ public sealed partial class SchemaDiffer
             else
                 DiffTable(old, _renames.Translate(old), table);
         }
+        DiffColumnGrants();
+        DiffJustificationCheck();
         DiffStreams();
         foreach (var (rule, name, message, span) in _drops)
             if (!_createdNames.Contains(name))
