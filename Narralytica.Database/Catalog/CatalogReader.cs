@@ -66,6 +66,9 @@ public static class CatalogReader
             """, schema, cancellationToken);
 
         var lanes = await ReadLanePrivilegesAsync(connection, transaction, schema, cancellationToken);
+        var columnGrants = await ReadColumnPrivilegesAsync(connection, transaction, schema, cancellationToken);
+        foreach (var grant in columnGrants.Where(g => !(g.Role == DatabaseRoles.Worker && g.Privilege == "UPDATE")))
+            unsupported.Add($"column privilege {grant.Privilege} on {grant.Table}.{grant.Column} held by {grant.Role}, which schema.yaml never grants");
         var privileges = lanes[DatabaseRoles.App];
         var isolation = await IsolationCatalog.ReadAsync(connection, transaction, schema,
             columns.Any(r => (string)r[0]! == TenantIsolation.AuditTable),
@@ -115,6 +118,7 @@ public static class CatalogReader
                 AppPrivileges = Held(DatabaseRoles.App, name),
                 ControlPrivileges = Held(DatabaseRoles.Control, name),
                 WorkerPrivileges = Held(DatabaseRoles.Worker, name),
+                WorkerUpdateColumns = columnGrants.Where(g => g.Table == name && g.Role == DatabaseRoles.Worker && g.Privilege == "UPDATE").Select(g => g.Column).ToEquatableArray(),
                 ReaderPrivileges = Held(DatabaseRoles.Reader, name),
                 Queue = isolation.RowSecurityOf(name).Find(CallerLanes.QueueClaimPolicy) is not null,
                 RowSecurity = isolation.RowSecurityOf(name).IsComplete(isolation.TenantContext, isolation.Lanes),
@@ -126,6 +130,8 @@ public static class CatalogReader
             TenantContext = isolation.TenantContext,
             Lanes = isolation.Lanes,
             TenantProof = isolation.Proof.IsComplete,
+            // The checked open-read function is the plpgsql one; the lanes' first was plain SQL (drift compares the bodies).
+            CheckedJustification = isolation.Procedures.Any(p => p.Name == CallerLanes.OpenReadFunction && p.Definition.StartsWith("f plpgsql", StringComparison.Ordinal)),
             Streams = await PublicationCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
         };
         return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);
@@ -161,6 +167,27 @@ public static class CatalogReader
                 tables[table] = (tables.TryGetValue(table, out var held) ? held : TablePrivileges.None) | privilege;
         }
         return lanes;
+    }
+
+    /// <summary>
+    /// The column-level privileges of the lanes' roles (each column's access list, in column order): the workers' UPDATE of a
+    /// queue table's columns is part of the model; any other is none of schema.yaml's.
+    /// </summary>
+    private static async Task<List<(string Role, string Table, string Column, string Privilege)>> ReadColumnPrivilegesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken)
+    {
+        var roles = string.Join(", ", DatabaseRoles.Lanes.Select(SqlIdentifier.Literal));
+        var rows = await QueryAsync(connection, transaction, $"""
+            SELECT r.rolname::text, c.relname::text, a.attname::text, x.privilege_type
+            FROM pg_class c
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+            CROSS JOIN LATERAL aclexplode(a.attacl) x
+            JOIN pg_roles r ON r.oid = x.grantee
+            WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = @schema) AND c.relkind IN ('r', 'p')
+              AND r.rolname IN ({roles})
+            ORDER BY c.relname, r.rolname, x.privilege_type, a.attnum
+            """, schema, cancellationToken);
+        return rows.Select(row => ((string)row[0]!, (string)row[1]!, (string)row[2]!, (string)row[3]!)).ToList();
     }
 
     private static Index? ReadIndex(object?[] row, IReadOnlyCollection<string> enumNames, List<string> unsupported)

@@ -53,6 +53,7 @@ public static class SchemaDrift
             TenantContext = expected.TenantContext,
             Lanes = expected.Lanes,
             TenantProof = expected.TenantProof,
+            CheckedJustification = expected.CheckedJustification,
             Tables = live.Tables.Select(t => expected.FindTable(t.Name) is { } declared ? t with { RowSecurity = declared.RowSecurity, Queue = declared.Queue } : t).ToEquatableArray(),
         };
 
@@ -101,6 +102,7 @@ public static class SchemaDrift
             Tables = model.Tables.Select(t => t with
             {
                 AppPrivileges = TablePrivileges.None, ControlPrivileges = TablePrivileges.None, WorkerPrivileges = TablePrivileges.None, ReaderPrivileges = TablePrivileges.None,
+                WorkerUpdateColumns = EquatableArray<string>.Empty,
             }).ToEquatableArray(),
         };
 
@@ -109,8 +111,13 @@ public static class SchemaDrift
         {
             AppSchemaUsage = declared.AppSchemaUsage,
             TenantProof = declared.TenantProof,
+            CheckedJustification = declared.CheckedJustification,
             Tables = built.Tables.Select(t => declared.FindTable(t.Name) is { } table
-                ? t with { AppPrivileges = table.AppPrivileges, ControlPrivileges = table.ControlPrivileges, WorkerPrivileges = table.WorkerPrivileges, ReaderPrivileges = table.ReaderPrivileges }
+                ? t with
+                {
+                    AppPrivileges = table.AppPrivileges, ControlPrivileges = table.ControlPrivileges, WorkerPrivileges = table.WorkerPrivileges, ReaderPrivileges = table.ReaderPrivileges,
+                    WorkerUpdateColumns = table.WorkerUpdateColumns,
+                }
                 : t with { AppPrivileges = TablePrivileges.None, ControlPrivileges = TablePrivileges.None, WorkerPrivileges = TablePrivileges.None, ReaderPrivileges = TablePrivileges.None }).ToEquatableArray(),
         };
 

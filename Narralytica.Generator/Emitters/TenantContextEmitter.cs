@@ -37,6 +37,9 @@ internal static class TenantContextEmitter
             "CALL " + TenantIsolation.SetAuditProcedure + "(uuid): sets CrossTenantAuditSetting for the current transaction.");
         Constant(w, "OpenCrossTenantReadFunction", CallerLanes.OpenReadFunction,
             "SELECT " + CallerLanes.OpenReadFunction + "(justification): the readers' audit row, written by the database; returns its id.");
+        w.Summary("The longest justification NarralyticaDb.AcrossTenants accepts, in characters (the database's open-read function refuses a longer one too).");
+        w.Line($"public const int MaxJustificationLength = {CallerLanes.MaxJustificationLength};");
+        w.Line();
         Constant(w, "CrossTenantAuditTable", TenantIsolation.AuditTable,
             "One row per use of the escape hatch (NarralyticaDb.AcrossTenants): its id, justification, database user and time.");
         w.Summary(

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using LinqToDB;
@@ -193,7 +194,12 @@ public sealed partial class NarralyticaDb : DataConnection
                 $"Reading across tenants is the readers' (derived systems, audited): this connection's data source serves {Lane}. " +
                 "Create a data source with NarralyticaDb.CreateDataSource(connectionString, lane: DatabaseLane.Reader), connecting as narralytica_reader.");
         if (string.IsNullOrWhiteSpace(justification))
-            throw new ArgumentException("Say why this code needs every tenant's rows; the justification is kept with the access.", nameof(justification));
+            throw new ArgumentException("Say why this code needs every tenant's rows; the justification is kept with the access (a blank one, whitespace only, is refused).", nameof(justification));
+        var length = justification.EnumerateRunes().Count();
+        if (length > TenantContext.MaxJustificationLength)
+            throw new ArgumentException(
+                $"The justification has {length} characters; at most {TenantContext.MaxJustificationLength} are kept with the access. " +
+                "Say in a sentence why this code needs every tenant's rows, and point to a ticket for the details.", nameof(justification));
     }
 
     // The database writes the row and says who, when and until when: the caller only gives its reason.

@@ -71,6 +71,8 @@ public sealed partial class SchemaDiffer
             else
                 DiffTable(old, _renames.Translate(old), table);
         }
+        DiffColumnGrants();
+        DiffJustificationCheck();
         DiffStreams();
         foreach (var (name, finding) in _drops)
             if (!_createdNames.Contains(name))

@@ -50,6 +50,7 @@ public sealed class SnapshotReader
             Lanes = Flag(top, "lanes"),
             Streams = ReadStreams(top),
             TenantProof = Flag(top, "tenant_proof"),
+            CheckedJustification = Flag(top, "checked_justification"),
         };
         return (model, header);
     }
@@ -95,6 +96,8 @@ public sealed class SnapshotReader
             AppPrivileges = ReadPrivileges(fields, "app_privileges"),
             ControlPrivileges = ReadPrivileges(fields, "control_privileges"),
             WorkerPrivileges = ReadPrivileges(fields, "worker_privileges"),
+            // Missing in a snapshot written before column-level grants: the workers' UPDATE was the table's then.
+            WorkerUpdateColumns = Find(fields, "worker_update_columns") is { } updatable ? Names(updatable) : EquatableArray<string>.Empty,
             ReaderPrivileges = ReadPrivileges(fields, "reader_privileges"),
             Queue = Flag(fields, "queue"),
             RowSecurity = Flag(fields, "row_security"),

@@ -25,6 +25,8 @@ public static class SnapshotWriter
         if (model.Lanes)
             text.Append("lanes: true\n");
         text.Append("tenant_proof: ").Append(model.TenantProof ? "true" : "false").Append('\n');
+        if (model.CheckedJustification)
+            text.Append("checked_justification: true\n");
 
         text.Append("enums:").Append(model.Enums.Count == 0 ? " {}\n" : "\n");
         foreach (var enumType in model.Enums)
@@ -70,6 +72,8 @@ public static class SnapshotWriter
         {
             text.Append("    control_privileges: ").Append(Privileges(table.ControlPrivileges)).Append('\n');
             text.Append("    worker_privileges: ").Append(Privileges(table.WorkerPrivileges)).Append('\n');
+            if (table.WorkerUpdateColumns.Count > 0)
+                text.Append("    worker_update_columns: ").Append(List(table.WorkerUpdateColumns)).Append('\n');
             text.Append("    reader_privileges: ").Append(Privileges(table.ReaderPrivileges)).Append('\n');
         }
         if (table.Queue)

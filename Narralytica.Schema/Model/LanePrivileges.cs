@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace Narralytica.Schema.Model;
 
 /// <summary>
@@ -21,8 +24,23 @@ public static class LanePrivileges
     public static TablePrivileges Control(TableScope scope, bool appendOnly)
         => scope == TableScope.Global ? Writer(appendOnly) : TablePrivileges.None;
 
-    /// <summary>Workers: like a request inside the tenant of the job they claimed (the queue's own policies let them claim across tenants).</summary>
-    public static TablePrivileges Worker(TableScope scope, bool appendOnly) => App(scope, appendOnly);
+    /// <summary>
+    /// Workers: like a request inside the tenant of the job they claimed. On a queue table, which the queue's own policies
+    /// let them update across tenants, UPDATE is not the table's but that of <see cref="CrossTenantUpdatableColumns"/>.
+    /// </summary>
+    public static TablePrivileges Worker(TableScope scope, bool appendOnly, bool queue = false)
+        => queue && scope == TableScope.Tenant ? App(scope, appendOnly) & ~TablePrivileges.Update : App(scope, appendOnly);
+
+    /// <summary>
+    /// The columns a lane that updates rows across tenants (the workers on a queue table) may change: every column but
+    /// <c>tenant_id</c> and the primary key, so that no such lane can move a row to another tenant, or plant one there by
+    /// rewriting a key. A column-level grant (<c>GRANT UPDATE (status, …)</c>): PostgreSQL refuses any other column (42501)
+    /// whatever the policies allow. Empty where the lane updates nothing (an append-only or global table).
+    /// </summary>
+    public static EquatableArray<string> CrossTenantUpdatableColumns(TableScope scope, bool appendOnly, bool queue, IEnumerable<Column> columns, IEnumerable<string> keyColumns)
+        => queue && scope == TableScope.Tenant && !appendOnly
+            ? columns.Select(c => c.Name).Where(name => name != Conventions.TableConventions.TenantColumn && !keyColumns.Contains(name)).ToEquatableArray()
+            : EquatableArray<string>.Empty;
 
     /// <summary>Derived systems: read every table, write none (reads across tenants need an audit row).</summary>
     public static TablePrivileges Reader(TableScope scope, bool appendOnly) => TablePrivileges.Select;

@@ -40,6 +40,13 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     /// </summary>
     public bool TenantProof { get; init; }
 
+    /// <summary>
+    /// Whether the readers' open-read function refuses a blank (whitespace only) or overlong justification itself
+    /// (<see cref="Narralytica.Schema.Sql.CallerLanes.MaxJustificationLength"/>). schema.yaml always has it; a snapshot written
+    /// before does not (its function took whatever the audit table's check accepted).
+    /// </summary>
+    public bool CheckedJustification { get; init; }
+
     /// <summary>Whether the application role is granted anything at all: then the roles must exist.</summary>
     public bool GrantsToApp => AppSchemaUsage || Lanes || Tables.Any(t => t.AppPrivileges != TablePrivileges.None);
 
@@ -128,6 +135,12 @@ public sealed record Table(
 
     /// <summary>What the workers' role (<see cref="Narralytica.Schema.Sql.DatabaseRoles.Worker"/>) may do: <see cref="LanePrivileges.Worker"/>.</summary>
     public TablePrivileges WorkerPrivileges { get; init; }
+
+    /// <summary>
+    /// The columns the workers' role may UPDATE where it holds no table-wide UPDATE: on a queue table, which it updates across
+    /// tenants, every column but <c>tenant_id</c> and the key (<see cref="LanePrivileges.CrossTenantUpdatableColumns"/>). Empty elsewhere.
+    /// </summary>
+    public EquatableArray<string> WorkerUpdateColumns { get; init; } = EquatableArray<string>.Empty;
 
     /// <summary>What the readers' role (<see cref="Narralytica.Schema.Sql.DatabaseRoles.Reader"/>) may do: <see cref="LanePrivileges.Reader"/>.</summary>
     public TablePrivileges ReaderPrivileges { get; init; }

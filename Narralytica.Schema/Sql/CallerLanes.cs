@@ -42,9 +42,38 @@ public static class CallerLanes
     /// <summary>Computed once per statement (an InitPlan), as the tenant policy's setting is.</summary>
     public const string ReaderReadCondition = "(SELECT " + ReadAllowedFunction + "())";
 
+    /// <summary>The longest justification a cross-tenant read may give, in characters: a reason, not a report.</summary>
+    public const int MaxJustificationLength = 500;
+
+    /// <summary>
+    /// What a justification must hold besides whitespace: any character but the whitespace of Unicode (what .NET's
+    /// <c>char.IsWhiteSpace</c> counts, spelled out so that the check does not depend on the database's locale).
+    /// </summary>
+    public const string JustificationPattern = @"[^\s\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]";
+
+    /// <summary>The SQLSTATE of a refused justification: invalid_parameter_value.</summary>
+    public const string RefusedJustificationState = "22023";
+
     private const string OpenReadBody =
         "INSERT INTO " + TenantIsolation.AuditTable + " (id, justification, database_user, created_at, " + ExpiresColumn + ") " +
         "VALUES (gen_random_uuid(), justification, session_user, now(), now() + interval '" + AuditLifetime + "') RETURNING id";
+
+    /// <summary>
+    /// The open-read function's body since <see cref="SchemaModel.CheckedJustification"/>: a blank (whitespace only) or overlong
+    /// justification is refused with <see cref="RefusedJustificationState"/> and a message that says what to write, before any row is written.
+    /// </summary>
+    private static readonly string CheckedOpenReadBody =
+        "DECLARE\n" +
+        "    audit uuid;\n" +
+        "BEGIN\n" +
+        "    IF $1 IS NULL OR $1 !~ '" + JustificationPattern + "' OR char_length($1) > " + MaxJustificationLength + " THEN\n" +
+        "        RAISE EXCEPTION USING ERRCODE = '" + RefusedJustificationState + "',\n" +
+        "            MESSAGE = 'a cross-tenant read needs a justification that says why: not blank, and at most " + MaxJustificationLength + " characters (this one has ' || coalesce(char_length($1), 0) || ')',\n" +
+        "            HINT = 'say in a sentence why the code needs every tenant''s rows; point to a ticket for the details';\n" +
+        "    END IF;\n" +
+        "    " + OpenReadBody + " INTO audit;\n" +
+        "    RETURN audit;\n" +
+        "END\n";
 
     private const string ReadAllowedBody =
         "SELECT EXISTS (SELECT FROM " + TenantIsolation.AuditTable + " a WHERE a.id = " + TenantIsolation.CurrentAudit +
@@ -87,14 +116,21 @@ public static class CallerLanes
     /// </summary>
     public static IReadOnlyList<string> CreateFunction(string name) => name switch
     {
-        OpenReadFunction => Create(OpenReadFunction, "justification text", "uuid", "VOLATILE", OpenReadBody),
-        ReadAllowedFunction => Create(ReadAllowedFunction, "", "boolean", "STABLE", ReadAllowedBody),
+        OpenReadFunction => Create(OpenReadFunction, "justification text", "uuid", "plpgsql", "VOLATILE", CheckedOpenReadBody),
+        ReadAllowedFunction => Create(ReadAllowedFunction, "", "boolean", "sql", "STABLE", ReadAllowedBody),
         _ => new string[0],
     };
 
-    private static IReadOnlyList<string> Create(string name, string arguments, string returns, string volatility, string body)
+    /// <summary>
+    /// Replaces the open-read function of the lanes' first version (which took any justification the table's check
+    /// accepted) with the one that refuses a blank or overlong one (<see cref="CheckedOpenReadBody"/>); its grants stay.
+    /// </summary>
+    public static string ReplaceOpenReadWithCheckedJustification()
+        => Create(OpenReadFunction, "justification text", "uuid", "plpgsql", "VOLATILE", CheckedOpenReadBody, orReplace: true)[0];
+
+    private static IReadOnlyList<string> Create(string name, string arguments, string returns, string language, string volatility, string body, bool orReplace = false)
     {
-        var create = $"CREATE FUNCTION {name}({arguments}) RETURNS {returns} LANGUAGE sql {volatility} SECURITY DEFINER SET search_path = %I, pg_temp AS $f$ {body} $f$";
+        var create = $"CREATE {(orReplace ? "OR REPLACE " : "")}FUNCTION {name}({arguments}) RETURNS {returns} LANGUAGE {language} {volatility} SECURITY DEFINER SET search_path = %I, pg_temp AS $f$ {body} $f$";
         var signature = $"{name}({(arguments.Length == 0 ? "" : "text")})";
         return new[]
         {

@@ -63,7 +63,24 @@ public static class DatabaseRoles
         _ => TablePrivileges.None,
     };
 
-    /// <summary>Every lane's grant on a new table, in <see cref="Lanes"/> order.</summary>
+    /// <summary>Every lane's grant on a new table, in <see cref="Lanes"/> order, then the workers' column-level UPDATE.</summary>
     public static IEnumerable<string> GrantAll(Table table)
-        => Lanes.Where(role => PrivilegesOf(table, role) != TablePrivileges.None).Select(role => Grant(table, PrivilegesOf(table, role), role));
+    {
+        foreach (var role in Lanes.Where(role => PrivilegesOf(table, role) != TablePrivileges.None))
+            yield return Grant(table, PrivilegesOf(table, role), role);
+        if (table.WorkerUpdateColumns.Count > 0)
+            yield return GrantUpdate(table, table.WorkerUpdateColumns, Worker);
+    }
+
+    /// <summary>
+    /// UPDATE of some columns only (<see cref="Table.WorkerUpdateColumns"/>). Revoking the table-wide UPDATE also revokes
+    /// every column's, so a column grant comes after any table-level REVOKE UPDATE of the same role.
+    /// </summary>
+    public static string GrantUpdate(Table table, IEnumerable<string> columns, string role)
+        => $"GRANT UPDATE ({ColumnList(columns)}) ON {SqlFragments.Name(table)} TO {role};";
+
+    public static string RevokeUpdate(Table table, IEnumerable<string> columns, string role)
+        => $"REVOKE UPDATE ({ColumnList(columns)}) ON {SqlFragments.Name(table)} FROM {role};";
+
+    private static string ColumnList(IEnumerable<string> columns) => string.Join(", ", columns.Select(SqlIdentifier.Quote));
 }

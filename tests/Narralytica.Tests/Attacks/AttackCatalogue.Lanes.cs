@@ -184,6 +184,23 @@ public static partial class AttackCatalogue
                 return $"INSERT {insert}; DELETE: 0 rows";
             });
 
+        yield return new Attack("worker-move-job-to-other-tenant", WorkerGoal, AsWorker,
+            "Through the queue's cross-tenant UPDATE, move A's job to tenant B (SET tenant_id) or give it another key (SET id), then finish it as a worker does",
+            "narralytica_worker's UPDATE on a queue table is column-level: every column but tenant_id and the key",
+            async run =>
+            {
+                var move = await AttackRun.RefusedAsync(() => run.LaneExecuteAsync(DatabaseRoles.Worker, null,
+                    "UPDATE jobs SET tenant_id = $2 WHERE tenant_id = $1", run.TenantA, run.TenantB), Denied);
+                var rekey = await AttackRun.RefusedAsync(() => run.LaneExecuteAsync(DatabaseRoles.Worker, null,
+                    "UPDATE jobs SET id = gen_random_uuid() WHERE tenant_id = $1", run.TenantA), Denied);
+                var finished = await run.LaneExecuteAsync(DatabaseRoles.Worker, null,
+                    "UPDATE jobs SET status = 'failed', attempts = attempts + 1, run_after = now(), lease_owner = 'worker-1', lease_expires_at = now(), " +
+                    "started_at = now(), finished_at = now(), last_error = 'boom', updated_at = now() WHERE tenant_id = $1", run.TenantA);
+                var jobs = await run.VictimRowsAsync("jobs");
+                AttackRun.Expect(finished == 1 && jobs == 1, $"{finished} jobs finished, {jobs} of A's jobs left in A");
+                return $"SET tenant_id {move}; SET id {(rekey == move ? "the same" : rekey)}; A's job stays A's, and its status, attempts, lease and timestamps stay writable";
+            });
+
         yield return new Attack("worker-global-writes", WorkerGoal, AsWorker,
             "Suspend tenant A and delete A's user",
             "narralytica_worker holds only SELECT on global tables",
@@ -290,6 +307,46 @@ public static partial class AttackCatalogue
                     audit, AttackDatabase.LoginOf(DatabaseRoles.Reader));
                 AttackRun.Expect(filled, "the audit row's login, time or expiry is not the database's");
                 return $"INSERT {insert}; SELECT {read}; extra arguments: {extra}; the row holds the reader's login, now() and now() + {CallerLanes.AuditLifetime}";
+            });
+
+        yield return new Attack("reader-blank-or-long-justification", ReaderGoal, AsReader,
+            "Open a cross-tenant read whose justification is whitespace only (tab, newline, no-break and ideographic spaces) or " +
+            $"{CallerLanes.MaxJustificationLength + 1} characters long, calling narralytica_open_cross_tenant_read directly",
+            $"narralytica_open_cross_tenant_read refuses a blank or overlong (over {CallerLanes.MaxJustificationLength} characters) justification before writing its row",
+            async run =>
+            {
+                var before = await run.AdminScalarAsync<long>("SELECT count(*) FROM narralytica_cross_tenant_audits");
+                const string open = "SELECT count(*) FROM (SELECT narralytica_open_cross_tenant_read($1)) t";
+                var blank = await AttackRun.RefusedAsync(() => run.LaneCountAsync(DatabaseRoles.Reader, null, null, open, "\t\n\r \u00a0\u2003\u3000"),
+                    CallerLanes.RefusedJustificationState);
+                var overlong = await AttackRun.RefusedAsync(() => run.LaneCountAsync(DatabaseRoles.Reader, null, null, open, "because " + new string('x', CallerLanes.MaxJustificationLength - 7)),
+                    CallerLanes.RefusedJustificationState);
+                var after = await run.AdminScalarAsync<long>("SELECT count(*) FROM narralytica_cross_tenant_audits");
+                AttackRun.Expect(after == before, $"{after - before} audit rows written");
+                return $"blank: {blank}; {CallerLanes.MaxJustificationLength + 1} characters: {overlong}; no audit row written";
+            });
+
+        yield return new Attack("reader-api-blank-justification", ReaderGoal, ApiAsReader,
+            $"db.AcrossTenants(…) with a justification of whitespace only, then one of {CallerLanes.MaxJustificationLength + 1} characters",
+            "AcrossTenants refuses both before it opens a connection (ArgumentException); the database would refuse them too",
+            async run =>
+            {
+                await using var source = NarralyticaDb.CreateDataSource(run.LaneConnectionString(DatabaseRoles.Reader), lane: DatabaseLane.Reader);
+                await using var reader = new NarralyticaDb(source);
+                var refusals = new List<string>();
+                foreach (var justification in new[] { "\t\u00a0\n\u3000", new string('x', CallerLanes.MaxJustificationLength + 1) })
+                    try
+                    {
+                        await reader.AcrossTenantsAsync(justification);
+                        AttackRun.Expect(false, $"a justification of {justification.Length} characters opened a cross-tenant read");
+                    }
+                    catch (ArgumentException e)
+                    {
+                        refusals.Add($"{nameof(ArgumentException)} ({e.Message.Split(';', '(')[0].Trim()})");
+                    }
+                var trail = await run.AdminScalarAsync<long>("SELECT count(*) FROM narralytica_cross_tenant_audits WHERE database_user = $1", AttackDatabase.LoginOf(DatabaseRoles.Reader));
+                AttackRun.Expect(trail == 0, $"{trail} audit rows of the reader");
+                return $"refused: {string.Join("; ", refusals)}";
             });
 
         yield return new Attack("reader-hatch-writes", ReaderGoal, ApiAsReader,

@@ -232,7 +232,7 @@ public sealed class MigrationCommandTests : IDisposable
         var (all, allOutput, _) = await RunAsync("migrations", "script");
         Assert.Equal(0, all);
         Assert.Contains("CREATE TABLE segments (", allOutput);
-        Assert.Equal(1, (await RunAsync("migrations", "script", "--to", "9")).Exit);
+        Assert.Equal(1, (await RunAsync("migrations", "script", "--to", "99")).Exit);
     }
 
     [Fact]

@@ -202,12 +202,12 @@ public sealed class PolicyTests : IAsyncLifetime
             Assert.Null(await ChangedOrRefusedAsync(reader, $"DELETE FROM {table}"));
         }
 
-        // No lane touches the record itself; a blank justification is refused.
+        // No lane touches the record itself; a blank justification is refused by the function itself (22023).
         await PermissionDeniedAsync(reader, $"SELECT count(*) FROM {TenantIsolation.AuditTable}");
         await PermissionDeniedAsync(reader, $"UPDATE {TenantIsolation.AuditTable} SET justification = 'nothing to see'");
         await PermissionDeniedAsync(reader, $"DELETE FROM {TenantIsolation.AuditTable}");
         var blank = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(reader, $"SELECT {CallerLanes.OpenReadFunction}('  ')"));
-        Assert.Equal(PostgresErrorCodes.CheckViolation, blank.SqlState);
+        Assert.Equal(CallerLanes.RefusedJustificationState, blank.SqlState);
     }
 
     [Fact]
