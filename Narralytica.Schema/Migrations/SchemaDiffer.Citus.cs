@@ -20,7 +20,11 @@ public sealed partial class SchemaDiffer
             Emit(Phase.CreateTables, statement);
         // Without a tenant table that was there before, the database cannot be distributed yet: distribute does it all.
         if (ColocationAnchor() is { } anchor)
+        {
+            if (!Statements(Phase.CitusExecution).Any())
+                Emit(Phase.CitusExecution, CitusTableCreation.SequentialExecution);
             Emit(Phase.CreateTables, CitusTableCreation.Distribute(table, anchor));
+        }
         foreach (var key in table.ForeignKeys)
             Emit(Phase.AddForeignKeys, DdlEmitter.AddForeignKey(table, key));
         created.Add(table.Name);

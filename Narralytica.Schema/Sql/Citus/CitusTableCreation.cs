@@ -27,6 +27,20 @@ public static class CitusTableCreation
     }
 
     /// <summary>
+    /// The first statement of a migration that distributes a table: Citus' sequential execution for the rest of the
+    /// transaction. Citus creates a table's shards over parallel connections, after which the same transaction may not
+    /// alter the table (its foreign keys) nor go sequential; on the cluster, adding the foreign keys after
+    /// <c>create_distributed_table</c> failed with <c>cannot modify table … because there was a parallel operation on a
+    /// distributed table in the transaction</c>. Plain PostgreSQL skips it.
+    /// </summary>
+    public const string SequentialExecution =
+        "DO $$\nBEGIN\n" +
+        "    IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN\n" +
+        "        SET LOCAL citus.multi_shard_modify_mode TO 'sequential';\n" +
+        "    END IF;\n" +
+        "END\n$$;";
+
+    /// <summary>
     /// The table's Citus call: a tenant table distributed by <c>tenant_id</c> in the colocation group of
     /// <paramref name="anchor"/>, a global table made a reference table. It runs only where the database is already
     /// distributed (<paramref name="anchor"/> is in <c>pg_dist_partition</c>); elsewhere (plain PostgreSQL, or a Citus

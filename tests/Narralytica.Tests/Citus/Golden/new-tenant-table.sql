@@ -1,3 +1,11 @@
+DO $$
+BEGIN
+    IF to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL THEN
+        SET LOCAL citus.multi_shard_modify_mode TO 'sequential';
+    END IF;
+END
+$$;
+
 CREATE TABLE clip_notes (
     tenant_id uuid NOT NULL,
     id uuid NOT NULL,
