@@ -11,7 +11,9 @@ public static class DatabaseCommandLine
         var (connection, schema) = (CommonOptions.Connection("none: a real database is required"), CommonOptions.Schema());
         var command = new Command("drift", "Compare the live database's catalog with schema.yaml: the differences (missing, extra, changed) and the SQL that reconciles them")
             { connection, schema };
-        command.Handle(parse => new DatabaseOptions(parse.GetValue(connection), parse.GetValue(schema), null, CommonOptions.Json(parse)), DriftCommand.RunAsync);
+        var target = TargetOption.Create("the forms compared (citus: those narralytica distribute installs)");
+        command.Options.Add(target);
+        command.Handle(parse => new DatabaseOptions(parse.GetValue(connection), parse.GetValue(schema), null, CommonOptions.Json(parse)) { Target = TargetOption.Value(parse, target) }, DriftCommand.RunAsync);
         return command.WithEpilogue("Exit codes: 0 the database matches schema.yaml; 2 it differs; 1 an error.");
     }
 

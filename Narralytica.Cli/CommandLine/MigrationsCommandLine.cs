@@ -26,8 +26,10 @@ public static class MigrationsCommandLine
         var command = new Command("add", "Diff the snapshot with schema.yaml and write the change as new migration file(s), narralytica.sum and the snapshot; " +
                                          "an unsafe change is refused unless --allow accepts its kind, and SQL PostgreSQL rejects (checked in a scratch schema) is never written")
             { name, allow, schema, migrations, connection };
+        var target = TargetOption.Create("the new migration's SQL");
+        command.Options.Add(target);
         command.Handle(parse => new MigrationAddOptions(parse.GetValue(name), parse.GetValue(allow), parse.GetValue(schema), parse.GetValue(migrations),
-            parse.GetValue(connection), CommonOptions.Json(parse)), MigrationCommands.AddAsync);
+            parse.GetValue(connection), CommonOptions.Json(parse)) { Target = TargetOption.Value(parse, target) }, MigrationCommands.AddAsync);
         return command;
     }
 

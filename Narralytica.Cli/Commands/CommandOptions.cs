@@ -24,13 +24,21 @@ public sealed record MigrationCheckOptions(string? SchemaPath, string? Migration
 public sealed record MigrationRemoveOptions(string? SchemaPath, string? MigrationsPath, string? Connection, bool Json);
 
 /// <summary><c>migrations add &lt;name&gt;</c>; <paramref name="Allow"/> is the --allow list as written; SQL is checked on <paramref name="Connection"/>'s server.</summary>
-public sealed record MigrationAddOptions(string? Name, string? Allow, string? SchemaPath, string? MigrationsPath, string? Connection, bool Json);
+public sealed record MigrationAddOptions(string? Name, string? Allow, string? SchemaPath, string? MigrationsPath, string? Connection, bool Json)
+{
+    /// <summary><c>--target</c>: where the database runs, over schema.yaml's <c>target:</c> (null: schema.yaml's).</summary>
+    public Narralytica.Schema.Model.DeploymentTarget? Target { get; init; }
+}
 
 /// <summary><c>migrations script</c>: migrations after <paramref name="From"/> up to <paramref name="To"/> (null: all).</summary>
 public sealed record MigrationScriptOptions(int? From, int? To, string? SchemaPath, string? MigrationsPath, bool Json);
 
 /// <summary><c>migrations apply | status | baseline</c>, and <c>drift</c>: the folder (or schema.yaml) against a live database.</summary>
-public sealed record DatabaseOptions(string? Connection, string? SchemaPath, string? MigrationsPath, bool Json, TimeSpan? LockTimeout = null);
+public sealed record DatabaseOptions(string? Connection, string? SchemaPath, string? MigrationsPath, bool Json, TimeSpan? LockTimeout = null)
+{
+    /// <summary><c>drift --target</c>: where the database runs, over schema.yaml's <c>target:</c> (null: schema.yaml's).</summary>
+    public Narralytica.Schema.Model.DeploymentTarget? Target { get; init; }
+}
 
 /// <summary><c>roles create</c>; passwords default to their environment variables.</summary>
 public sealed record RolesCreateOptions(string? Connection, string? OwnerPassword, string? AppPassword, bool Json)

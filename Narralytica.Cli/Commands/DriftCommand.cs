@@ -13,6 +13,8 @@ public static class DriftCommand
     public static async Task<int> RunAsync(DatabaseOptions options, CancellationToken cancellationToken)
     {
         var expectedModel = SchemaFile.Load(options.SchemaPath);
+        if (options.Target is { } deployment)
+            expectedModel = expectedModel with { Target = deployment };
         await using var target = await DatabaseTarget.OpenExistingAsync(options.Connection, "drift");
         await using var connection = new NpgsqlConnection(target.ConnectionString);
         await connection.OpenAsync(cancellationToken);

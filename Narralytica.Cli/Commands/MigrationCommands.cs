@@ -25,6 +25,8 @@ public static class MigrationCommands
         if (folder.Report(set.Verify()))
             throw new CliError("The migrations folder has the problems above; fix them before adding a migration.");
         var target = SchemaFile.Load(schemaPath);
+        if (options.Target is { } deployment)
+            target = target with { Target = deployment };
         var (current, _) = ReadSnapshot(folder, set);
         var plan = SchemaDiffer.Diff(current, target);
         if (plan.IsEmpty)

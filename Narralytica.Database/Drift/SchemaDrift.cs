@@ -6,6 +6,7 @@ using Narralytica.Database.Catalog;
 using Narralytica.Schema.Migrations;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
+using Narralytica.Schema.Sql.Citus;
 using Npgsql;
 
 namespace Narralytica.Database.Drift;
@@ -78,6 +79,10 @@ public static class SchemaDrift
             // are compared as schema.yaml declares them, like privileges.
             foreach (var statement in DdlEmitter.Statements(WithoutGrants(model) with { Streams = EquatableArray<StreamPublication>.Empty }))
                 await Execute(connection, transaction, statement);
+            // On the Citus target the database holds the Citus forms of the tenant context and policies: so does the build.
+            if (model.Target == DeploymentTarget.Citus)
+                foreach (var statement in CitusDistribution.FormsPlainPostgresAccepts(model))
+                    await Execute(connection, transaction, statement);
             var built = await CatalogReader.ReadAsync(connection, transaction, scratch);
             return (WithGrantsOf(model, built.Model) with { Streams = model.Streams }, built.Isolation);
         }

@@ -129,9 +129,10 @@ public sealed class SegmentSearchProjection
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or ObjectDisposedException or NpgsqlException)
         {
-            // Stopped on purpose: what was applied is stored with its position.
+            // Stopped on purpose (an acknowledgement under way fails on the closing connection too): what was applied
+            // is stored with its position.
         }
     }
 

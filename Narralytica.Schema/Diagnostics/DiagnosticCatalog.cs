@@ -48,6 +48,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule NoBackingIndex = new("NARR1031", "Query or feed not answered by an index", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule UnboundedWindow = new("NARR1032", "Time-window query without a longest-row check", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule BadStream = new("NARR1035", "Invalid stream declaration", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule UnknownTarget = new("NARR1045", "Unknown target", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule RejectedByPostgres = new("NARR1040", "SQL in schema.yaml that PostgreSQL rejects", DiagnosticSeverity.Error, Language);
 
     public static readonly DiagnosticRule TenantsTableMissing = new("NARR2001", "Tenant-scoped tables need a global 'tenants' table", DiagnosticSeverity.Error, Tenancy);

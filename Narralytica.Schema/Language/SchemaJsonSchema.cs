@@ -37,6 +37,7 @@ public static class SchemaJsonSchema
     {
         new Mapping("root", "schema.yaml: the one declaration of the database.", RootKeys, new[] { "tables" }, new()
         {
+            ["target"] = new(OneOf(TargetValues), "Where the database runs: postgres (one server, the default) or citus (sharded by tenant_id; migrations and drift write SQL Citus accepts, see docs/citus.md)."),
             ["enums"] = new(MapOf(Either(ListOf(Text), Ref("enum"))), "PostgreSQL enum types, by name: a list of values, or a mapping with values and doc."),
             ["tables"] = new(MapOf(Ref("table")), "The tables, by name."),
             ["streams"] = new(MapOf(Either(Names, Ref("stream"))), "Change streams, by publication name: the tables whose changes logical replication publishes to derived systems (a list, or a mapping with tables and doc)."),

@@ -10,7 +10,7 @@ namespace Narralytica.Schema.Language;
 public static class SchemaVocabulary
 {
     /// <summary>The top level of schema.yaml.</summary>
-    public static IReadOnlyList<string> RootKeys { get; } = new[] { "enums", "tables", "streams" };
+    public static IReadOnlyList<string> RootKeys { get; } = new[] { "target", "enums", "tables", "streams" };
 
     /// <summary>An enum written as a mapping (the short form is the list of its values).</summary>
     public static IReadOnlyList<string> EnumKeys { get; } = new[] { "values", "doc" };
@@ -38,6 +38,9 @@ public static class SchemaVocabulary
 
     /// <summary>A feed of a table's <c>feeds</c>.</summary>
     public static IReadOnlyList<string> FeedKeys { get; } = new[] { "doc", "latest_of" };
+
+    /// <summary>The values of the top-level <c>target</c>: where the database runs.</summary>
+    public static IReadOnlyList<string> TargetValues { get; } = new[] { "postgres", "citus" };
 
     /// <summary>The values of a table's <c>scope</c>.</summary>
     public static IReadOnlyList<string> ScopeValues { get; } = new[] { "tenant", "global" };

@@ -14,8 +14,10 @@ public sealed partial class SchemaDiffer
     // dropped keys: their foreign keys may depend on a key of a table that stays. Policies name
     // tenant_id and the audit table, so they are dropped before anything else is, and created once
     // every column is in place; the tenant context comes before the first policy and goes after the last.
+    // On the Citus target, the execution mode that lets one transaction create and alter distributed tables comes first.
     private enum Phase
     {
+        CitusExecution,
         Roles,
         DropPublications,
         CreateTenantContext,

@@ -31,6 +31,11 @@ public sealed partial class SchemaDiffer
 
     private void CreateTable(Table table, HashSet<string> created)
     {
+        if (_to.Target == DeploymentTarget.Citus)
+        {
+            CreateTableOnCitus(table, created);
+            return;
+        }
         var inline = table.ForeignKeys.Where(k => k.ReferencedTable == table.Name || created.Contains(k.ReferencedTable)).ToList();
         Emit(Phase.CreateTables, DdlEmitter.CreateTable(table, inline));
         foreach (var statement in DdlEmitter.AfterCreateTable(table, _to.TenantContext, _to.Lanes, _to.TenantProof))

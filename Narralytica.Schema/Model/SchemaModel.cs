@@ -47,6 +47,12 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     /// </summary>
     public bool CheckedJustification { get; init; }
 
+    /// <summary>
+    /// Where the database runs (schema.yaml's <c>target:</c>): the SQL the migrations and drift write for it. It is
+    /// not part of the snapshot, since it says how to change the database, not what the database holds.
+    /// </summary>
+    public DeploymentTarget Target { get; init; }
+
     /// <summary>Whether the application role is granted anything at all: then the roles must exist.</summary>
     public bool GrantsToApp => AppSchemaUsage || Lanes || Tables.Any(t => t.AppPrivileges != TablePrivileges.None);
 

@@ -58,7 +58,8 @@ internal sealed partial class SchemaParser
         YamlNode? enumsNode = null, tablesNode = null, streamsNode = null;
         var accounted = _read.Keys(mapping, "the top level of schema.yaml", RootKeys, (key, value, _) =>
         {
-            if (key == "enums") enumsNode = value;
+            if (key == "target") ReadTarget(value);
+            else if (key == "enums") enumsNode = value;
             else if (key == "streams") streamsNode = value;
             else tablesNode = value;
         });
@@ -76,6 +77,23 @@ internal sealed partial class SchemaParser
         if (streamsNode is not null)
             ReadStreams(streamsNode);
         return (enums, tables);
+    }
+
+    /// <summary>Where the database runs (the top-level <c>target:</c>); postgres when not written.</summary>
+    public DeploymentTarget Target { get; private set; }
+
+    private void ReadTarget(YamlNode node)
+    {
+        var text = _read.Text(node, "'target'");
+        if (text is null)
+            return;
+        if (DeploymentTargets.Parse(text) is { } target)
+            Target = target;
+        else
+        {
+            var closest = NodeReader.Closest(text, TargetValues);
+            _read.Report(DiagnosticCatalog.UnknownTarget, node.Span, $"'target' is '{text}';{(closest is null ? "" : $" did you mean '{closest}'?")} write 'postgres' (one server, the default) or 'citus' (sharded by tenant_id)");
+        }
     }
 
     private void ReadEnums(YamlNode node, List<EnumType> enums)

@@ -66,6 +66,12 @@ public sealed class ChangeStream : IAsyncDisposable
                 throw new ChangeStreamException(ChangeStreamProblem.MissingSlot,
                     $"The replication slot '{_options.SlotName}' was dropped: {e.MessageText}. The changes since its last acknowledged position are gone: rebuild from a new snapshot.", e);
             }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+            {
+                // Cancelling tears the replication connection down under a read in progress (a row's values, say), which
+                // then fails as disposed or broken: to the caller that is the stop it asked for.
+                throw new OperationCanceledException("The change stream was stopped.", e, cancellationToken);
+            }
             yield return next;
         }
 

@@ -37,16 +37,11 @@ public static class CitusDistribution
     {
         var steps = FormSteps(model).ToList();
         var ordered = DdlEmitter.DependencyOrder(model);
-        var functions = new List<string>();
-        if (model.TenantProof)
-            functions.Add(TenantProof.VerifyFunction + "()");
-        if (model.Lanes)
-            functions.Add(CallerLanes.ReadAllowedFunction + "()");
-        foreach (var function in functions)
+        foreach (var function in PolicyFunctions(model))
             steps.Add(new DistributionStep($"{function}: on every node, reading its reference table where it runs", new[]
                 {
                     $"SELECT create_distributed_function({SqlIdentifier.Literal(function)});",
-                    $"ALTER FUNCTION {function} SET {CitusForms.NestedExecutionSetting} = on;",
+                    NestedExecution(function),
                 },
                 $"SELECT EXISTS (SELECT FROM pg_dist_object WHERE classid = 'pg_proc'::regclass AND objid = {SqlIdentifier.Literal(function)}::regprocedure) " +
                 $"AND coalesce((SELECT {SqlIdentifier.Literal(CitusForms.NestedExecutionSetting + "=on")} = ANY (proconfig) FROM pg_proc WHERE oid = {SqlIdentifier.Literal(function)}::regprocedure), false)"));
@@ -107,6 +102,27 @@ public static class CitusDistribution
         }
         return steps;
     }
+
+    /// <summary>
+    /// What a distributed database holds of the Citus forms that plain PostgreSQL accepts too: the statements of
+    /// <see cref="FormSteps"/> and Citus' setting on the policies' functions (an inert placeholder without Citus).
+    /// Drift builds its expected side with them on the Citus target.
+    /// </summary>
+    public static IReadOnlyList<string> FormsPlainPostgresAccepts(SchemaModel model)
+        => FormSteps(model).SelectMany(s => s.Statements).Concat(PolicyFunctions(model).Select(NestedExecution)).ToList();
+
+    /// <summary>The functions the policies call, which run on every node.</summary>
+    private static List<string> PolicyFunctions(SchemaModel model)
+    {
+        var functions = new List<string>();
+        if (model.TenantProof)
+            functions.Add(TenantProof.VerifyFunction + "()");
+        if (model.Lanes)
+            functions.Add(CallerLanes.ReadAllowedFunction + "()");
+        return functions;
+    }
+
+    private static string NestedExecution(string function) => $"ALTER FUNCTION {function} SET {CitusForms.NestedExecutionSetting} = on;";
 
     /// <summary>The steps as one psql script, each step in a transaction under a comment with its done-query.</summary>
     public static string Script(SchemaModel model)
