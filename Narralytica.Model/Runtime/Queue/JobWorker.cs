@@ -197,8 +197,9 @@ public sealed class JobWorker
         {
             await action().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is LeaseLostException or NpgsqlException or TimeoutException)
+        catch (Exception)
         {
+            // Nothing more to do here: the job stays claimed until its lease expires, then another claim takes it.
         }
     }
 }

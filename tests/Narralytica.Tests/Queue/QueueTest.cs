@@ -82,13 +82,16 @@ public abstract class QueueTest : DatabaseTest
         => ScalarAsync<long>("SELECT count(*) FROM jobs WHERE " + where, parameters);
 
     /// <summary>Waits until <paramref name="condition"/> holds, checking every 50 ms, for at most <see cref="Patience"/>.</summary>
-    protected static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    protected static Task EventuallyAsync(Func<Task<bool>> condition, string what) => EventuallyAsync(condition, () => what);
+
+    /// <summary><see cref="EventuallyAsync(Func{Task{bool}}, string)"/>, saying what was awaited (and what was seen) when it times out.</summary>
+    protected static async Task EventuallyAsync(Func<Task<bool>> condition, Func<string> what)
     {
         using var timeout = new CancellationTokenSource(Patience);
         while (!await condition())
         {
             if (timeout.IsCancellationRequested)
-                throw new TimeoutException($"Waited {Patience.TotalSeconds:0} s for {what}.");
+                throw new TimeoutException($"Waited {Patience.TotalSeconds:0} s for {what()}.");
             await Task.Delay(50);
         }
     }
