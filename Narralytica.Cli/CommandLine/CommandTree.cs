@@ -29,6 +29,7 @@ public static class CommandTree
             TenantKeyCommandLine.Create(),
             DatabaseCommandLine.Demo(),
             StreamCommandLine.Create(),
+            WorkerCommandLine.Create(),
             Help(),
         };
         root.WithEpilogue(
