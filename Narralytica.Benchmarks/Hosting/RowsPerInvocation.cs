@@ -13,5 +13,6 @@ public static class RowsPerInvocation
         [typeof(RebuildFeedBenchmarks)] = RebuildFeedBenchmarks.SegmentsPerInvocation(dataset),
         [typeof(IngestBenchmarks)] = IngestBenchmarks.RowsPerInvocation(dataset),
         [typeof(ChangeStreamBenchmarks)] = ChangeStreamBenchmarks.ChangesPerInvocation(dataset),
+        [typeof(QueueThroughputBenchmarks)] = QueueThroughputBenchmarks.JobsPerInvocation(dataset),
     };
 }

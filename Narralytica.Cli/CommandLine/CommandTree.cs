@@ -31,6 +31,7 @@ public static class CommandTree
             DatabaseCommandLine.Demo(),
             DatabaseCommandLine.Server(),
             StreamCommandLine.Create(),
+            WorkerCommandLine.Create(),
             Help(),
         };
         root.WithEpilogue(
