@@ -110,12 +110,16 @@ public sealed class InterruptionTests
 
         public static CliProcess Start()
         {
-            var start = new ProcessStartInfo("dotnet")
+            // Through env --default-signal=INT: a process started in the background by a non-interactive shell (as CI runs
+            // the tests) ignores SIGINT, and so would the CLI it starts; a terminal's Ctrl-C reaches it with the default.
+            var start = new ProcessStartInfo("env")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add("dotnet");
             start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "narralytica.dll"));
             start.ArgumentList.Add("server");
             start.Environment.Remove("NARRALYTICA_DATABASE");

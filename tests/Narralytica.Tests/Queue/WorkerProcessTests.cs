@@ -85,13 +85,15 @@ public sealed class WorkerProcessTests : QueueTest
     private Process StartWorker(params string[] more)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "narralytica.dll");
-        var start = new ProcessStartInfo("dotnet")
+        // Through env --default-signal=INT: started in the background by a non-interactive shell (as CI runs the tests),
+        // the worker would inherit an ignored SIGINT; a terminal's Ctrl-C reaches it with the default.
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             Environment = { [WorkerCommand.KeySecretVariable] = Convert.ToBase64String(TestTenantKey.Secret), ["NARRALYTICA_DATABASE"] = null },
         };
-        foreach (var argument in new[] { cli, "worker", "--connection", As(ConnectionString, "narralytica_worker"), "--tenant-key-id", TestTenantKey.Id, "--concurrency", "1", "--poll", "0.2" })
+        foreach (var argument in new[] { "--default-signal=INT", "dotnet", cli, "worker", "--connection", As(ConnectionString, "narralytica_worker"), "--tenant-key-id", TestTenantKey.Id, "--concurrency", "1", "--poll", "0.2" })
             start.ArgumentList.Add(argument);
         foreach (var argument in more)
             start.ArgumentList.Add(argument);
