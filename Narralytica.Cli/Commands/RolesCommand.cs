@@ -26,6 +26,8 @@ public static class RolesCommand
     {
         var appPassword = options.AppPassword ?? Environment.GetEnvironmentVariable(AppPasswordVariable);
         var ownerPassword = options.OwnerPassword ?? Environment.GetEnvironmentVariable(OwnerPasswordVariable);
+        if (NullIfEmpty(options.StreamLogin) is { } named)
+            StreamLoginSetup.RequireOwnName(named);
 
         await using var target = await DatabaseTarget.OpenExistingAsync(options.Connection, "roles create");
         await using var connection = new NpgsqlConnection(target.ConnectionString);

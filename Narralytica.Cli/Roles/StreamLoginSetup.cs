@@ -22,13 +22,19 @@ public static class StreamLoginSetup
         ("rolbypassrls", false, "NOBYPASSRLS"), ("rolcreatedb", false, "NOCREATEDB"), ("rolcreaterole", false, "NOCREATEROLE"),
     };
 
-    /// <summary>Creates the login or brings it to <see cref="StreamLogin.Attributes"/> and one membership; one line per thing done.</summary>
-    public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string login, string? password)
+    /// <summary>Refuses, before anything is done, a stream login named as one of the data layer's roles.</summary>
+    public static void RequireOwnName(string login)
     {
         if (DatabaseRoles.Lanes.Append(DatabaseRoles.Owner).Contains(login))
             throw new CliError($"--stream-login {login}: the stream login is a login of its own, not one of the data layer's roles " +
                                $"(REPLICATION on a lane's role would reach none of its member logins, and would let every pooled connection of the lane read every tenant unaudited). " +
                                "Name a new login, e.g. --stream-login search_stream.", ErrorCodes.Usage);
+    }
+
+    /// <summary>Creates the login or brings it to <see cref="StreamLogin.Attributes"/> and one membership; one line per thing done.</summary>
+    public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string login, string? password)
+    {
+        RequireOwnName(login);
         var quoted = SqlIdentifier.Quote(login);
         var done = new List<string>();
         await using var transaction = await connection.BeginTransactionAsync();
