@@ -1,4 +1,6 @@
+using System.Linq;
 using System.Threading.Tasks;
+using Narralytica.Database.Drift;
 using Narralytica.DevServer;
 using Narralytica.Model;
 using Narralytica.Tests.Infrastructure;
@@ -26,7 +28,14 @@ public sealed class StreamLoginRolesTests : IAsyncLifetime
         await using (var dataSource = NpgsqlDataSource.Create(connection))
             await new SchemaMigrator(dataSource).ApplyAsync();
         // What a hand-made setup might have done: REPLICATION on the readers' role itself, the login in another lane too.
-        await PostgresFixture.ExecuteAsync(connection, "ALTER ROLE narralytica_reader REPLICATION; CREATE ROLE search_stream LOGIN IN ROLE narralytica_app");
+        await PostgresFixture.ExecuteAsync(connection, "ALTER ROLE narralytica_reader REPLICATION; CREATE ROLE search_stream LOGIN IN ROLE narralytica_app; " +
+                                                       "CREATE ROLE leaky_worker LOGIN REPLICATION IN ROLE narralytica_worker");
+        // Drift knows where REPLICATION does not belong.
+        Assert.Equal(new[]
+        {
+            "attribute REPLICATION on the login leaky_worker, which acts as narralytica_worker: only the stream login, a member of narralytica_reader and of nothing else, holds it (ALTER ROLE leaky_worker NOREPLICATION, or take narralytica_worker from it)",
+            "attribute REPLICATION on the role narralytica_reader: a lane's role never streams (its member logins do not inherit the attribute); give it to a stream login instead (narralytica roles create --stream-login NAME, which also takes it off the role)",
+        }, await ReplicationDriftAsync(connection));
 
         var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--stream-login", "search_stream", "--stream-password", "s3cret");
         Assert.True(exit == 0, output + errors);
@@ -40,6 +49,8 @@ public sealed class StreamLoginRolesTests : IAsyncLifetime
         Assert.Equal("narralytica_reader", await ScalarAsync(connection,
             "SELECT string_agg(r.rolname, ',') FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid WHERE a.member = 'search_stream'::regrole"));
         Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'narralytica_%' AND rolreplication"));
+        // The stream login is where REPLICATION belongs: drift names only the worker's login now.
+        Assert.Equal(new[] { "leaky_worker" }, (await ReplicationDriftAsync(connection)).Select(d => d.Split(' ')[5].TrimEnd(',')));
 
         (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--stream-login", "search_stream");
         Assert.True(exit == 0, output + errors);
@@ -62,6 +73,13 @@ public sealed class StreamLoginRolesTests : IAsyncLifetime
         Assert.Contains("only a superuser may give a role REPLICATION on PostgreSQL 15", errors);
         Assert.Contains("rds_replication", errors);
         Assert.Equal(0L, await ScalarAsync(connection, "SELECT count(*) FROM pg_roles WHERE rolname = 'search_stream'"));
+    }
+
+    private static async Task<string[]> ReplicationDriftAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        return (await ReplicationDrift.CompareAsync(connection)).Select(d => d.What).ToArray();
     }
 
     private static async Task<object?> ScalarAsync(string connectionString, string sql)
