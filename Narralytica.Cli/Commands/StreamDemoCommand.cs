@@ -16,7 +16,9 @@ namespace Narralytica.Cli.Commands;
 /// <summary>
 /// <c>narralytica stream demo</c>: a derived system kept current by the change stream. Loads the sample, builds the
 /// search projection from a snapshot, follows the stream, then changes a segment and shows the search answer change
-/// (and another tenant's not). On a given server it works in a database of its own and drops it, with its slot, afterwards.
+/// (and another tenant's not). The projection reads as a stream login and writes as a search login, both made for the
+/// demo (<see cref="StreamDemoLogins"/>). On a given server it works in a database of its own and drops it, with its slot
+/// and its logins, afterwards.
 /// </summary>
 public static class StreamDemoCommand
 {

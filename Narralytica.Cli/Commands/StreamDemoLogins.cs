@@ -48,11 +48,21 @@ public sealed class StreamDemoLogins
             await connection.OpenAsync();
             await StreamLoginSetup.CreateOrUpdateAsync(connection, reader, readerPassword);
         }
-        await DemoDatabase.ExecuteAsync(demoConnectionString, $"CREATE ROLE {search} LOGIN PASSWORD {SqlIdentifier.Literal(searchPassword)}",
-            "the stream demo writes its search schema as a login of its own, which needs CREATEROLE");
-        await DemoDatabase.ExecuteAsync(demoConnectionString, $"CREATE SCHEMA search AUTHORIZATION {search}", "the search login owns the search schema");
-        return new StreamDemoLogins(serverConnectionString, reader, search,
+        var logins = new StreamDemoLogins(serverConnectionString, reader, search,
             As(demoConnectionString, reader, readerPassword), As(demoConnectionString, search, searchPassword));
+        try
+        {
+            await DemoDatabase.ExecuteAsync(demoConnectionString, $"CREATE ROLE {search} LOGIN PASSWORD {SqlIdentifier.Literal(searchPassword)}",
+                "the stream demo writes its search schema as a login of its own, which needs CREATEROLE");
+            await DemoDatabase.ExecuteAsync(demoConnectionString, $"CREATE SCHEMA search AUTHORIZATION {search}", "the search login owns the search schema");
+        }
+        catch
+        {
+            // Nothing owns anything yet: the logins go at once, not left on the server.
+            await logins.DropAsync();
+            throw;
+        }
+        return logins;
     }
 
     /// <summary>Drops both logins, once the demo's database (where the search login owns a schema) is gone.</summary>
