@@ -39,7 +39,7 @@ public class SearchRebuildBenchmarks : GrowthBenchmark
     {
         _slot = "bench_search_" + Guid.NewGuid().ToString("N").Substring(0, 12);
         Execute("DROP SCHEMA IF EXISTS search CASCADE");
-        new SegmentSearchProjection(_connectionString, _slot, Tenant.Id).EnsureCreatedAsync().GetAwaiter().GetResult();
+        new SegmentSearchProjection(_connectionString, _connectionString, _slot, Tenant.Id).EnsureCreatedAsync().GetAwaiter().GetResult();
     }
 
     [IterationCleanup]
@@ -71,7 +71,7 @@ public class SearchRebuildBenchmarks : GrowthBenchmark
     public async Task SnapshotAndCatchUp()
     {
         using var peak = PeakHeap.Track(Key(nameof(SnapshotAndCatchUp)));
-        var projection = new SegmentSearchProjection(_connectionString, _slot, Tenant.Id);
+        var projection = new SegmentSearchProjection(_connectionString, _connectionString, _slot, Tenant.Id);
         await projection.RebuildAsync();
         await using (var connection = new NpgsqlConnection(_connectionString))
         {

@@ -33,6 +33,17 @@ public static class DatabaseCommandLine
         var controlPassword = LanePassword("--control-password", Narralytica.Schema.Sql.DatabaseRoles.Control, RolesCommand.ControlPasswordVariable);
         var workerPassword = LanePassword("--worker-password", Narralytica.Schema.Sql.DatabaseRoles.Worker, RolesCommand.WorkerPasswordVariable);
         var readerPassword = LanePassword("--reader-password", Narralytica.Schema.Sql.DatabaseRoles.Reader, RolesCommand.ReaderPasswordVariable);
+        var streamLogin = new Option<string?>("--stream-login")
+        {
+            Description = "Also create (or bring to what it needs) the login change streams connect with: LOGIN REPLICATION, a member of narralytica_reader only. " +
+                          "REPLICATION reads every published row of every tenant, whatever row-level security says; it needs a superuser. See docs/streams.md",
+            HelpName = "NAME",
+        };
+        var streamPassword = new Option<string?>("--stream-password")
+        {
+            Description = $"Password of the --stream-login [default: {RolesCommand.StreamPasswordVariable}; none for a new login, unchanged for an existing one]",
+            HelpName = "P",
+        };
         var defaults = Narralytica.Schema.Sql.SessionTimeouts.RequestDefaults;
         var statementTimeout = TimeoutOption("--statement-timeout", "How long one statement of a request role may run", defaults.Statement);
         var lockTimeout = TimeoutOption("--lock-timeout", "How long a statement of a request role may wait for a lock before it fails (lock_not_available)", defaults.Lock);
@@ -40,12 +51,14 @@ public static class DatabaseCommandLine
         var create = new Command("create", "Create, or bring to what they need, the LOGIN roles narralytica_owner (runs the migrations), narralytica_app (tenant requests), " +
                                             "narralytica_control (the control plane), narralytica_worker (workers) and narralytica_reader (derived systems): none a member of another, " +
                                             "none superuser or with BYPASSRLS, CREATEDB or CREATEROLE but the owner; and the timeouts of the roles that serve requests and workers; running it again changes nothing")
-            { connection, ownerPassword, appPassword, controlPassword, workerPassword, readerPassword, statementTimeout, lockTimeout, idleTimeout };
+            { connection, ownerPassword, appPassword, controlPassword, workerPassword, readerPassword, streamLogin, streamPassword, statementTimeout, lockTimeout, idleTimeout };
         create.Handle(parse => new RolesCreateOptions(parse.GetValue(connection), parse.GetValue(ownerPassword), parse.GetValue(appPassword), CommonOptions.Json(parse))
         {
             ControlPassword = parse.GetValue(controlPassword),
             WorkerPassword = parse.GetValue(workerPassword),
             ReaderPassword = parse.GetValue(readerPassword),
+            StreamLogin = parse.GetValue(streamLogin),
+            StreamPassword = parse.GetValue(streamPassword),
             Timeouts = new(parse.GetValue(statementTimeout), parse.GetValue(lockTimeout), parse.GetValue(idleTimeout)),
         }, RolesCommand.CreateAsync);
         return HelpText.Group("roles", "The database roles the data layer runs as", create);

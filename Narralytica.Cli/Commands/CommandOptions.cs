@@ -46,6 +46,9 @@ public sealed record RolesCreateOptions(string? Connection, string? OwnerPasswor
     public string? ControlPassword { get; init; }
     public string? WorkerPassword { get; init; }
     public string? ReaderPassword { get; init; }
+    /// <summary><c>--stream-login</c>: the change streams' login (REPLICATION, a member of the readers' role only); null for none.</summary>
+    public string? StreamLogin { get; init; }
+    public string? StreamPassword { get; init; }
     /// <summary>The timeouts of the roles that serve requests (<c>--statement-timeout</c>, <c>--lock-timeout</c>, <c>--idle-in-transaction-timeout</c>).</summary>
     public Narralytica.Schema.Sql.SessionTimeouts Timeouts { get; init; } = Narralytica.Schema.Sql.SessionTimeouts.RequestDefaults;
 }

@@ -20,11 +20,14 @@ public static class RolesCommand
     public const string ControlPasswordVariable = "NARRALYTICA_CONTROL_PASSWORD";
     public const string WorkerPasswordVariable = "NARRALYTICA_WORKER_PASSWORD";
     public const string ReaderPasswordVariable = "NARRALYTICA_READER_PASSWORD";
+    public const string StreamPasswordVariable = "NARRALYTICA_STREAM_PASSWORD";
 
     public static async Task<int> CreateAsync(RolesCreateOptions options, CancellationToken cancellationToken)
     {
         var appPassword = options.AppPassword ?? Environment.GetEnvironmentVariable(AppPasswordVariable);
         var ownerPassword = options.OwnerPassword ?? Environment.GetEnvironmentVariable(OwnerPasswordVariable);
+        if (NullIfEmpty(options.StreamLogin) is { } named)
+            StreamLoginSetup.RequireOwnName(named);
 
         await using var target = await DatabaseTarget.OpenExistingAsync(options.Connection, "roles create");
         await using var connection = new NpgsqlConnection(target.ConnectionString);
@@ -38,12 +41,16 @@ public static class RolesCommand
         };
         var actions = new List<string>(await RoleSetup.CreateOrUpdateAsync(connection, passwords));
         actions.AddRange(await RequestTimeoutSetup.ApplyAsync(connection, options.Timeouts));
+        if (NullIfEmpty(options.StreamLogin) is { } streamLogin)
+            actions.AddRange(await StreamLoginSetup.CreateOrUpdateAsync(connection, streamLogin,
+                NullIfEmpty(options.StreamPassword ?? Environment.GetEnvironmentVariable(StreamPasswordVariable))));
         foreach (var line in actions)
             Console.WriteLine("  " + line);
         if (options.Json)
             CliOutput.WriteJson(new { actions });
         Console.WriteLine($"Apply migrations as {DatabaseRoles.Owner} (they grant each lane its privileges); connect tenant requests as {DatabaseRoles.App}, " +
-                          $"the control plane as {DatabaseRoles.Control}, workers as {DatabaseRoles.Worker} and derived systems as {DatabaseRoles.Reader}.");
+                          $"the control plane as {DatabaseRoles.Control}, workers as {DatabaseRoles.Worker} and derived systems as {DatabaseRoles.Reader}" +
+                          (NullIfEmpty(options.StreamLogin) is { } login ? $" (their change streams as {login})." : "."));
         return ExitCodes.Ok;
     }
 

@@ -16,7 +16,9 @@ namespace Narralytica.Cli.Commands;
 /// <summary>
 /// <c>narralytica stream demo</c>: a derived system kept current by the change stream. Loads the sample, builds the
 /// search projection from a snapshot, follows the stream, then changes a segment and shows the search answer change
-/// (and another tenant's not). On a given server it works in a database of its own and drops it, with its slot, afterwards.
+/// (and another tenant's not). The projection reads as a stream login and writes as a search login, both made for the
+/// demo (<see cref="StreamDemoLogins"/>). On a given server it works in a database of its own and drops it, with its slot
+/// and its logins, afterwards.
 /// </summary>
 public static class StreamDemoCommand
 {
@@ -24,36 +26,32 @@ public static class StreamDemoCommand
 
     public static async Task<int> RunAsync(StreamDemoOptions options, CancellationToken cancellationToken)
     {
-        await using var target = await DatabaseTarget.OpenAsync(options.Connection, "narralytica_stream_demo", cancellationToken);
-        Console.WriteLine($"Database: {target.Description}");
-        var connectionString = target.ConnectionString;
-        var demoDatabase = target.IsThrowaway ? null : "narralytica_stream_demo_" + Guid.NewGuid().ToString("N").Substring(0, 8);
-        if (demoDatabase is not null)
-        {
-            await ExecuteAsync(connectionString, $"CREATE DATABASE {demoDatabase}",
-                "the stream demo works in a database of its own on a given server, which needs CREATEDB");
-            connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Database = demoDatabase }.ConnectionString;
-        }
+        await using var demo = await DemoDatabase.OpenAsync(options.Connection, "narralytica_stream_demo", "stream demo", cancellationToken);
+        Console.WriteLine($"Database: {demo.Description}");
         var slot = "narralytica_stream_demo_" + Guid.NewGuid().ToString("N").Substring(0, 8);
+        StreamDemoLogins? logins = null;
         try
         {
-            return await RunDemoAsync(connectionString, slot, options.Json, cancellationToken);
+            CliOutput.Progress($"Creating the schema: applying {NarralyticaMigrations.All.Count} embedded migration(s)…");
+            await using (var migrations = NpgsqlDataSource.Create(demo.ConnectionString))
+                await new SchemaMigrator(migrations).ApplyAsync(null, cancellationToken);
+            logins = await StreamDemoLogins.CreateAsync(demo.ServerConnectionString, demo.ConnectionString);
+            return await RunDemoAsync(demo.ConnectionString, logins, slot, options.Json, cancellationToken);
         }
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            try { await ReplicationSlots.DropAsync(connectionString, slot, CancellationToken.None); }
+            try { await ReplicationSlots.DropAsync(demo.ConnectionString, slot, CancellationToken.None); }
             catch (ChangeStreamException) { } // never created: the demo stopped before its rebuild
-            if (demoDatabase is not null)
-                await ExecuteAsync(target.ConnectionString, $"DROP DATABASE {demoDatabase} WITH (FORCE)", "dropping the demo's database");
+            // The logins go after the database, where the search login owns a schema; a throwaway server goes as a whole.
+            await demo.DropAsync();
+            if (logins is not null && !demo.IsThrowaway)
+                await logins.DropAsync();
         }
     }
 
-    private static async Task<int> RunDemoAsync(string connectionString, string slot, bool json, CancellationToken cancellationToken)
+    private static async Task<int> RunDemoAsync(string connectionString, StreamDemoLogins logins, string slot, bool json, CancellationToken cancellationToken)
     {
-        CliOutput.Progress($"Creating the schema: applying {NarralyticaMigrations.All.Count} embedded migration(s)…");
-        await using (var migrations = NpgsqlDataSource.Create(connectionString))
-            await new SchemaMigrator(migrations).ApplyAsync(null, cancellationToken);
         // The tour's tenant requests sign their tenant proofs with a key of its own, installed as the user that migrated.
         var tenantKey = await DemoCommand.InstallTenantKeyAsync(connectionString);
         await using var dataSource = NarralyticaDb.CreateDataSource(connectionString, tenantKey);
@@ -64,11 +62,14 @@ public static class StreamDemoCommand
         var sample = await SampleData.LoadAsync(db, control.ControlPlane);
         Console.WriteLine($"Sample:   tenants '{sample.A.Tenant.Slug}' and '{sample.B.Tenant.Slug}', {sample.A.Segments.Count} segments each");
 
-        var projection = new SegmentSearchProjection(connectionString, slot);
+        // The derived system reads as the stream login (the readers' lane: audited snapshot, then the stream) and writes as the search login.
+        Console.WriteLine($"Lanes:    snapshot and stream as {logins.Reader} (REPLICATION, a member of narralytica_reader only); search.* written as {logins.Search}");
+        var projection = new SegmentSearchProjection(logins.ReaderConnectionString, logins.SearchConnectionString, slot);
         var consistentPoint = await StreamStep(() => projection.RebuildAsync(cancellationToken));
         Console.WriteLine($"Rebuild:  search.segment_documents built from the snapshot of slot {slot}; the stream starts at {consistentPoint}");
+        Console.WriteLine($"Audit:    {await AuditLineAsync(connectionString, logins.Reader, cancellationToken)}");
 
-        await using var search = new NpgsqlConnection(connectionString);
+        await using var search = new NpgsqlConnection(logins.SearchConnectionString);
         await search.OpenAsync(cancellationToken);
         var before = await SegmentSearchProjection.SearchAsync(search, sample.A.Tenant.Id, Word, cancellationToken: cancellationToken);
         Console.WriteLine($"Search:   '{Word}' in {sample.A.Tenant.Slug}: {before.Count} hit(s)");
@@ -120,18 +121,15 @@ public static class StreamDemoCommand
 
     private static Task StreamStep(Func<Task> step) => StreamCommands.Run(step);
 
-    private static async Task ExecuteAsync(string connectionString, string sql, string what)
+    /// <summary>The snapshot's audit row, read as the login that migrated (the trail's owner): who read every tenant, and why.</summary>
+    private static async Task<string> AuditLineAsync(string connectionString, string login, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        try
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            throw new CliError($"{e.MessageText}: {what}. Run it as a user that has the privilege.", ErrorCodes.PermissionDenied);
-        }
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "SELECT database_user || ' read every tenant for \"' || justification || '\" (until ' || to_char(expires_at, 'HH24:MI:SS') || ')' " +
+            "FROM narralytica_cross_tenant_audits WHERE database_user = $1 ORDER BY created_at DESC LIMIT 1", connection);
+        command.Parameters.AddWithValue(login);
+        return await command.ExecuteScalarAsync(cancellationToken) as string ?? "no audit row";
     }
 }

@@ -21,25 +21,9 @@ public static class WorkerDemoCommand
 
     public static async Task<int> RunAsync(WorkerDemoOptions options, CancellationToken cancellationToken)
     {
-        await using var target = await DatabaseTarget.OpenAsync(options.Connection, "narralytica_worker_demo", cancellationToken);
-        Console.WriteLine($"Database: {target.Description}");
-        var connectionString = target.ConnectionString;
-        var demoDatabase = target.IsThrowaway ? null : "narralytica_worker_demo_" + Guid.NewGuid().ToString("N").Substring(0, 8);
-        if (demoDatabase is not null)
-        {
-            await ExecuteAsync(connectionString, $"CREATE DATABASE {demoDatabase}", "the worker demo works in a database of its own on a given server, which needs CREATEDB");
-            connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Database = demoDatabase }.ConnectionString;
-        }
-        try
-        {
-            return await RunDemoAsync(connectionString, options.Json, cancellationToken);
-        }
-        finally
-        {
-            NpgsqlConnection.ClearAllPools();
-            if (demoDatabase is not null)
-                await ExecuteAsync(target.ConnectionString, $"DROP DATABASE {demoDatabase} WITH (FORCE)", "dropping the demo's database");
-        }
+        await using var demo = await DemoDatabase.OpenAsync(options.Connection, "narralytica_worker_demo", "worker demo", cancellationToken);
+        Console.WriteLine($"Database: {demo.Description}");
+        return await RunDemoAsync(demo.ConnectionString, options.Json, cancellationToken);
     }
 
     private static async Task<int> RunDemoAsync(string connectionString, bool json, CancellationToken cancellationToken)
@@ -156,20 +140,5 @@ public static class WorkerDemoCommand
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         return (reader.GetString(0), reader.GetInt32(1), reader.GetString(2));
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql, string what)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        try
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
-        {
-            throw new CliError($"{e.MessageText}: {what}. Run it as a user that has the privilege.", ErrorCodes.PermissionDenied);
-        }
     }
 }

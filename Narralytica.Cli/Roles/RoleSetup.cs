@@ -26,10 +26,14 @@ public sealed record RolePasswords(string? Owner, string? App)
 /// </summary>
 public static class RoleSetup
 {
-    /// <summary>What the application role must not be: each of these would let it around its grants (or around row-level security).</summary>
+    /// <summary>
+    /// What the application role must not be: each of these would let it around its grants (or around row-level security;
+    /// REPLICATION reads every tenant's published rows through a slot, so it lives on the stream login only: StreamLoginSetup).
+    /// </summary>
     private static readonly (string Column, string Clause)[] AppForbidden =
     {
         ("rolsuper", "NOSUPERUSER"), ("rolbypassrls", "NOBYPASSRLS"), ("rolcreatedb", "NOCREATEDB"), ("rolcreaterole", "NOCREATEROLE"),
+        ("rolreplication", StreamLogin.LaneRolesMustNotHold),
     };
 
     /// <summary>What the owner must not be: it owns the schema, it does not administer the server.</summary>

@@ -36,6 +36,7 @@ public static class SchemaDrift
         var differences = live.Unsupported.Select(u => new DriftDifference("extra", u))
             .Concat(isolation.Differences)
             .Concat(plan.Changes.Select(c => Classify(c.Description)))
+            .Concat(await ReplicationDrift.CompareAsync(connection))
             .ToList();
         var statements = isolation.Before.Select(InMain).Concat(plan.Statements).Concat(isolation.After.Select(InMain)).ToList();
         return new DriftReport(schema, differences, plan with { Statements = statements });

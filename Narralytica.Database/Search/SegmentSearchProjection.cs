@@ -18,31 +18,46 @@ namespace Narralytica.Database.Search;
 /// applied in one transaction of the projection together with its commit LSN (<c>search.stream_positions</c>); a
 /// transaction delivered again after a restart (delivery is at least once) has a commit LSN at or below the stored one
 /// and is skipped. Only then is the position acknowledged to the server.
+/// <para>
+/// It reads and writes through two logins: the source, the stream login on the readers' lane (REPLICATION, a member of
+/// <c>narralytica_reader</c>: it reads the snapshot under an audit row and the stream, and can write no canonical
+/// table), and the target, a login that owns the <c>search</c> schema (here or in another database) and nothing else.
+/// </para>
 /// </summary>
 public sealed class SegmentSearchProjection
 {
     private const string SegmentsTable = "segments";
     private readonly ChangeStreamOptions _options;
+    private readonly string _targetConnectionString;
 
-    /// <param name="connectionString">
-    /// A login with REPLICATION that reads every tenant's segments (the table owner or a BYPASSRLS role: the snapshot is
-    /// read under row-level security) and owns the <c>search</c> schema.
+    /// <param name="sourceConnectionString">
+    /// The stream login: REPLICATION and a member of <c>narralytica_reader</c> (docs/streams.md), which reads the
+    /// snapshot under an audit row of its own and then the stream.
     /// </param>
+    /// <param name="targetConnectionString">A login that owns (or may create) the <c>search</c> schema, where the projection is written.</param>
     /// <param name="slotName">The projection's replication slot.</param>
     /// <param name="tenant">Project only this tenant's segments; null for every tenant.</param>
-    public SegmentSearchProjection(string connectionString, string slotName, Guid? tenant = null)
-        => _options = new ChangeStreamOptions(connectionString, NarralyticaStreams.SearchChanges, slotName)
+    public SegmentSearchProjection(string sourceConnectionString, string targetConnectionString, string slotName, Guid? tenant = null)
+    {
+        _options = new ChangeStreamOptions(sourceConnectionString, NarralyticaStreams.SearchChanges, slotName)
         {
             Tenant = tenant,
             Tables = new HashSet<string> { SegmentsTable },
         };
+        _targetConnectionString = targetConnectionString;
+    }
 
-    /// <summary>Creates the search schema and its tables where missing.</summary>
+    /// <summary>What the snapshot's audit row says: why the rebuild reads every tenant's segments (or one tenant's).</summary>
+    public string Justification => _options.Tenant is { } tenant
+        ? $"rebuild of the search projection (slot {_options.SlotName}) for tenant {tenant}"
+        : $"rebuild of the search projection (slot {_options.SlotName}) from every tenant's segments";
+
+    /// <summary>Creates the search schema (when it is missing: creating one needs CREATE on the database) and its tables where missing.</summary>
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenTargetAsync(cancellationToken);
         await ExecuteAsync(connection, null, """
-            CREATE SCHEMA IF NOT EXISTS search;
+            DO $$ BEGIN IF to_regnamespace('search') IS NULL THEN CREATE SCHEMA search; END IF; END $$;
             CREATE TABLE IF NOT EXISTS search.segment_documents (
                 tenant_id uuid NOT NULL,
                 segment_id uuid NOT NULL,
@@ -66,10 +81,11 @@ public sealed class SegmentSearchProjection
     public async Task<NpgsqlLogSequenceNumber> RebuildAsync(CancellationToken cancellationToken = default)
     {
         await EnsureCreatedAsync(cancellationToken);
-        await using var snapshot = await StreamSnapshot.CreateSlotAsync(_options, cancellationToken);
-        await using var source = await OpenAsync(cancellationToken);
+        await using var snapshot = await StreamSnapshot.CreateSlotAsync(_options, Justification, cancellationToken);
+        await using var source = new NpgsqlConnection(_options.ConnectionString);
+        await source.OpenAsync(cancellationToken);
         await using var read = await snapshot.BeginReadAsync(source, cancellationToken);
-        await using var target = await OpenAsync(cancellationToken);
+        await using var target = await OpenTargetAsync(cancellationToken);
         await using var write = await target.BeginTransactionAsync(cancellationToken);
 
         await using (var clear = new NpgsqlCommand("DELETE FROM search.segment_documents WHERE $1::uuid IS NULL OR tenant_id = $1", target, write))
@@ -98,7 +114,7 @@ public sealed class SegmentSearchProjection
     /// </summary>
     public async Task FollowAsync(Action<TransactionCommit>? applied = null, CancellationToken cancellationToken = default)
     {
-        await using var target = await OpenAsync(cancellationToken);
+        await using var target = await OpenTargetAsync(cancellationToken);
         var position = await StoredPositionAsync(target, cancellationToken)
                        ?? throw new InvalidOperationException($"The search projection of slot '{_options.SlotName}' has no position: rebuild it first (RebuildAsync).");
         await using var stream = new ChangeStream(_options);
@@ -204,9 +220,9 @@ public sealed class SegmentSearchProjection
         return command;
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+    private async Task<NpgsqlConnection> OpenTargetAsync(CancellationToken cancellationToken)
     {
-        var connection = new NpgsqlConnection(_options.ConnectionString);
+        var connection = new NpgsqlConnection(_targetConnectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
     }

@@ -5,8 +5,8 @@ namespace Narralytica.Model.Streams;
 
 /// <summary>What a <see cref="ChangeStream"/> reads, from where, and which of its changes it hands on.</summary>
 /// <param name="ConnectionString">
-/// A login with the REPLICATION attribute and SELECT on the published tables (docs/streams.md); the snapshot
-/// read needs one that sees every tenant's rows under row-level security.
+/// The stream login: the REPLICATION attribute of its own and a member of <c>narralytica_reader</c>, whose audited
+/// cross-tenant read the snapshot goes through (docs/streams.md; <c>narralytica roles create --stream-login</c>).
 /// </param>
 /// <param name="Stream">The stream, from the generated <c>NarralyticaStreams</c>.</param>
 /// <param name="SlotName">The replication slot: the stream's position on the server, kept across restarts. One per derived system.</param>

@@ -25,8 +25,8 @@ internal static class ReplicationConnections
         {
             await connection.DisposeAsync();
             throw new ChangeStreamException(ChangeStreamProblem.NotAllowed,
-                $"'{builder.Username}' may not open a replication connection: {e.MessageText}. The stream's login needs the REPLICATION attribute " +
-                "(ALTER ROLE … REPLICATION) and a pg_hba.conf line that allows it to the database; see docs/streams.md.", e);
+                $"'{builder.Username}' may not open a replication connection: {e.MessageText}. The stream's login needs the REPLICATION attribute of its own " +
+                "(members do not inherit it: narralytica roles create --stream-login NAME makes one) and a pg_hba.conf line that allows it to the database; see docs/streams.md.", e);
         }
         catch
         {

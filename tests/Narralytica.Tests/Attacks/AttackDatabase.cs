@@ -21,6 +21,9 @@ public static class AttackDatabase
     /// <summary>The login of each lane's attacker: a member of that lane's role and nothing more (the application's is <see cref="AttackerLogin"/>).</summary>
     public static string LoginOf(string role) => role == DatabaseRoles.App ? AttackerLogin : AttackerLogin + "_" + role.Substring("narralytica_".Length);
 
+    /// <summary>The change streams' login, as <c>roles create --stream-login</c> makes it: REPLICATION, a member of the readers' role only.</summary>
+    public const string StreamLogin = AttackerLogin + "_stream";
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? _template;
     private static int _copies;
@@ -52,6 +55,9 @@ public static class AttackDatabase
                     await PostgresFixture.ExecuteAsync(connectionString,
                         $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{LoginOf(role)}') THEN "
                         + $"CREATE ROLE {LoginOf(role)} LOGIN PASSWORD '{AttackerPassword}' IN ROLE {role}; END IF; END $$");
+                await PostgresFixture.ExecuteAsync(connectionString,
+                    $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{StreamLogin}') THEN "
+                    + $"CREATE ROLE {StreamLogin} {Narralytica.Schema.Sql.StreamLogin.Attributes} PASSWORD '{AttackerPassword}' IN ROLE {Narralytica.Schema.Sql.StreamLogin.MemberOf}; END IF; END $$");
                 // A template must have no open connection when it is copied.
                 NpgsqlConnection.ClearAllPools();
                 _template = connectionString;

@@ -41,7 +41,7 @@ public sealed class RoleClusterTests : IAsyncLifetime
         (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection);
         Assert.True(exit == 0, output + errors);
         Assert.Contains("narralytica_owner exists with LOGIN, BYPASSRLS and none of SUPERUSER: unchanged", output);
-        Assert.Contains("narralytica_app exists with LOGIN and none of SUPERUSER, BYPASSRLS, CREATEDB, CREATEROLE: unchanged", output);
+        Assert.Contains("narralytica_app exists with LOGIN and none of SUPERUSER, BYPASSRLS, CREATEDB, CREATEROLE, REPLICATION: unchanged", output);
         await AssertRoleAttributesAsync(connection);
     }
 
@@ -57,7 +57,7 @@ public sealed class RoleClusterTests : IAsyncLifetime
         (exit, var output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--app-password", "app-secret");
         Assert.True(exit == 0, output + errors);
         Assert.Contains("created narralytica_owner: LOGIN NOSUPERUSER BYPASSRLS", output);
-        Assert.Contains("created narralytica_app: LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE, password set", output);
+        Assert.Contains("created narralytica_app: LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION, password set", output);
         Assert.Contains("granted narralytica_owner CREATE on database roles, USAGE and CREATE on schema public", output);
         await AssertRoleAttributesAsync(connection);
 

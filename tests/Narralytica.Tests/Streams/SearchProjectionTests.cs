@@ -15,7 +15,7 @@ namespace Narralytica.Tests.Streams;
 /// <summary>
 /// The search projection against the canonical tables while both change: built from a snapshot taken while writers
 /// run, followed by a consumer that is killed and restarted at random points, it ends equal to what the canonical
-/// segments say, row for row.
+/// segments say, row for row. The projection reads as the stream login (the readers' lane) and writes as the search login.
 /// </summary>
 public sealed class SearchProjectionTests : StreamTest
 {
@@ -32,7 +32,7 @@ public sealed class SearchProjectionTests : StreamTest
         var random = new Random(seed);
         var transcripts = await SeedAsync();
         var slot = NewSlotName();
-        var projection = new SegmentSearchProjection(ConnectionString, slot);
+        var projection = new SegmentSearchProjection(StreamLoginConnectionString, SearchLoginConnectionString, slot);
 
         using var stopWriters = new CancellationTokenSource();
         var writes = new int[1];
@@ -78,14 +78,14 @@ public sealed class SearchProjectionTests : StreamTest
     {
         var transcripts = await SeedAsync();
         var tenant = transcripts[0].Tenant;
-        var projection = new SegmentSearchProjection(ConnectionString, NewSlotName(), tenant);
+        var projection = new SegmentSearchProjection(StreamLoginConnectionString, SearchLoginConnectionString, NewSlotName(), tenant);
         await projection.RebuildAsync();
         await RawAsync("UPDATE segments SET text = 'a word like zeppelin' WHERE tenant_id = $1 AND ordinal = 0", tenant);
         await RawAsync("UPDATE segments SET text = 'zeppelin elsewhere' WHERE tenant_id <> $1 AND ordinal = 0", tenant);
 
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var following = projection.FollowAsync(cancellationToken: stop.Token);
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(SearchLoginConnectionString);
         await connection.OpenAsync();
         IReadOnlyList<SearchHit> hits;
         while ((hits = await SegmentSearchProjection.SearchAsync(connection, tenant, "zeppelin")).Count < transcripts.Count(t => t.Tenant == tenant) && !following.IsCompleted)

@@ -50,11 +50,14 @@ public sealed class StreamCommandTests : StreamTest
         Assert.Contains("'aurora' in acme-media: 1 hit(s), \"Welcome back to the aurora show.\"", output);
         Assert.Contains("'aurora' in globex-news: 0 hit(s)", output);
         Assert.Contains("The search answer changed with the segment, through the stream.", output);
+        Assert.Matches(@"Lanes: +snapshot and stream as narralytica_stream_demo_reader_\w+ \(REPLICATION, a member of narralytica_reader only\); search\.\* written as narralytica_stream_demo_search_\w+", output);
+        Assert.Matches(@"Audit: +narralytica_stream_demo_reader_\w+ read every tenant for ""rebuild of the search projection", output);
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         var leftovers = (long)(await new NpgsqlCommand(
-            "SELECT (SELECT count(*) FROM pg_database WHERE datname LIKE 'narralytica_stream_demo_%') + (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'narralytica_stream_demo_%')",
+            "SELECT (SELECT count(*) FROM pg_database WHERE datname LIKE 'narralytica_stream_demo_%') + (SELECT count(*) FROM pg_replication_slots WHERE slot_name LIKE 'narralytica_stream_demo_%') " +
+            "+ (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'narralytica_stream_demo_%')",
             connection).ExecuteScalarAsync())!;
         Assert.Equal(0, leftovers);
     }

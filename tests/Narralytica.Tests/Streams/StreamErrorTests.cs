@@ -33,7 +33,7 @@ public sealed class StreamErrorTests : StreamTest
     public async Task A_missing_publication_says_the_migration_creates_it()
     {
         await ExecuteAsync("DROP PUBLICATION search_changes");
-        var error = await Assert.ThrowsAsync<ChangeStreamException>(() => StreamSnapshot.CreateSlotAsync(Options(NewSlotName())));
+        var error = await Assert.ThrowsAsync<ChangeStreamException>(() => StreamSnapshot.CreateSlotAsync(Options(NewSlotName()), "a test of a missing publication"));
         Assert.Equal(ChangeStreamProblem.MissingPublication, error.Problem);
         Assert.Contains("The publication 'search_changes' does not exist", error.Message);
         Assert.Contains("apply the migrations", error.Message);
@@ -44,7 +44,7 @@ public sealed class StreamErrorTests : StreamTest
     {
         var slot = NewSlotName();
         await ReplicationSlots.CreateAsync(ConnectionString, NarralyticaStreams.SearchChanges.Publication, slot);
-        var exists = await Assert.ThrowsAsync<ChangeStreamException>(() => StreamSnapshot.CreateSlotAsync(Options(slot)));
+        var exists = await Assert.ThrowsAsync<ChangeStreamException>(() => StreamSnapshot.CreateSlotAsync(Options(slot), "a test of a slot that exists"));
         Assert.Equal(ChangeStreamProblem.SlotExists, exists.Problem);
         Assert.Contains("narralytica stream drop --slot " + slot, exists.Message);
     }
@@ -55,7 +55,7 @@ public sealed class StreamErrorTests : StreamTest
         await using var server = await ThrowawayPostgres.StartAsync(null, "-c wal_level=replica");
         var connectionString = await server.CreateDatabaseAsync("streams");
         var options = new ChangeStreamOptions(connectionString, NarralyticaStreams.SearchChanges, "never_created");
-        var error = await Assert.ThrowsAsync<ChangeStreamException>(() => StreamSnapshot.CreateSlotAsync(options));
+        var error = await Assert.ThrowsAsync<ChangeStreamException>(() => StreamSnapshot.CreateSlotAsync(options, "a test of wal_level"));
         Assert.Equal(ChangeStreamProblem.WalLevelTooLow, error.Problem);
         Assert.Contains("wal_level=replica; change streams need wal_level=logical", error.Message);
         Assert.Contains("rds.logical_replication", error.Message);
@@ -64,20 +64,32 @@ public sealed class StreamErrorTests : StreamTest
     }
 
     [Fact]
-    public async Task A_login_without_replication_is_told_what_it_needs()
+    public async Task A_member_of_the_readers_role_without_replication_is_told_that_attributes_are_not_inherited()
     {
         var role = "stream_reader_" + Guid.NewGuid().ToString("N").Substring(0, 8);
-        await ExecuteAsync($"CREATE ROLE {role} LOGIN");
+        await ExecuteAsync($"CREATE ROLE {role} LOGIN IN ROLE narralytica_reader");
         try
         {
             var weak = new NpgsqlConnectionStringBuilder(ConnectionString) { Username = role, Pooling = false }.ConnectionString;
-            var error = await Assert.ThrowsAsync<ChangeStreamException>(() =>
-                StreamSnapshot.CreateSlotAsync(new ChangeStreamOptions(weak, NarralyticaStreams.SearchChanges, NewSlotName())));
-            Assert.Equal(ChangeStreamProblem.NotAllowed, error.Problem);
-            Assert.Contains("needs the REPLICATION attribute", error.Message);
+            var options = new ChangeStreamOptions(weak, NarralyticaStreams.SearchChanges, NewSlotName());
+            var snapshot = await Assert.ThrowsAsync<ChangeStreamException>(() => StreamSnapshot.CreateSlotAsync(options, "a test of a login without REPLICATION"));
+            Assert.Equal(ChangeStreamProblem.NotAllowed, snapshot.Problem);
+            Assert.Contains($"'{role}' has no REPLICATION attribute", snapshot.Message);
+            Assert.Contains("being a member of narralytica_reader does not give it", snapshot.Message);
+            Assert.Contains("roles create --stream-login", snapshot.Message);
+            // Refused before anything was made: no audit row, no slot.
+            Assert.Equal("0", await ExecuteAsync($"SELECT count(*) FROM narralytica_cross_tenant_audits WHERE database_user = '{role}'"));
+
+            // Nor may it read a slot someone else made.
+            await ReplicationSlots.CreateAsync(ConnectionString, NarralyticaStreams.SearchChanges.Publication, options.SlotName);
+            await using var stream = new ChangeStream(options);
+            var streaming = await Assert.ThrowsAsync<ChangeStreamException>(() => ReadUntilAsync(stream, _ => true));
+            Assert.Equal(ChangeStreamProblem.NotAllowed, streaming.Problem);
+            Assert.Contains("needs the REPLICATION attribute of its own", streaming.Message);
         }
         finally
         {
+            NpgsqlConnection.ClearAllPools();
             await ExecuteAsync($"DROP ROLE {role}");
         }
     }

@@ -13,9 +13,19 @@ namespace Narralytica.Tests.Streams;
 /// <summary>
 /// Base of the change stream tests: a fresh database with the schema (and so the search_changes publication), and
 /// slots with unique names that are dropped after the test, since a slot left behind holds WAL and keeps its database.
+/// Streams run as a derived system's logins do: the stream login (<see cref="StreamLoginName"/>: REPLICATION, a member
+/// of narralytica_reader only) reads, and the search login (<see cref="SearchLoginName"/>), owner of the search schema, writes.
 /// </summary>
 public abstract class StreamTest : DatabaseTest
 {
+    /// <summary>The stream login of the tests' cluster, made as <c>roles create --stream-login</c> makes one.</summary>
+    public const string StreamLoginName = "narralytica_test_stream";
+
+    /// <summary>The login that owns each test database's search schema and holds nothing on the canonical tables.</summary>
+    public const string SearchLoginName = "narralytica_test_search";
+
+    private static readonly SemaphoreSlim LoginsGate = new(1, 1);
+    private static bool _loginsCreated;
     private readonly List<string> _slots = new();
 
     protected StreamTest(PostgresFixture postgres) : base(postgres) { }
@@ -28,7 +38,38 @@ public abstract class StreamTest : DatabaseTest
         return name;
     }
 
-    protected ChangeStreamOptions Options(string slot) => new(ConnectionString, NarralyticaStreams.SearchChanges, slot);
+    protected ChangeStreamOptions Options(string slot) => new(StreamLoginConnectionString, NarralyticaStreams.SearchChanges, slot);
+
+    /// <summary>This test's database as the stream login.</summary>
+    protected string StreamLoginConnectionString => As(StreamLoginName);
+
+    /// <summary>This test's database as the search login.</summary>
+    protected string SearchLoginConnectionString => As(SearchLoginName);
+
+    private string As(string login) => new NpgsqlConnectionStringBuilder(ConnectionString) { Username = login, Options = null }.ConnectionString;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await LoginsGate.WaitAsync();
+        try
+        {
+            if (!_loginsCreated)
+            {
+                await PostgresFixture.ExecuteAsync(ConnectionString,
+                    $"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{StreamLoginName}') THEN " +
+                    $"CREATE ROLE {StreamLoginName} {Narralytica.Schema.Sql.StreamLogin.Attributes} IN ROLE {Narralytica.Schema.Sql.StreamLogin.MemberOf}; END IF; " +
+                    $"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{SearchLoginName}') THEN CREATE ROLE {SearchLoginName} LOGIN; END IF; END $$");
+                _loginsCreated = true;
+            }
+        }
+        finally
+        {
+            LoginsGate.Release();
+        }
+        // The search login owns the derived system's schema and nothing else.
+        await PostgresFixture.ExecuteAsync(ConnectionString, $"CREATE SCHEMA search AUTHORIZATION {SearchLoginName}");
+    }
 
     public override async Task DisposeAsync()
     {
