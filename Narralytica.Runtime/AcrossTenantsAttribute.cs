@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// Marks code meant to reach tenant-scoped tables across tenants outside the tenant scope (hand-written SQL,

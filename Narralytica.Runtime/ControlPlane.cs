@@ -1,4 +1,4 @@
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// The global tables (users, roles, permissions, tenants, …) to write: sign-up, tenant lifecycle, role definitions.

@@ -1,7 +1,7 @@
 using System;
 using LinqToDB;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// Every tenant's rows of the tenant-scoped tables, without a tenant filter, read-only. The named escape hatch
@@ -33,9 +33,12 @@ public sealed partial class CrossTenantAccess
     /// The audit id as the hatch's tables read it: every query carries it as a parameter named so, from which
     /// <see cref="TenantCommandInterceptor"/> names the audit for the command's transaction.
     /// </summary>
-    internal Guid NarralyticaCrossTenantAudit => AuditId;
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public Guid NarralyticaCrossTenantAudit => AuditId;
 
-    private NarralyticaDb Db { get; }
+    /// <summary>The connection underneath; the generated tables read through it.</summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public NarralyticaDb Db { get; }
 
     /// <summary>
     /// The hatch's predicate, always true (<c>:NarralyticaCrossTenantAudit IS NOT NULL</c>): it only puts the audit
@@ -43,5 +46,6 @@ public sealed partial class CrossTenantAccess
     /// itself and drop it.
     /// </summary>
     [Sql.Expression("{0} IS NOT NULL", ServerSideOnly = true, IsPredicate = true)]
-    private static bool Audited(Guid audit) => throw new InvalidOperationException("Only linq2db translates this predicate, into SQL.");
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public static bool Audited(Guid audit) => throw new InvalidOperationException("Only linq2db translates this predicate, into SQL.");
 }

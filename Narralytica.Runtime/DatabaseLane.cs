@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// The caller a data source serves, each with its own database role (none a member of another): what the API offers

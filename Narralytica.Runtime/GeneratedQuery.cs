@@ -1,4 +1,4 @@
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// One generated helper's statement, as listed in <c>NarralyticaQueries.All</c>: for reviews, plan checks

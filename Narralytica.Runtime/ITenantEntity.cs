@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>A row of a tenant-scoped table: it belongs to exactly one tenant.</summary>
 public interface ITenantEntity

@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// Plain Npgsql commands on this connection, for the generated fast paths: they run on the same physical
@@ -26,7 +26,8 @@ public sealed partial class NarralyticaDb
     /// table); <paramref name="declareParameters"/> adds its typed parameters the first time. The caller sets
     /// their values, then executes.
     /// </summary>
-    internal async ValueTask<PreparedStatement> PreparedAsync(string sql, Guid? tenant, Action<NpgsqlParameterCollection> declareParameters, CancellationToken cancellationToken)
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public async ValueTask<PreparedStatement> PreparedAsync(string sql, Guid? tenant, Action<NpgsqlParameterCollection> declareParameters, CancellationToken cancellationToken)
     {
         // An open connection is taken as it is, without an await: the usual case costs no state machine.
         var connection = TryGetDbConnection() as NpgsqlConnection ?? await OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -40,7 +41,8 @@ public sealed partial class NarralyticaDb
     }
 
     /// <summary>The synchronous <see cref="PreparedAsync"/>.</summary>
-    internal PreparedStatement Prepared(string sql, Guid? tenant, Action<NpgsqlParameterCollection> declareParameters)
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public PreparedStatement Prepared(string sql, Guid? tenant, Action<NpgsqlParameterCollection> declareParameters)
     {
         var connection = (NpgsqlConnection)OpenDbConnection();
         if (Kept(sql, connection) is not { } statement)
@@ -59,7 +61,8 @@ public sealed partial class NarralyticaDb
         => _prepared[sql] = PreparedStatement.Create(connection, sql, tenant is not null, declareParameters);
 
     /// <summary>A binary COPY of <paramref name="rows"/> into a global table (<paramref name="copySql"/>), in this connection's transaction if any.</summary>
-    internal async Task<ulong> CopyAsync<T>(string copySql, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public async Task<ulong> CopyAsync<T>(string copySql, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
     {
         var connection = await OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await ImportAsync(connection, copySql, rows, writeRow, cancellationToken).ConfigureAwait(false);
@@ -71,7 +74,8 @@ public sealed partial class NarralyticaDb
     /// (all or nothing either way). It starts by setting <paramref name="tenant"/>'s proof for that transaction, which the
     /// policies check on the final INSERT.
     /// </summary>
-    internal async Task<ulong> CopyAsync<T>(Guid tenant, StagedCopy copy, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public async Task<ulong> CopyAsync<T>(Guid tenant, StagedCopy copy, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
     {
         var connection = await OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var ownTransaction = Transaction is null ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;

@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// The tenant of a row a scope is writing (<c>scope.Insert(row)</c>, <c>Update</c>, <c>Delete</c>). linq2db's
@@ -13,19 +13,22 @@ public sealed partial class NarralyticaDb
     internal Guid? RowWriteTenant { get; private set; }
 
     /// <summary>Names <paramref name="tenant"/> as the tenant of the linq2db commands sent until the result is disposed.</summary>
-    internal RowWrite WritingFor(Guid tenant)
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public RowWrite WritingFor(Guid tenant)
     {
         RowWriteTenant = tenant;
         return new RowWrite(this);
     }
 
     /// <summary>Ends the row write: later commands name their tenant themselves again.</summary>
-    internal readonly struct RowWrite : IDisposable
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public readonly struct RowWrite : IDisposable
     {
         private readonly NarralyticaDb _db;
 
-        public RowWrite(NarralyticaDb db) => _db = db;
+        internal RowWrite(NarralyticaDb db) => _db = db;
 
+        /// <summary>Ends the row write.</summary>
         public void Dispose() => _db.RowWriteTenant = null;
     }
 }

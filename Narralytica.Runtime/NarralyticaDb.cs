@@ -9,7 +9,7 @@ using LinqToDB.DataProvider.PostgreSQL;
 using LinqToDB.Mapping;
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// A connection to the Narralytica database. It reads the global tables (users, roles, permissions, tenants, …),
@@ -27,7 +27,8 @@ namespace Narralytica.Model;
 /// </example>
 public sealed partial class NarralyticaDb : DataConnection
 {
-    private static readonly MappingSchema Mapping = CreateMappingSchema();
+    // Built at first use, from the schema the generated layer registered (SchemaBindings).
+    private static readonly Lazy<MappingSchema> Mapping = new(CreateMappingSchema);
 
     /// <summary>A connection from <paramref name="dataSource"/>, which must come from one of the <c>CreateDataSource</c> overloads (with a tenant key for tenant scopes).</summary>
     public NarralyticaDb(NpgsqlDataSource dataSource) : base(CreateOptions(dataSource))
@@ -132,7 +133,7 @@ public sealed partial class NarralyticaDb : DataConnection
                     $"The connection string's Search Path ({parsed.SearchPath}) does not start with the schema \"{schema}\" the tables are said to be in. Drop Search Path from the connection string, or put \"{schema}\" first.", nameof(schema));
         }
         var builder = new NpgsqlDataSourceBuilder(parsed.ConnectionString);
-        MapEnums(builder, tableSchema + ".");
+        SchemaBindings.Current.MapEnums(builder, tableSchema + ".");
         configure?.Invoke(builder);
         var dataSource = builder.Build();
         DataSourceLanes.Remember(dataSource, lane);
@@ -146,7 +147,7 @@ public sealed partial class NarralyticaDb : DataConnection
     public static DataOptions CreateOptions(NpgsqlDataSource dataSource)
         => new DataOptions()
             .UseConnectionFactory(PostgreSQLTools.GetDataProvider(PostgreSQLVersion.v15), _ => dataSource.CreateConnection())
-            .UseMappingSchema(Mapping)
+            .UseMappingSchema(Mapping.Value)
             .UseInterceptor(TenantCommandInterceptor.Instance);
 
     /// <summary>
@@ -212,13 +213,7 @@ public sealed partial class NarralyticaDb : DataConnection
     private static MappingSchema CreateMappingSchema()
     {
         var schema = new MappingSchema("Narralytica");
-        ConfigureMappingSchema(schema);
+        SchemaBindings.Current.ConfigureMappingSchema(schema);
         return schema;
     }
-
-    // Implemented by the generated part: one entry per enum of schema.yaml, its name prefixed with the tables' schema.
-    static partial void MapEnums(NpgsqlDataSourceBuilder builder, string schemaPrefix);
-
-    static partial void ConfigureMappingSchema(MappingSchema schema);
-
 }

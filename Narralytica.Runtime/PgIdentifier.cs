@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// The runtime's one way to write a PostgreSQL identifier into SQL, and to read one back. The schema compiler

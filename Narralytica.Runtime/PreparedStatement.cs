@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// One generated statement, prepared on one connection and kept there (see <c>NarralyticaDb.Commands.cs</c>).
@@ -12,7 +12,8 @@ namespace Narralytica.Model;
 /// in one transaction (the caller's, or its own implicit one), so the tenant holds for the statement and is gone
 /// when that transaction ends. The generated code sets <see cref="Parameters"/> ($1, $2, …) and executes.
 /// </summary>
-internal sealed class PreparedStatement
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public sealed class PreparedStatement
 {
     private readonly NpgsqlBatch _batch;
     private readonly NpgsqlParameter<string>? _tenant;
@@ -51,9 +52,9 @@ internal sealed class PreparedStatement
     /// <summary>Whether this was prepared on <paramref name="connection"/> as it is now (a reopened connection may be another server process).</summary>
     public bool IsPreparedOn(NpgsqlConnection connection) => ReferenceEquals(_batch.Connection, connection) && _processId == connection.ProcessID;
 
-    public Task PrepareAsync(CancellationToken cancellationToken) => _batch.PrepareAsync(cancellationToken);
+    internal Task PrepareAsync(CancellationToken cancellationToken) => _batch.PrepareAsync(cancellationToken);
 
-    public void Prepare() => _batch.Prepare();
+    internal void Prepare() => _batch.Prepare();
 
     /// <summary>The proof of the tenant the next execution runs for; required for a statement on a tenant table, refused for another.</summary>
     public void Bind(string? tenantProof)

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// The schema.yaml names behind an error raised on a Citus worker. A worker raises errors on its shards, whose tables,

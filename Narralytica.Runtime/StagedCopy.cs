@@ -1,4 +1,4 @@
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// The statements of <c>BulkInsertAsync</c> on a tenant table. PostgreSQL refuses COPY FROM into a table with
@@ -9,4 +9,5 @@ namespace Narralytica.Model;
 /// <param name="Copy">The binary COPY into it, every column in declared order.</param>
 /// <param name="Insert">Moves its rows into the table.</param>
 /// <param name="Drop">Drops it, so another copy in the same transaction can create it again.</param>
-internal sealed record StagedCopy(string Create, string Copy, string Insert, string Drop);
+[System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+public sealed record StagedCopy(string Create, string Copy, string Insert, string Drop);

@@ -3,7 +3,7 @@ using System.Data.Common;
 using LinqToDB.Interceptors;
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// Gives each linq2db command of a tenant scope its tenant, and each command through the escape hatch its audit,

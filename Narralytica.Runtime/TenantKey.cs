@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// A key that signs tenant proofs (HMAC-SHA256): the id and secret <c>narralytica tenant-key new</c> printed, installed

@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>A tenant scope was handed a row of another tenant. Nothing was written.</summary>
 public sealed class TenantMismatchException : InvalidOperationException

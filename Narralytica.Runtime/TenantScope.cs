@@ -2,7 +2,7 @@ using System;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// One tenant's view of the tenant-scoped tables. Queries carry <c>tenant_id = @tenant</c> as a real
@@ -30,7 +30,8 @@ public sealed partial class TenantScope
     /// query parameter after the member it reads, so every command built on the scope, whenever it runs, carries a
     /// parameter named so, from which <see cref="TenantCommandInterceptor"/> sets the tenant of its transaction.
     /// </summary>
-    internal Guid NarralyticaScopeTenant => TenantId;
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public Guid NarralyticaScopeTenant => TenantId;
 
     /// <summary>The connection underneath, for transactions (<c>BeginTransactionAsync</c>) and global tables.</summary>
     public NarralyticaDb Db { get; }
@@ -50,7 +51,8 @@ public sealed partial class TenantScope
     }
 
     /// <summary>The tenant a new row gets: this scope's, unless the row already names another one.</summary>
-    private Guid ClaimTenant(Guid rowTenant, string table)
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public Guid ClaimTenant(Guid rowTenant, string table)
     {
         if (rowTenant != Guid.Empty && rowTenant != TenantId)
             throw new TenantMismatchException(table, TenantId, rowTenant);
@@ -58,7 +60,8 @@ public sealed partial class TenantScope
     }
 
     /// <summary>Refuses a row that is not this tenant's before it is updated or deleted.</summary>
-    private void EnsureOwned(Guid rowTenant, string table)
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public void EnsureOwned(Guid rowTenant, string table)
     {
         if (rowTenant != TenantId)
             throw new TenantMismatchException(table, TenantId, rowTenant);

@@ -4,7 +4,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>One row of the history table: a migration applied to this database.</summary>
 public sealed record AppliedMigration(int Version, string Name, string FileName, string Checksum, string Sum, DateTimeOffset AppliedAt, int DurationMs, string AppliedBy);

@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// The lock that lets one applier at a time migrate a schema: <c>SHARE ROW EXCLUSIVE</c> (which conflicts with

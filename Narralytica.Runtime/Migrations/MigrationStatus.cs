@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>Ways the history of a database and the migrations can disagree; each stops <c>apply</c>.</summary>
 public enum MigrationConflictKind

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// One migration of the migrations folder, compiled into the model (<c>NarralyticaMigrations.All</c>):

@@ -7,7 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>What the migrator is doing, for progress output.</summary>
 public enum MigrationEventKind
@@ -37,7 +37,7 @@ public sealed record MigrationEvent(MigrationEventKind Kind, SchemaMigration? Mi
 /// </summary>
 /// <example><code>
 /// await using var dataSource = NpgsqlDataSource.Create(connectionString);
-/// await new SchemaMigrator(dataSource).ApplyAsync();   // the migrations compiled into this assembly
+/// await new SchemaMigrator(dataSource).ApplyAsync();   // the migrations compiled into the generated layer
 /// </code></example>
 public sealed class SchemaMigrator
 {
@@ -48,11 +48,11 @@ public sealed class SchemaMigrator
     private readonly NpgsqlDataSource _dataSource;
     private readonly IReadOnlyList<SchemaMigration> _migrations;
 
-    /// <summary>A migrator for <paramref name="migrations"/>, by default those compiled into this assembly (<see cref="NarralyticaMigrations.All"/>).</summary>
+    /// <summary>A migrator for <paramref name="migrations"/>, by default those compiled into the generated layer (<see cref="ISchemaBinding.Migrations"/> of <see cref="SchemaBindings.Current"/>).</summary>
     public SchemaMigrator(NpgsqlDataSource dataSource, IReadOnlyList<SchemaMigration>? migrations = null)
     {
         _dataSource = dataSource;
-        _migrations = (migrations ?? NarralyticaMigrations.All).OrderBy(m => m.Version).ToList();
+        _migrations = (migrations ?? SchemaBindings.Current.Migrations).OrderBy(m => m.Version).ToList();
         if (_migrations.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw new ArgumentException($"Two migrations have number {twice.Key}: {string.Join(", ", twice.Select(m => m.FileName))}; each number once.", nameof(migrations));
     }

@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// How far a pipeline stage of one tenant has got (a row of <c>pipeline_checkpoints</c>): <see cref="Position"/> is the

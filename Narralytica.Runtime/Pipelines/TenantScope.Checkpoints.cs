@@ -4,7 +4,7 @@ using System.Threading.Tasks;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// Pipeline checkpoints of this tenant (<c>pipeline_checkpoints</c>): a stage reads its checkpoint, does a step of work,

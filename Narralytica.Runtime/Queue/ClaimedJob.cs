@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// A job a worker claimed: its tenant, what to do, and the claim itself (<see cref="Owner"/> and <see cref="Attempt"/>),

@@ -1,7 +1,7 @@
 using System;
 using System.Threading;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// What a handler gets (<see cref="JobHandler"/>): the job, and a tenant scope of the job's tenant inside a transaction

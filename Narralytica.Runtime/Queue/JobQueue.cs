@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// The workers' side of the queue on <c>jobs</c>, on the workers' lane (<c>narralytica_worker</c>, whose policies

@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>How a worker holds the jobs it claims (<see cref="JobQueue"/>).</summary>
 public sealed record JobQueueOptions

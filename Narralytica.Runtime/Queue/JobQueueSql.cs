@@ -1,4 +1,4 @@
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// The SQL of the job queue on <c>jobs</c>. A job is <c>queued</c> until a worker claims it (<c>running</c>, with a lease

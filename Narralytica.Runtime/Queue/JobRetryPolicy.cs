@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// How long a failed job waits before its next attempt: exponential (<see cref="BaseDelay"/> × 2^(attempt − 1), at most

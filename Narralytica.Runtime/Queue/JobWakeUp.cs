@@ -3,7 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// Wakes an idle worker when a job is enqueued: a connection of its own LISTENs on the queue's channel, which every

@@ -5,7 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// Runs jobs of the queue with handlers by kind, up to <see cref="JobWorkerOptions.Concurrency"/> at once, on the

@@ -1,6 +1,6 @@
 using System.Threading;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>What a <see cref="JobWorker"/> has done so far (read at any time, e.g. for a console or metrics).</summary>
 public sealed class JobWorkerCounts

@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>How a <see cref="JobWorker"/> runs: how many jobs at once, how it waits for work, how it stops.</summary>
 public sealed record JobWorkerOptions

@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// The claim on a job is no longer this worker's: its lease expired and another worker took the job, or it was finished

@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// A job to enqueue (<see cref="TenantScope.EnqueueAsync(NewJob, System.Threading.CancellationToken)"/>): what to do

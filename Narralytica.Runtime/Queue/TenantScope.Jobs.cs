@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace Narralytica.Model;
+namespace Narralytica.Runtime;
 
 /// <summary>
 /// Enqueueing jobs of this tenant. A job is a row of <c>jobs</c> written on this scope's connection, so inside a

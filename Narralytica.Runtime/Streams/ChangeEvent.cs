@@ -1,7 +1,7 @@
 using System;
 using NpgsqlTypes;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// One event of a change stream, in commit order: a <see cref="TransactionBegin"/>, the <see cref="RowChange"/>s of

@@ -1,4 +1,4 @@
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>What happened to a row.</summary>
 public enum ChangeKind

@@ -9,7 +9,7 @@ using Npgsql.Replication.PgOutput;
 using Npgsql.Replication.PgOutput.Messages;
 using NpgsqlTypes;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// Reads a stream's slot: every insert, update and delete of its tables, as typed events in commit order, each

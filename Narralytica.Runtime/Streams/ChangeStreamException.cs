@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>A change stream cannot start or go on; the message says why and what to do.</summary>
 public sealed class ChangeStreamException : Exception

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>What a <see cref="ChangeStream"/> reads, from where, and which of its changes it hands on.</summary>
 /// <param name="ConnectionString">

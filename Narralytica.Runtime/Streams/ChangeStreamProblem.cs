@@ -1,4 +1,4 @@
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>Why a change stream cannot run; each comes with what to do in <see cref="ChangeStreamException"/>'s message.</summary>
 public enum ChangeStreamProblem

@@ -5,7 +5,7 @@ using System.Globalization;
 using System.Reflection;
 using NpgsqlTypes;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// PostgreSQL's text output of a value → the C# type the entities use. The stream's connection asks for

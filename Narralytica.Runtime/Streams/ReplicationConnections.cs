@@ -3,7 +3,7 @@ using System.Threading.Tasks;
 using Npgsql;
 using Npgsql.Replication;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// Opens the replication connection of a stream. Its session asks for ISO dates in UTC, so pgoutput's text values of

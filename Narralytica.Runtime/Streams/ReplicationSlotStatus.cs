@@ -1,6 +1,6 @@
 using System;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// One logical replication slot as the server sees it.

@@ -5,7 +5,7 @@ using System.Threading.Tasks;
 using Npgsql;
 using Npgsql.Replication;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// The life of replication slots: create one (without a snapshot: see <see cref="StreamSnapshot"/> for a rebuild),

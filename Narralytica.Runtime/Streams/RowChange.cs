@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using NpgsqlTypes;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// An insert, update or delete of one row of a published table. The typed row is on <see cref="RowChange{TRow}"/>:

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using NpgsqlTypes;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>A change of one row of the table whose entity is <typeparamref name="TRow"/>.</summary>
 /// <param name="Kind">Insert, update or delete.</param>

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>A change stream of schema.yaml: its publication and the decoders of its tables (see the generated <c>NarralyticaStreams</c>).</summary>
 public sealed class StreamDefinition

@@ -2,7 +2,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// The checks before a stream starts, on a plain connection, so each problem gets its own clear error instead of the

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// One row as pgoutput sends it: each column's value in PostgreSQL's text form, null, or left out because an update did

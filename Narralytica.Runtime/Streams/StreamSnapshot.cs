@@ -7,7 +7,7 @@ using Npgsql.Replication;
 using Npgsql.Replication.PgOutput;
 using NpgsqlTypes;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// The handoff from a rebuild to the stream, with no gap and no overlap: a new replication slot whose creation exports

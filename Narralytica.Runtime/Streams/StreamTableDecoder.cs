@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using NpgsqlTypes;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>How the changes of one published table become typed events; the generated <c>NarralyticaStreams</c> holds one per table.</summary>
 public abstract class StreamTableDecoder

@@ -1,7 +1,7 @@
 using System;
 using NpgsqlTypes;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>A transaction's changes follow, up to its <see cref="TransactionCommit"/>.</summary>
 /// <param name="TransactionId">The transaction's id (xid) on the server.</param>

@@ -1,7 +1,7 @@
 using System;
 using NpgsqlTypes;
 
-namespace Narralytica.Model.Streams;
+namespace Narralytica.Runtime.Streams;
 
 /// <summary>
 /// The end of a transaction's changes. Once they are applied (and the position stored with them, when the derived

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using LinqToDB;
 using LinqToDB.Async;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 
 // An application of the Narralytica packages: it migrates a database to the schema compiled into Narralytica.Model,

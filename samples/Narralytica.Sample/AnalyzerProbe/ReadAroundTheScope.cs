@@ -1,5 +1,6 @@
 using LinqToDB;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Sample.AnalyzerProbe;
 

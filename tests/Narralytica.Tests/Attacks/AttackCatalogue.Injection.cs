@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LinqToDB.Async;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Tests.Attacks;
 

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Narralytica.Tests.Integration;
 using Xunit;
