@@ -1,13 +1,19 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace Narralytica.Runtime;
 
 /// <summary>
 /// The schema the runtime serves in this process. The generated layer registers its binding when its assembly loads
-/// (a module initializer), so an application only calls <see cref="Register"/> itself when the runtime is used before
-/// anything of the generated layer was touched (for instance, the generated layer in a library the entry point does
-/// not name first): <c>SchemaBindings.Register(NarralyticaSchemaBinding.Instance)</c>.
+/// (a module initializer). When the runtime is used before anything of that assembly (the layer in a library the
+/// application has not touched yet, as a worker process that only runs the queue), the runtime looks for it among the
+/// assemblies built on the runtime and the assemblies they reference, and has it register. An application may also
+/// register it itself: <c>SchemaBindings.Register(NarralyticaSchemaBinding.Instance)</c>.
 /// </summary>
 public static class SchemaBindings
 {
@@ -26,9 +32,46 @@ public static class SchemaBindings
     }
 
     /// <summary>The registered schema.</summary>
-    /// <exception cref="InvalidOperationException">No generated data layer has registered its schema yet.</exception>
-    public static ISchemaBinding Current => _current ?? throw new InvalidOperationException(
-        "No schema is registered with the Narralytica runtime. The project that compiles schema.yaml with Narralytica.Generator " +
-        "registers its NarralyticaSchemaBinding when its assembly loads; if the runtime is used before anything of that project, " +
-        "call SchemaBindings.Register(NarralyticaSchemaBinding.Instance) first (in that project's namespace).");
+    /// <exception cref="InvalidOperationException">No generated data layer is registered, nor found among the assemblies built on the runtime.</exception>
+    public static ISchemaBinding Current => _current ?? FindGeneratedLayer() ?? throw new InvalidOperationException(
+        "No schema is registered with the Narralytica runtime, and no assembly built on it registers one when loaded. The project that " +
+        "compiles schema.yaml with Narralytica.Generator registers its NarralyticaSchemaBinding when its assembly loads: reference that " +
+        "project, or call SchemaBindings.Register(NarralyticaSchemaBinding.Instance) (in that project's namespace) first.");
+
+    /// <summary>
+    /// Runs the module initializer of each assembly built on the runtime — those loaded, the entry assembly, and the ones
+    /// they reference — until one registers its schema.
+    /// </summary>
+    private static ISchemaBinding? FindGeneratedLayer()
+    {
+        var runtime = typeof(SchemaBindings).Assembly.GetName().Name;
+        bool BuiltOnRuntime(Assembly assembly) => assembly.GetReferencedAssemblies().Any(r => r.Name == runtime);
+        var roots = AppDomain.CurrentDomain.GetAssemblies().Append(Assembly.GetEntryAssembly()).OfType<Assembly>()
+            .Where(BuiltOnRuntime).Distinct().ToList();
+        foreach (var assembly in roots.Concat(roots.SelectMany(Referenced).Where(BuiltOnRuntime)))
+        {
+            RuntimeHelpers.RunModuleConstructor(assembly.ManifestModule.ModuleHandle);
+            if (_current is { } found)
+                return found;
+        }
+        return null;
+    }
+
+    private static IEnumerable<Assembly> Referenced(Assembly assembly)
+    {
+        foreach (var name in assembly.GetReferencedAssemblies())
+        {
+            Assembly? loaded = null;
+            try
+            {
+                loaded = Assembly.Load(name);
+            }
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+            {
+                // A reference the application does not ship (compile-time only): nothing to find there.
+            }
+            if (loaded is not null)
+                yield return loaded;
+        }
+    }
 }

@@ -23,19 +23,17 @@ public sealed class ScopeCommandTests : AppRoleTest
 
     private const string TenantCall = "CALL narralytica_set_tenant_proof(";
 
-    private static PropertyInfo[] TenantTables() => typeof(TenantScope).GetProperties()
-        .Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(IQueryable<>))
-        .ToArray();
-
     [Fact]
     public async Task Every_scope_table_shows_the_app_role_its_tenants_rows_and_no_tenant_afterwards()
     {
         foreach (var graph in new[] { A, B })
         {
             var scope = App.ForTenant(graph.Scope.TenantId);
-            foreach (var table in TenantTables())
+            var tables = ScopeMembers.Tables();
+            Assert.Equal(NarralyticaSchema.Tables.Count(t => t.TenantScoped), tables.Count);
+            foreach (var table in tables)
             {
-                var rows = ((IQueryable<ITenantEntity>)table.GetValue(scope)!).ToList();
+                var rows = table.Rows(scope).ToList();
                 Assert.StartsWith(TenantCall, App.LastQuery);
                 Assert.True(rows.Count > 0, $"{table.Name}: the seed gave tenant {graph.Scope.TenantId} rows");
                 Assert.All(rows, r => Assert.Equal(scope.TenantId, r.TenantId));
