@@ -4,12 +4,12 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Narralytica.Analyzers;
 
 /// <summary>
-/// Finds <c>[AcrossTenants("justification")]</c> (Narralytica.Model.AcrossTenantsAttribute), the mark of code
+/// Finds <c>[AcrossTenants("justification")]</c> (Narralytica.Runtime.AcrossTenantsAttribute), the mark of code
 /// meant to work across tenants, on the code around an operation.
 /// </summary>
 internal static class AcrossTenantsMarks
 {
-    public const string AttributeName = "Narralytica.Model.AcrossTenantsAttribute";
+    public const string AttributeName = "Narralytica.Runtime.AcrossTenantsAttribute";
 
     /// <summary>
     /// Whether the operation sits in a marked lambda, local function, accessor's property, member or

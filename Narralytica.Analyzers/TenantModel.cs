@@ -6,16 +6,19 @@ using Microsoft.CodeAnalysis;
 namespace Narralytica.Analyzers;
 
 /// <summary>
-/// What the analyzers need to know about the referenced Narralytica.Model, resolved once per compilation:
-/// which types are tenant entities, the tables they map and how the tenant scope names them.
+/// What the analyzers need to know about the generated data layer, resolved once per compilation: which types are
+/// tenant entities (they implement the runtime's ITenantEntity, in this compilation or in an assembly built on the
+/// runtime), the tables they map and how the tenant scope names them.
 /// </summary>
 internal sealed class TenantModel
 {
-    private const string TenantEntityName = "Narralytica.Model.ITenantEntity";
-    private const string TenantScopeName = "Narralytica.Model.TenantScope";
-    private const string ControlPlaneName = "Narralytica.Model.ControlPlane";
+    private const string TenantEntityName = "Narralytica.Runtime.ITenantEntity";
+    private const string ControlPlaneName = "Narralytica.Runtime.ControlPlane";
     private const string TableAttributeName = "LinqToDB.Mapping.TableAttribute";
-    private const string ModelNamespace = "Narralytica.Model";
+    private const string RuntimeNamespace = "Narralytica.Runtime";
+    // The static classes whose extension members are the generated tables of TenantScope and ControlPlane.
+    private const string ScopeTablesName = "TenantScopeTables";
+    private const string ControlPlaneTablesName = "ControlPlaneTables";
 
     private readonly INamedTypeSymbol _tenantEntity;
     private readonly bool _compilationIsTheModel;
@@ -35,8 +38,9 @@ internal sealed class TenantModel
         AcrossTenantsAttribute = compilation.GetTypeByMetadataName(AcrossTenantsMarks.AttributeName);
 
         var tableAttribute = compilation.GetTypeByMetadataName(TableAttributeName);
-        var collections = ScopeCollections(compilation.GetTypeByMetadataName(TenantScopeName));
-        foreach (var entity in TypesOf(tenantEntity.ContainingAssembly.GlobalNamespace).Where(IsTenantEntity))
+        var modelTypes = ModelTypes(compilation, tenantEntity.ContainingAssembly).ToList();
+        var collections = TableCollections(modelTypes.Where(t => t.Name == ScopeTablesName));
+        foreach (var entity in modelTypes.Where(IsTenantEntity))
         {
             var name = TableName(entity, tableAttribute);
             if (name is null)
@@ -47,8 +51,8 @@ internal sealed class TenantModel
             _tablesByEntity[entity] = table;
         }
         // Global entities: the model's other mapped tables, named as the control plane names them.
-        var controlPlaneCollections = TableCollections(_controlPlane);
-        foreach (var entity in TypesOf(tenantEntity.ContainingAssembly.GlobalNamespace).Where(t => t.TypeKind == TypeKind.Class && !IsTenantEntity(t)))
+        var controlPlaneCollections = TableCollections(modelTypes.Where(t => t.Name == ControlPlaneTablesName));
+        foreach (var entity in modelTypes.Where(t => t.TypeKind == TypeKind.Class && !IsTenantEntity(t)))
             if (TableName(entity, tableAttribute) is { } name)
                 _globalTablesByEntity[entity] = new TenantTable(name, entity.Name,
                     controlPlaneCollections.TryGetValue(entity, out var collection) ? collection : entity.Name + "s");
@@ -93,15 +97,30 @@ internal sealed class TenantModel
     public bool HasNoTables => _tablesByName.Count == 0;
 
     /// <summary>
-    /// Code of the model itself (its runtime and generated scope, escape hatch and helpers): these are the
-    /// sanctioned ways in, so the rules do not apply to them.
+    /// Code of the runtime itself (its scope, escape hatch and helpers), when the compilation is the runtime: these are
+    /// the sanctioned ways in, so the rules do not apply to them. (The generated layer is generated code, which the
+    /// analyzers do not look at.)
     /// </summary>
     public bool IsModelOwnCode(ISymbol symbol)
     {
         if (!_compilationIsTheModel)
             return false;
         var ns = symbol.ContainingNamespace?.ToDisplayString() ?? "";
-        return ns == ModelNamespace || ns.StartsWith(ModelNamespace + ".", StringComparison.Ordinal);
+        return ns == RuntimeNamespace || ns.StartsWith(RuntimeNamespace + ".", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The types a generated layer may be in: this compilation's, and those of the referenced assemblies built on the
+    /// runtime (an application referencing its data layer's project or package).
+    /// </summary>
+    private static IEnumerable<INamedTypeSymbol> ModelTypes(Compilation compilation, IAssemblySymbol runtime)
+    {
+        var assemblies = new List<IAssemblySymbol> { compilation.Assembly };
+        foreach (var reference in compilation.References)
+            if (compilation.GetAssemblyOrModuleSymbol(reference) is IAssemblySymbol assembly
+                && assembly.Modules.Any(m => m.ReferencedAssemblies.Any(r => r.Name == runtime.Name)))
+                assemblies.Add(assembly);
+        return assemblies.SelectMany(a => TypesOf(a.GlobalNamespace));
     }
 
     private static IEnumerable<INamedTypeSymbol> TypesOf(INamespaceSymbol ns)
@@ -131,18 +150,16 @@ internal sealed class TenantModel
         return null;
     }
 
-    // TenantScope has one IQueryable<Entity> property per tenant table; its name is what the messages suggest.
-    private static Dictionary<ITypeSymbol, string> ScopeCollections(INamedTypeSymbol? scope) => TableCollections(scope);
-
-    // A type's IQueryable<Entity> or ITable<Entity> properties (the scope's, the control plane's), by entity.
-    private static Dictionary<ITypeSymbol, string> TableCollections(INamedTypeSymbol? owner)
+    // The generated IQueryable<Entity> or ITable<Entity> extension properties (the scope's, the control plane's), by
+    // entity: their names are what the messages suggest. An extension block is a type nested in its static class.
+    private static Dictionary<ITypeSymbol, string> TableCollections(IEnumerable<INamedTypeSymbol> owners)
     {
         var collections = new Dictionary<ITypeSymbol, string>(SymbolEqualityComparer.Default);
-        if (owner is null)
-            return collections;
-        foreach (var property in owner.GetMembers().OfType<IPropertySymbol>())
-            if (property.Type is INamedTypeSymbol { Name: "IQueryable" or "ITable", TypeArguments.Length: 1 } queryable)
-                collections[queryable.TypeArguments[0]] = property.Name;
+        foreach (var owner in owners)
+            foreach (var type in owner.GetTypeMembers().Prepend(owner))
+                foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+                    if (property.Type is INamedTypeSymbol { Name: "IQueryable" or "ITable", TypeArguments.Length: 1 } queryable)
+                        collections[queryable.TypeArguments[0]] = property.Name;
         return collections;
     }
 }

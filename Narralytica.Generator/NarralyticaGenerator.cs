@@ -73,11 +73,6 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(migrations.Combine(settings), static (output, pair) =>
             output.AddSource("NarralyticaMigrations.g.cs", SourceText.From(MigrationsEmitter.Emit(pair.Left, pair.Right.Namespace), System.Text.Encoding.UTF8)));
 
-        // The tenant-context names, from the schema library's definitions (those its DDL creates): the runtime sets the
-        // tenant through them, whatever state schema.yaml is in.
-        context.RegisterSourceOutput(settings, static (output, settings) =>
-            output.AddSource("TenantContext.g.cs", SourceText.From(TenantContextEmitter.Emit(settings.Namespace), System.Text.Encoding.UTF8)));
-
         var entities = model
             .SelectMany(static (spec, _) => spec is null ? Enumerable.Empty<EntitySpec>() : spec.Entities)
             .WithTrackingName(TrackingNames.Entities);
@@ -94,6 +89,7 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
                 return;
             foreach (var enumSpec in spec.Enums)
                 output.AddSource($"{enumSpec.Name}.g.cs", SourceText.From(EnumEmitter.Emit(enumSpec), System.Text.Encoding.UTF8));
+            output.AddSource("NarralyticaSchemaBinding.g.cs", SourceText.From(SchemaBindingEmitter.Emit(spec), System.Text.Encoding.UTF8));
             output.AddSource("NarralyticaDb.g.cs", SourceText.From(AccessEmitter.EmitDb(spec), System.Text.Encoding.UTF8));
             output.AddSource("TenantScope.g.cs", SourceText.From(AccessEmitter.EmitTenantScope(spec), System.Text.Encoding.UTF8));
             output.AddSource("ControlPlane.g.cs", SourceText.From(AccessEmitter.EmitControlPlane(spec), System.Text.Encoding.UTF8));

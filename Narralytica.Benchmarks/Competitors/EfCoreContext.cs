@@ -1,6 +1,7 @@
 using System.Linq;
 using Microsoft.EntityFrameworkCore;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 
 namespace Narralytica.Benchmarks.Competitors;

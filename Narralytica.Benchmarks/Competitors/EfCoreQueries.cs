@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using Microsoft.EntityFrameworkCore;
 using Narralytica.Benchmarks.HotPaths;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 
 namespace Narralytica.Benchmarks.Competitors;

@@ -6,6 +6,7 @@ using LinqToDB.Async;
 using LinqToDB.Data;
 using Narralytica.Benchmarks.HotPaths;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Benchmarks.Competitors;
 
@@ -36,10 +37,13 @@ public sealed class Linq2DbQueries
     /// <summary>A correlated Take(1) per segment, which linq2db turns into a LATERAL join.</summary>
     public async Task<List<Layer>> LatestLayersAsync(Guid[] segmentIds, string kind)
     {
+        // A table of the scope inside the query's expression is held in a local: C# does not put an extension property
+        // (the generated tables are extension members of TenantScope) into an expression tree.
+        var layers = _scope.Layers;
         var latest = await (
                 from s in _scope.Segments
                 where segmentIds.Contains(s.Id)
-                from l in _scope.Layers.Where(l => l.SegmentId == s.Id && l.Kind == kind).OrderByDescending(l => l.Version).Take(1)
+                from l in layers.Where(l => l.SegmentId == s.Id && l.Kind == kind).OrderByDescending(l => l.Version).Take(1)
                 select l)
             .ToListAsync();
         return InputOrder.Arrange(latest, segmentIds);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using Narralytica.Benchmarks.HotPaths;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 using NpgsqlTypes;
 

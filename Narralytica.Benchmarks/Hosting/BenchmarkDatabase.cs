@@ -3,6 +3,7 @@ using System.Threading.Tasks;
 using Narralytica.Dataset;
 using Narralytica.DevServer;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 
 namespace Narralytica.Benchmarks.Hosting;

@@ -4,6 +4,7 @@ using System.Text;
 using System.Threading.Tasks;
 using Narralytica.Dataset;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Sql;
 using Npgsql;
 

@@ -6,7 +6,8 @@ using BenchmarkDotNet.Attributes;
 using Narralytica.Benchmarks.Competitors;
 using Narralytica.Dataset;
 using Narralytica.Model;
-using Narralytica.Model.Streams;
+using Narralytica.Runtime;
+using Narralytica.Runtime.Streams;
 using Npgsql;
 
 namespace Narralytica.Benchmarks.HotPaths;

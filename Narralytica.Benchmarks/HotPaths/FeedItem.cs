@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Benchmarks.HotPaths;
 

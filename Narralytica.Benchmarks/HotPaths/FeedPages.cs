@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Benchmarks.HotPaths;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Narralytica.Dataset;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Benchmarks.HotPaths;
 

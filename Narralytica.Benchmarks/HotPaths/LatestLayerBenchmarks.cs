@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Benchmarks.HotPaths;
 

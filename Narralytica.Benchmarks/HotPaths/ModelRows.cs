@@ -1,5 +1,6 @@
 using Narralytica.Dataset;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Benchmarks.HotPaths;
 

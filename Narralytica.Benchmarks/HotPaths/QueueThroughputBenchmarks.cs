@@ -7,6 +7,7 @@ using Narralytica.Benchmarks.Competitors;
 using Narralytica.Benchmarks.Hosting;
 using Narralytica.Dataset;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 
 namespace Narralytica.Benchmarks.HotPaths;

@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using BenchmarkDotNet.Attributes;
 using Narralytica.Dataset;
+using Narralytica.Model;
 
 namespace Narralytica.Benchmarks.HotPaths;
 

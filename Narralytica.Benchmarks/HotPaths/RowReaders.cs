@@ -1,4 +1,5 @@
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 
 namespace Narralytica.Benchmarks.HotPaths;

@@ -8,6 +8,7 @@ using LinqToDB;
 using LinqToDB.Async;
 using Narralytica.Cli.Roles;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Sql;
 using Npgsql;
 

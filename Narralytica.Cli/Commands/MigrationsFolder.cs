@@ -63,7 +63,7 @@ public sealed class MigrationsFolder
     }
 
     /// <summary>The folder's migrations as the data layer applies them, after the folder is verified.</summary>
-    public IReadOnlyList<Narralytica.Model.SchemaMigration> ReadVerified()
+    public IReadOnlyList<Narralytica.Runtime.SchemaMigration> ReadVerified()
     {
         var set = Read();
         if (Report(set.Verify()))
@@ -71,8 +71,8 @@ public sealed class MigrationsFolder
         return ToSchemaMigrations(set.Migrations);
     }
 
-    /// <summary>Migration files as the data layer's <see cref="Narralytica.Model.SchemaMigration"/>, with their chained sums.</summary>
-    public static IReadOnlyList<Narralytica.Model.SchemaMigration> ToSchemaMigrations(IReadOnlyList<MigrationFile> migrations)
+    /// <summary>Migration files as the data layer's <see cref="Narralytica.Runtime.SchemaMigration"/>, with their chained sums.</summary>
+    public static IReadOnlyList<Narralytica.Runtime.SchemaMigration> ToSchemaMigrations(IReadOnlyList<MigrationFile> migrations)
         => Narralytica.Database.Migrations.SchemaMigrations.From(migrations);
 
     /// <summary>Prints the folder's problems to stderr; true when there were any.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Cli.Commands;
 

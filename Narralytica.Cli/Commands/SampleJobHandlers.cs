@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text.Json;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Cli.Commands;
 

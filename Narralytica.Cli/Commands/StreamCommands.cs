@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Narralytica.Model.Streams;
+using Narralytica.Runtime.Streams;
 using Npgsql;
 
 namespace Narralytica.Cli.Commands;

@@ -8,7 +8,8 @@ using LinqToDB;
 using LinqToDB.Async;
 using Narralytica.Database.Search;
 using Narralytica.Model;
-using Narralytica.Model.Streams;
+using Narralytica.Runtime;
+using Narralytica.Runtime.Streams;
 using Npgsql;
 
 namespace Narralytica.Cli.Commands;

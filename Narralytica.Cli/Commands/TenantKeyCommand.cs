@@ -1,6 +1,7 @@
 using System;
 using System.Security.Cryptography;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Sql;
 
 namespace Narralytica.Cli.Commands;

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 
 namespace Narralytica.Cli.Commands;

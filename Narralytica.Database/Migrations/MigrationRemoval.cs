@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Database.Drift;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Migrations;
 using Narralytica.Schema.Model;
 using Npgsql;

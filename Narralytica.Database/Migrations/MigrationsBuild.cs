@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using Narralytica.Database.Drift;
 using Narralytica.Database.Scratch;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Model;
 using Npgsql;
 

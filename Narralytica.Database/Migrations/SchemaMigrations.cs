@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Migrations;
 
 namespace Narralytica.Database.Migrations;

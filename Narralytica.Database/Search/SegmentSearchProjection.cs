@@ -4,7 +4,8 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Model;
-using Narralytica.Model.Streams;
+using Narralytica.Runtime;
+using Narralytica.Runtime.Streams;
 using Npgsql;
 using NpgsqlTypes;
 

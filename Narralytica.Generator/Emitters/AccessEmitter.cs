@@ -13,33 +13,61 @@ internal static class AccessEmitter
 {
     private const string Token = "global::System.Threading.CancellationToken cancellationToken = default";
 
-    public static string EmitDb(ModelSpec model) => PartialClass(model, "NarralyticaDb", w =>
+    /// <summary>How the generated members reach one of the runtime's types: the static class holding them, the receiver's name.</summary>
+    internal sealed record Receiver(string ClassName, string RuntimeType, string Name, string Db)
+    {
+        public string Type => CSharpNames.RuntimeType(RuntimeType);
+    }
+
+    public static readonly Receiver Database = new("NarralyticaDbTables", "NarralyticaDb", "db", "db");
+    public static readonly Receiver Scope = new("TenantScopeTables", "TenantScope", "scope", "scope.Db");
+    public static readonly Receiver Control = new("ControlPlaneTables", "ControlPlane", "controlPlane", "controlPlane.Db");
+    public static readonly Receiver CrossTenant = new("CrossTenantTables", "CrossTenantAccess", "access", "access.Db");
+
+    public static string EmitDb(ModelSpec model) => ExtensionClass(model, Database,
+        "The global tables on a <see cref=\"global::Narralytica.Runtime.NarralyticaDb\"/>, to read (<c>db.Users</c>); the control plane writes them.", w =>
     {
         // Read-only: an IQueryable has no insert of its own; the writes are the control plane's (EmitControlPlane).
+        var first = true;
         foreach (var entity in model.Entities.Where(e => !e.IsTenantScoped))
         {
+            if (!first) w.Line();
+            first = false;
             w.Line($"// ── {entity.TableName} ──");
-            w.Summary($"The <c>{entity.TableName}</c> table (global), to read: only the control plane writes it (<see cref=\"ControlPlane\"/>).", escape: false);
-            w.Line($"public global::System.Linq.IQueryable<{CSharpNames.Entity(entity)}> {entity.CollectionName} => global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(this);");
-            w.Line();
+            w.Summary($"The <c>{entity.TableName}</c> table (global), to read: only the control plane writes it (<see cref=\"global::Narralytica.Runtime.ControlPlane\"/>).", escape: false);
+            w.Line($"public global::System.Linq.IQueryable<{CSharpNames.Entity(entity)}> {entity.CollectionName} => global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(db);");
         }
-        WriteMappingHooks(w, model);
     });
 
-    public static string EmitControlPlane(ModelSpec model) => PartialClass(model, "ControlPlane", w =>
-    {
-        foreach (var entity in model.Entities.Where(e => !e.IsTenantScoped))
-            WriteMembers(w, entity, host: "Db", query: $"global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(Db)", queryType: $"global::LinqToDB.ITable<{CSharpNames.Entity(entity)}>");
-    });
+    public static string EmitControlPlane(ModelSpec model) => ExtensionClass(model, Control,
+        "The global tables on a <see cref=\"global::Narralytica.Runtime.ControlPlane\"/>, to write (<c>db.ControlPlane.InsertAsync(tenant)</c>).",
+        w =>
+        {
+            foreach (var entity in model.Entities.Where(e => !e.IsTenantScoped))
+                WriteMembers(w, entity, Control, query: $"global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(controlPlane.Db)", queryType: $"global::LinqToDB.ITable<{CSharpNames.Entity(entity)}>");
+        },
+        helpers: w =>
+        {
+            foreach (var entity in model.Entities.Where(e => !e.IsTenantScoped))
+                WriteHelpers(w, entity, Control);
+        });
 
-    public static string EmitTenantScope(ModelSpec model) => PartialClass(model, "TenantScope", w =>
-    {
-        // The predicate reads NarralyticaScopeTenant: linq2db names its parameter so, and the interceptor sets the tenant from it.
-        foreach (var entity in model.Entities.Where(e => e.IsTenantScoped))
-            WriteMembers(w, entity, host: "Db", query: $"global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(Db), row => row.TenantId == NarralyticaScopeTenant)", queryType: $"global::System.Linq.IQueryable<{CSharpNames.Entity(entity)}>");
-    });
+    public static string EmitTenantScope(ModelSpec model) => ExtensionClass(model, Scope,
+        "The tenant-scoped tables on a <see cref=\"global::Narralytica.Runtime.TenantScope\"/> (<c>scope.Videos</c>, <c>scope.InsertAsync(video)</c>): every query filtered by the scope's tenant, every write stamped and checked.",
+        w =>
+        {
+            // The predicate reads NarralyticaScopeTenant: linq2db names its parameter so, and the interceptor sets the tenant from it.
+            foreach (var entity in model.Entities.Where(e => e.IsTenantScoped))
+                WriteMembers(w, entity, Scope, query: $"global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(scope.Db), row => row.TenantId == scope.NarralyticaScopeTenant)", queryType: $"global::System.Linq.IQueryable<{CSharpNames.Entity(entity)}>");
+        },
+        helpers: w =>
+        {
+            foreach (var entity in model.Entities.Where(e => e.IsTenantScoped))
+                WriteHelpers(w, entity, Scope);
+        });
 
-    public static string EmitCrossTenant(ModelSpec model) => PartialClass(model, "CrossTenantAccess", w =>
+    public static string EmitCrossTenant(ModelSpec model) => ExtensionClass(model, CrossTenant,
+        "The tenant-scoped tables on a <see cref=\"global::Narralytica.Runtime.CrossTenantAccess\"/>: every tenant's rows, read-only, under the access's audit.", w =>
     {
         var first = true;
         foreach (var entity in model.Entities.Where(e => e.IsTenantScoped))
@@ -47,26 +75,44 @@ internal static class AccessEmitter
             if (!first) w.Line();
             first = false;
             w.Summary($"Every tenant's <c>{entity.TableName}</c> rows, unfiltered and read-only (the database lets this access read, not write). Add a tenant_id predicate wherever one tenant is meant.", escape: false);
-            w.Line($"public global::System.Linq.IQueryable<{CSharpNames.Entity(entity)}> {entity.CollectionName} => global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(Db), row => Audited(NarralyticaCrossTenantAudit));");
+            w.Line($"public global::System.Linq.IQueryable<{CSharpNames.Entity(entity)}> {entity.CollectionName} => global::System.Linq.Queryable.Where(global::LinqToDB.DataExtensions.GetTable<{CSharpNames.Entity(entity)}>(access.Db), row => global::Narralytica.Runtime.CrossTenantAccess.Audited(access.NarralyticaCrossTenantAudit));");
         }
     });
 
-    /// <summary>A generated file adding members to one of the runtime's hand-written partial classes.</summary>
-    private static string PartialClass(ModelSpec model, string className, System.Action<SourceWriter> body)
+    /// <summary>
+    /// A generated file adding members to one of the runtime's types, as C# 14 extension members of a static class
+    /// in the model's namespace: call sites read as members of the runtime type (<c>scope.Videos</c>), and the runtime,
+    /// a package of its own, needs no partial class across the package boundary.
+    /// </summary>
+    public static string ExtensionClass(ModelSpec model, Receiver receiver, string summary, System.Action<SourceWriter> body, System.Action<SourceWriter>? helpers = null)
     {
         var w = new SourceWriter();
         w.Line(SourceWriter.Header);
         w.Open($"namespace {model.Namespace}");
-        w.Open($"public sealed partial class {className}");
+        w.Summary(summary, escape: false);
+        OpenExtension(w, receiver);
         body(w);
+        w.Close();
+        helpers?.Invoke(w);
         w.Close();
         w.Close();
         return w.ToString();
     }
 
-    private static void WriteMembers(SourceWriter w, EntitySpec entity, string host, string query, string queryType)
+    /// <summary>Opens <c>public static partial class …Tables</c> and its <c>extension(…)</c> block; the caller closes the block, then the class.</summary>
+    public static void OpenExtension(SourceWriter w, Receiver receiver)
     {
-        var type = CSharpNames.Entity(entity);
+        w.Open($"public static partial class {receiver.ClassName}");
+        w.Summary($"The generated members of <see cref=\"{receiver.Type}\"/>.", escape: false);
+        w.Line($"/// <param name=\"{receiver.Name}\">The {receiver.RuntimeType} they are members of.</param>");
+        w.Open($"extension({receiver.Type} {receiver.Name})");
+    }
+
+    /// <summary>The call that fills in a row before it is inserted: the scope's helpers also take the scope.</summary>
+    public static string PrepareInsertCall(Receiver receiver) => receiver == Scope ? "PrepareInsert(scope, row);" : "PrepareInsert(row);";
+
+    private static void WriteMembers(SourceWriter w, EntitySpec entity, Receiver receiver, string query, string queryType)
+    {
         var scoped = entity.IsTenantScoped;
         w.Line($"// ── {entity.TableName} ──");
         w.Summary(scoped
@@ -76,47 +122,55 @@ internal static class AccessEmitter
 
         var inserted = scoped ? " It is stamped with this scope's tenant; a row that names another tenant is refused." : "";
         var guard = scoped ? " The row must belong to this scope's tenant." : "";
-        var owned = scoped ? "EnsureOwned(row.TenantId, " + SourceWriter.Literal(entity.TableName) + ");" : null;
-        WriteRowWrite(w, entity, "Insert", $"Inserts a <c>{entity.TableName}</c> row, filling in what the schema's conventions own (id, timestamps).{inserted}", "PrepareInsert(row);", host);
+        var owned = scoped ? "scope.EnsureOwned(row.TenantId, " + SourceWriter.Literal(entity.TableName) + ");" : null;
+        WriteRowWrite(w, entity, "Insert", $"Inserts a <c>{entity.TableName}</c> row, filling in what the schema's conventions own (id, timestamps).{inserted}", PrepareInsertCall(receiver), receiver);
         if (!entity.AppendOnly)
         {
-            WriteRowWrite(w, entity, "Update", $"Updates the <c>{entity.TableName}</c> row with this row's key.{guard}", "PrepareUpdate(row);", host);
-            WriteRowWrite(w, entity, "Delete", $"Deletes the <c>{entity.TableName}</c> row with this row's key.{guard}", owned, host);
+            WriteRowWrite(w, entity, "Update", $"Updates the <c>{entity.TableName}</c> row with this row's key.{guard}", scoped ? "PrepareUpdate(scope, row);" : "PrepareUpdate(row);", receiver);
+            WriteRowWrite(w, entity, "Delete", $"Deletes the <c>{entity.TableName}</c> row with this row's key.{guard}", owned, receiver);
         }
-
         w.Line();
-        w.Open($"private void PrepareInsert({type} row)");
+    }
+
+    /// <summary>What an insert or update fills in, as private static helpers of the class beside its extension block.</summary>
+    private static void WriteHelpers(SourceWriter w, EntitySpec entity, Receiver receiver)
+    {
+        var type = CSharpNames.Entity(entity);
+        var scoped = entity.IsTenantScoped;
+        var scopeParameter = scoped ? $"{receiver.Type} scope, " : "";
+        w.Line();
+        w.Open($"private static void PrepareInsert({scopeParameter}{type} row)");
         if (scoped)
-            w.Line($"row.TenantId = ClaimTenant(row.TenantId, {SourceWriter.Literal(entity.TableName)});");
+            w.Line($"row.TenantId = scope.ClaimTenant(row.TenantId, {SourceWriter.Literal(entity.TableName)});");
         foreach (var property in entity.Properties)
         {
             if (property.OnInsert == InsertFill.NewId)
                 w.Line($"if (row.{property.Name} == global::System.Guid.Empty) row.{property.Name} = global::System.Guid.CreateVersion7();");
             else if (property.OnInsert == InsertFill.Now)
-                w.Line($"if (row.{property.Name} == default) row.{property.Name} = global::{entity.Namespace}.RowClock.Now();");
+                w.Line($"if (row.{property.Name} == default) row.{property.Name} = global::Narralytica.Runtime.RowClock.Now();");
         }
         w.Close();
         if (!entity.AppendOnly)
         {
             w.Line();
-            w.Open($"private void PrepareUpdate({type} row)");
+            w.Open($"private static void PrepareUpdate({scopeParameter}{type} row)");
             if (scoped)
-                w.Line($"EnsureOwned(row.TenantId, {SourceWriter.Literal(entity.TableName)});");
+                w.Line($"scope.EnsureOwned(row.TenantId, {SourceWriter.Literal(entity.TableName)});");
             foreach (var property in entity.Properties.Where(p => p.StampedOnUpdate))
-                w.Line($"row.{property.Name} = global::{entity.Namespace}.RowClock.Now();");
+                w.Line($"row.{property.Name} = global::Narralytica.Runtime.RowClock.Now();");
             w.Close();
         }
-        w.Line();
     }
 
     /// <summary>
     /// <c>Insert</c>/<c>Update</c>/<c>Delete</c> of one row and its async twin: <paramref name="prepare"/> first, then
     /// linq2db's command; on a scope, while the connection names the scope's tenant for it (<c>Db.WritingFor</c>).
     /// </summary>
-    private static void WriteRowWrite(SourceWriter w, EntitySpec entity, string verb, string summary, string? prepare, string host)
+    private static void WriteRowWrite(SourceWriter w, EntitySpec entity, string verb, string summary, string? prepare, Receiver receiver)
     {
         var type = CSharpNames.Entity(entity);
-        var asyncSummary = $"{verb}s a <c>{entity.TableName}</c> row; see <see cref=\"{verb}({type})\"/>.";
+        var host = receiver.Db;
+        var asyncSummary = $"{verb}s a <c>{entity.TableName}</c> row; see <c>{verb}</c>.";
         w.Line();
         w.Summary(summary, escape: false);
         if (!entity.IsTenantScoped)
@@ -131,38 +185,15 @@ internal static class AccessEmitter
         }
         w.Open($"public int {verb}({type} row)");
         if (prepare is not null) w.Line(prepare);
-        w.Line("using (Db.WritingFor(TenantId))");
-        w.Line($"    return global::LinqToDB.DataExtensions.{verb}(Db, row);");
+        w.Line("using (scope.Db.WritingFor(scope.TenantId))");
+        w.Line($"    return global::LinqToDB.DataExtensions.{verb}(scope.Db, row);");
         w.Close();
         w.Line();
         w.Summary(asyncSummary, escape: false);
         w.Open($"public async global::System.Threading.Tasks.Task<int> {verb}Async({type} row, {Token})");
         if (prepare is not null) w.Line(prepare);
-        w.Line("using (Db.WritingFor(TenantId))");
-        w.Line($"    return await global::LinqToDB.DataExtensions.{verb}Async(Db, row, token: cancellationToken);");
+        w.Line("using (scope.Db.WritingFor(scope.TenantId))");
+        w.Line($"    return await global::LinqToDB.DataExtensions.{verb}Async(scope.Db, row, token: cancellationToken);");
         w.Close();
     }
-
-    private static void WriteMappingHooks(SourceWriter w, ModelSpec model)
-    {
-        w.Line("// ── type mapping ──");
-        w.Line("// Schema-qualified: a bare name is ambiguous once the database holds these types in two schemas.");
-        w.Open("static partial void MapEnums(global::Npgsql.NpgsqlDataSourceBuilder builder, string schemaPrefix)");
-        foreach (var e in model.Enums)
-            w.Line($"builder.MapEnum<global::{e.Namespace}.{e.Name}>(schemaPrefix + {SourceWriter.Literal(e.SqlName)});");
-        w.Close();
-        w.Line();
-        w.Line("// Enum parameters go to Npgsql as CLR enums, which it writes as the mapped PostgreSQL enum;");
-        w.Line("// linq2db's default (the label as text) would be refused: an enum column does not take text.");
-        w.Open("static partial void ConfigureMappingSchema(global::LinqToDB.Mapping.MappingSchema schema)");
-        foreach (var e in model.Enums)
-        {
-            var t = $"global::{e.Namespace}.{e.Name}";
-            w.Line($"schema.SetConverter<{t}, global::LinqToDB.Data.DataParameter>(value => new global::LinqToDB.Data.DataParameter {{ Value = value, DataType = global::LinqToDB.DataType.Undefined }});");
-            w.Line($"schema.SetConverter<{t}?, global::LinqToDB.Data.DataParameter>(value => new global::LinqToDB.Data.DataParameter {{ Value = value, DataType = global::LinqToDB.DataType.Undefined }});");
-            w.Line($"schema.SetConverter<{t}[], global::LinqToDB.Data.DataParameter>(value => new global::LinqToDB.Data.DataParameter {{ Value = value, DataType = global::LinqToDB.DataType.Undefined }});");
-        }
-        w.Close();
-    }
-
 }

@@ -7,6 +7,12 @@ namespace Narralytica.Generator.Emitters;
 /// <summary>How the specs' data is spelled in C#: type names (always <c>global::</c>), NpgsqlDbTypes, default values, identifiers.</summary>
 internal static class CSharpNames
 {
+    /// <summary>The runtime's namespace (the Narralytica.Runtime package): the types the generated layer extends and uses.</summary>
+    public const string Runtime = "global::Narralytica.Runtime";
+
+    /// <summary>A type of the runtime, e.g. <c>TenantScope</c> or <c>Streams.StreamDefinition</c>.</summary>
+    public static string RuntimeType(string name) => $"{Runtime}.{name}";
+
     /// <summary>A generated type of the model's namespace.</summary>
     public static string Generated(string ns, string name) => $"global::{ns}.{name}";
 

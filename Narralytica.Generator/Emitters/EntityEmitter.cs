@@ -14,10 +14,10 @@ internal static class EntityEmitter
         w.Open($"namespace {spec.Namespace}");
         w.Summary(spec.Doc ?? $"A row of {spec.TableName}.");
         w.Line(spec.IsTenantScoped
-            ? $"/// <remarks>Table <c>{spec.TableName}</c>, tenant-scoped: reach it through a <see cref=\"global::{spec.Namespace}.TenantScope\"/>.{(spec.AppendOnly ? " Append-only: rows are inserted, never updated or deleted." : "")}</remarks>"
+            ? $"/// <remarks>Table <c>{spec.TableName}</c>, tenant-scoped: reach it through a <see cref=\"global::Narralytica.Runtime.TenantScope\"/>.{(spec.AppendOnly ? " Append-only: rows are inserted, never updated or deleted." : "")}</remarks>"
             : $"/// <remarks>Table <c>{spec.TableName}</c>, global: shared by every tenant.{(spec.AppendOnly ? " Append-only." : "")}</remarks>");
         w.Line($"[global::LinqToDB.Mapping.Table({SourceWriter.Literal(spec.TableName)})]");
-        var interfaces = spec.IsTenantScoped ? $" : global::{spec.Namespace}.ITenantEntity" : "";
+        var interfaces = spec.IsTenantScoped ? $" : global::Narralytica.Runtime.ITenantEntity" : "";
         w.Open($"public sealed partial class {spec.EntityName}{interfaces}");
 
         var first = true;

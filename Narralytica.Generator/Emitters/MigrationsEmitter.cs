@@ -13,14 +13,14 @@ internal static class MigrationsEmitter
         w.Summary("The migrations of the migrations folder, in version order, as they were when this assembly was built.");
         w.Open("public static partial class NarralyticaMigrations");
         w.Summary("Every migration, oldest first.");
-        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Narralytica.Model.SchemaMigration> All { get; } = new global::Narralytica.Model.SchemaMigration[]");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Narralytica.Runtime.SchemaMigration> All { get; } = new global::Narralytica.Runtime.SchemaMigration[]");
         w.Line("{");
         foreach (var m in migrations.Migrations)
         {
-            w.Line($"    new global::Narralytica.Model.SchemaMigration({m.Version}, {SourceWriter.Literal(m.Name)}, {SourceWriter.Literal(m.FileName)},");
+            w.Line($"    new global::Narralytica.Runtime.SchemaMigration({m.Version}, {SourceWriter.Literal(m.Name)}, {SourceWriter.Literal(m.FileName)},");
             w.Line($"        checksum: {SourceWriter.Literal(m.Checksum)}, sum: {SourceWriter.Literal(m.Sum)}, transactional: {(m.Transactional ? "true" : "false")},");
             w.Line($"        text: {SourceWriter.Literal(m.Text)},");
-            w.Line("        statements: new global::Narralytica.Model.SchemaMigrationStatement[]");
+            w.Line("        statements: new global::Narralytica.Runtime.SchemaMigrationStatement[]");
             w.Line("        {");
             foreach (var statement in m.Statements)
                 w.Line($"            new({statement.Line}, {SourceWriter.Literal(statement.Sql)}),");

@@ -23,9 +23,10 @@ internal static class ReadPathEmitter
         w.Open($"namespace {entity.Namespace}");
         WriteRows(w, entity);
         w.Line();
-        var host = entity.IsTenantScoped ? "TenantScope" : "NarralyticaDb";
-        w.Open($"public sealed partial class {host}");
-        var db = entity.IsTenantScoped ? "Db" : "this";
+        // Extension members of the runtime's TenantScope (or NarralyticaDb, for global tables), beside TenantScopeTables' own.
+        var receiver = entity.IsTenantScoped ? AccessEmitter.Scope : AccessEmitter.Database;
+        AccessEmitter.OpenExtension(w, receiver);
+        var db = receiver.Db;
         WriteFind(w, entity, db);
         foreach (var query in entity.Queries)
         {
@@ -40,15 +41,17 @@ internal static class ReadPathEmitter
         if (entity.IsTenantScoped)
         {
             w.Line();
-            WriteBulkInsert(w, entity, db);
+            WriteBulkInsert(w, entity, AccessEmitter.Scope);
         }
+        w.Close();
         w.Close();
         if (!entity.IsTenantScoped)
         {
             // Writing a global table is the control plane's: its bulk insert lives there, beside Insert/Update/Delete.
             w.Line();
-            w.Open("public sealed partial class ControlPlane");
-            WriteBulkInsert(w, entity, "Db");
+            AccessEmitter.OpenExtension(w, AccessEmitter.Control);
+            WriteBulkInsert(w, entity, AccessEmitter.Control);
+            w.Close();
             w.Close();
         }
         foreach (var feed in entity.Feeds)
@@ -69,7 +72,7 @@ internal static class ReadPathEmitter
         w.Summary("Every statement the generated helpers send (find by key, the queries and feeds of schema.yaml), with the index that answers it.");
         w.Open("public static class NarralyticaQueries");
         w.Summary("In table order; for each table, find by key, then its queries, then its feeds.");
-        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::" + model.Namespace + ".GeneratedQuery> All { get; } = new global::" + model.Namespace + ".GeneratedQuery[]");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::Narralytica.Runtime.GeneratedQuery> All { get; } = new global::Narralytica.Runtime.GeneratedQuery[]");
         w.Line("{");
         foreach (var entity in model.Entities)
         {
@@ -100,7 +103,7 @@ internal static class ReadPathEmitter
         if (entity.StagedCopy is { } staged)
         {
             w.Line("// COPY FROM into a table with row-level security is refused: BulkInsertAsync copies through a temporary table.");
-            w.Line($"public static readonly global::{entity.Namespace}.StagedCopy Copy = new(");
+            w.Line($"public static readonly global::Narralytica.Runtime.StagedCopy Copy = new(");
             w.Line($"    {SourceWriter.Literal(staged.Create)},");
             w.Line($"    {SourceWriter.Literal(staged.Copy)},");
             w.Line($"    {SourceWriter.Literal(staged.Insert)},");
@@ -211,7 +214,7 @@ internal static class ReadPathEmitter
     }
 
     /// <summary>The tenant a statement is bound to: the scope's, or none for a global table.</summary>
-    private static string Tenant(EntitySpec entity) => entity.IsTenantScoped ? "TenantId" : "null";
+    private static string Tenant(EntitySpec entity) => entity.IsTenantScoped ? "scope.TenantId" : "null";
 
     private static void WriteParameterValues(SourceWriter w, EntitySpec entity, EquatableArray<ParameterSpec> parameters)
     {
@@ -225,7 +228,7 @@ internal static class ReadPathEmitter
     /// </summary>
     private static string Argument(ParameterSpec parameter) => parameter.Role switch
     {
-        ParameterRole.Tenant => "TenantId",
+        ParameterRole.Tenant => "scope.TenantId",
         ParameterRole.After => "cursor",
         _ => CSharpNames.Identifier(parameter.Name),
     };
@@ -308,17 +311,18 @@ internal static class ReadPathEmitter
 
     private static void WriteFeedItem(SourceWriter w, EntitySpec entity, FeedSpec feed)
     {
-        w.Summary($"An item of <see cref=\"TenantScope.{feed.MethodName}Async\"/>: a <c>{entity.TableName}</c> row and the latest version of each of its <c>{feed.LatestTable}</c> groups.", escape: false);
+        w.Summary($"An item of <c>TenantScope.{feed.MethodName}Async</c>: a <c>{entity.TableName}</c> row and the latest version of each of its <c>{feed.LatestTable}</c> groups.", escape: false);
         w.Line($"/// <param name=\"{entity.EntityName}\">The row; its <c>Id</c> is the cursor to resume after.</param>");
         w.Line($"/// <param name=\"{feed.LatestProperty}\">The latest versions, ordered by their group.</param>");
         w.Line($"public sealed record {feed.ItemName}({CSharpNames.Entity(entity)} {entity.EntityName}, global::System.Collections.Generic.IReadOnlyList<{CSharpNames.Generated(entity.Namespace, feed.LatestEntity)}> {feed.LatestProperty});");
     }
 
-    private static void WriteBulkInsert(SourceWriter w, EntitySpec entity, string db)
+    private static void WriteBulkInsert(SourceWriter w, EntitySpec entity, AccessEmitter.Receiver receiver)
     {
+        var db = receiver.Db;
         var stamped = entity.IsTenantScoped ? " Each row is stamped with this scope's tenant; a row naming another tenant stops the copy." : "";
         var transaction = entity.IsTenantScoped
-            ? "Inside a transaction (<see cref=\"TenantScope.InTransactionAsync\"/>) it sets the tenant for it and commits or rolls back with it; outside one it runs in a transaction of its own."
+            ? "Inside a transaction (<see cref=\"global::Narralytica.Runtime.TenantScope.InTransactionAsync\"/>) it sets the tenant for it and commits or rolls back with it; outside one it runs in a transaction of its own."
             : "Inside a transaction it commits or rolls back with it.";
         w.Summary($"Inserts <c>{entity.TableName}</c> rows with one binary COPY, filling in what the conventions own (id, timestamps).{stamped}" +
                   $"\nEvery constraint is checked; on any error nothing of the copy remains. {transaction}", escape: false);
@@ -326,10 +330,10 @@ internal static class ReadPathEmitter
         w.Open($"public async global::System.Threading.Tasks.Task<ulong> BulkInsertAsync(global::System.Collections.Generic.IEnumerable<{CSharpNames.Entity(entity)}> rows, {Token})");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(rows);");
         w.Line(entity.IsTenantScoped
-            ? $"return await {db}.CopyAsync(TenantId, {RowsClass(entity)}.Copy, rows, (importer, row, token) =>"
+            ? $"return await {db}.CopyAsync(scope.TenantId, {RowsClass(entity)}.Copy, rows, (importer, row, token) =>"
             : $"return await {db}.CopyAsync({RowsClass(entity)}.Copy, rows, (importer, row, token) =>");
         w.Line("{");
-        w.Line("    PrepareInsert(row);");
+        w.Line("    " + AccessEmitter.PrepareInsertCall(receiver));
         w.Line($"    return {RowsClass(entity)}.WriteAsync(importer, row, token);");
         w.Line("}, cancellationToken);");
         w.Close();

@@ -9,7 +9,7 @@ namespace Narralytica.Generator.Emitters;
 /// </summary>
 internal static class StreamEmitter
 {
-    private const string Runtime = "global::Narralytica.Model.Streams";
+    private const string Runtime = CSharpNames.Runtime + ".Streams";
 
     public static string Emit(ModelSpec model)
     {

@@ -1,10 +1,10 @@
 using LinqToDB;
-using Narralytica.Model;
+using Narralytica.Runtime;
 
-namespace Narralytica.Sample.AnalyzerProbe;
+namespace Acme.Notes.AnalyzerProbe;
 
-/// <summary>Reads every tenant's videos without a tenant scope: the package's analyzers must report it (NARR4001).</summary>
+/// <summary>Reads every tenant's notes without a tenant scope: the package's analyzers must report it (NARR4001).</summary>
 public static class ReadAroundTheScope
 {
-    public static int CountEveryTenantsVideos(NarralyticaDb db) => db.GetTable<Video>().Count();
+    public static int CountEveryTenantsNotes(NarralyticaDb db) => db.GetTable<Note>().Count();
 }

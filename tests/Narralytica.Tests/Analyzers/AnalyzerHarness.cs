@@ -19,6 +19,9 @@ public static class AnalyzerHarness
     private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers =
         ImmutableArray.Create<DiagnosticAnalyzer>(new GetTableAnalyzer(), new RawSqlAnalyzer(), new AcrossTenantsJustificationAnalyzer(), new GlobalWriteAnalyzer());
 
+    /// <summary>C# 14, the language of a net10.0 project, in which the generated tables are extension members.</summary>
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.CSharp14);
+
     private static readonly Lazy<ImmutableArray<MetadataReference>> ModelReferences = new(() =>
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
@@ -27,7 +30,8 @@ public static class AnalyzerHarness
         {
             typeof(LinqToDB.DataType).Assembly.Location,
             typeof(Npgsql.NpgsqlConnection).Assembly.Location,
-            typeof(Narralytica.Model.ITenantEntity).Assembly.Location,
+            typeof(Narralytica.Runtime.ITenantEntity).Assembly.Location,
+            typeof(Narralytica.Model.Video).Assembly.Location,
         };
         return platform.Concat(libraries).Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });
@@ -38,7 +42,9 @@ public static class AnalyzerHarness
     /// </summary>
     public static IReadOnlyList<Diagnostic> Analyze(params string[] sources)
     {
-        var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest), i == 0 ? "Snippet.cs" : $"Support{i}.cs"));
+        // The runtime's types (NarralyticaDb, TenantScope, …) beside the generated model's, as a project of its own would import both.
+        var trees = sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, ParseOptions, i == 0 ? "Snippet.cs" : $"Support{i}.cs"))
+            .Append(CSharpSyntaxTree.ParseText("global using Narralytica.Runtime;", ParseOptions, "RuntimeUsing.cs"));
         var compilation = CSharpCompilation.Create("App", trees, ModelReferences.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         return Run(compilation);

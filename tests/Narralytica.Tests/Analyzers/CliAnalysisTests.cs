@@ -37,7 +37,7 @@ public sealed class CliAnalysisTests
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                         && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => CSharpSyntaxTree.ParseText(edit(File.ReadAllText(f)), new CSharpParseOptions(LanguageVersion.Latest), f));
+            .Select(f => CSharpSyntaxTree.ParseText(edit(File.ReadAllText(f)), AnalyzerHarness.ParseOptions, f));
         var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
             .Concat(Directory.GetFiles(AppContext.BaseDirectory, "*.dll"))
             .GroupBy(Path.GetFileName, StringComparer.Ordinal).Select(g => g.First())

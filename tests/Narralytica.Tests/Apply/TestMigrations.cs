@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using Narralytica.Cli.Commands;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Migrations;
 using Narralytica.Tests.Infrastructure;
 

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using LinqToDB.Async;
 using Narralytica.Model;
+using Narralytica.Runtime;
 
 namespace Narralytica.Tests.Attacks;
 
@@ -69,11 +70,14 @@ public static partial class AttackCatalogue
             });
     }
 
-    /// <summary>Every generated helper of the tenant scope with a string parameter, and that parameter.</summary>
+    /// <summary>
+    /// Every generated helper of the tenant scope with a string parameter, and that parameter. The helpers are extension
+    /// members of TenantScope: compiled as static methods of TenantScopeTables whose first parameter is the scope.
+    /// </summary>
     private static IEnumerable<(MethodInfo Method, ParameterInfo Parameter)> GeneratedStringParameters()
         => from query in NarralyticaQueries.All
            where query.Helper.StartsWith("TenantScope.", StringComparison.Ordinal)
-           let method = typeof(TenantScope).GetMethod(query.Helper.Substring("TenantScope.".Length))!
+           let method = typeof(TenantScopeTables).GetMethod(query.Helper.Substring("TenantScope.".Length))!
            from parameter in method.GetParameters()
            where parameter.ParameterType == typeof(string)
            select (method, parameter);
@@ -83,6 +87,7 @@ public static partial class AttackCatalogue
     {
         var arguments = method.GetParameters().Select<ParameterInfo, object>(p => p == injected ? payload : p.ParameterType switch
         {
+            var t when t == typeof(TenantScope) => run.B.Scope,
             var t when t == typeof(Guid) && p.Name!.StartsWith("segment", StringComparison.Ordinal) => run.B.Segment.Id,
             var t when t == typeof(Guid) && p.Name!.StartsWith("transcript", StringComparison.Ordinal) => run.B.Transcript.Id,
             var t when t == typeof(Guid) && p.Name!.StartsWith("speaker", StringComparison.Ordinal) => run.B.Speaker.Id,
@@ -92,7 +97,7 @@ public static partial class AttackCatalogue
             var t when t == typeof(CancellationToken) => CancellationToken.None,
             var t => throw new InvalidOperationException($"{method.Name}: no argument for {p.Name} ({t.Name}); extend the attack."),
         }).ToArray();
-        var task = (Task)method.Invoke(run.B.Scope, arguments)!;
+        var task = (Task)method.Invoke(null, arguments)!;
         await task;
         return (IList)task.GetType().GetProperty("Result")!.GetValue(task)!;
     }

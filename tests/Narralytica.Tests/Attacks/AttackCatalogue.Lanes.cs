@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using LinqToDB;
 using LinqToDB.Async;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Sql;
 using Npgsql;
 using Xunit.Sdk;
@@ -271,7 +272,7 @@ public static partial class AttackCatalogue
                 var seen = await run.AsLaneAsync(DatabaseRoles.Reader, null, async connection =>
                 {
                     await AttackRun.ScalarAsync<string>(connection,
-                        $"SELECT set_config('{Narralytica.Model.TenantContext.CrossTenantAuditSetting}', narralytica_open_cross_tenant_read('no trace')::text, true)");
+                        $"SELECT set_config('{Narralytica.Runtime.TenantContext.CrossTenantAuditSetting}', narralytica_open_cross_tenant_read('no trace')::text, true)");
                     return await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM segments");
                 });
                 AttackRun.Expect(seen == 0, $"{seen} rows");

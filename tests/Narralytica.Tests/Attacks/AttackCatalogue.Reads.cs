@@ -3,6 +3,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using LinqToDB;
 using LinqToDB.Async;
+using Narralytica.Model;
 
 namespace Narralytica.Tests.Attacks;
 

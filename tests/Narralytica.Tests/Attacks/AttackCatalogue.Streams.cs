@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Model;
-using Narralytica.Model.Streams;
+using Narralytica.Runtime.Streams;
 using Narralytica.Schema.Sql;
 using Npgsql;
 
@@ -138,7 +138,7 @@ public static partial class AttackCatalogue
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         if (audit is { } id)
-            await AttackRun.ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.CrossTenantAuditSetting}', $1, true)", id.ToString());
+            await AttackRun.ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Runtime.TenantContext.CrossTenantAuditSetting}', $1, true)", id.ToString());
         var result = await work(connection);
         await transaction.CommitAsync();
         return result;

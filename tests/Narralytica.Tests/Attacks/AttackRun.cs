@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Narralytica.Tests.Integration;
 using Narralytica.Schema.Sql;
@@ -96,9 +97,9 @@ public sealed class AttackRun : IAsyncDisposable
         await connection.OpenAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         if (tenant is { } id)
-            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.TenantSetting}', $1, true)", id.ToString());
+            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Runtime.TenantContext.TenantSetting}', $1, true)", id.ToString());
         if (audit is { } auditId)
-            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.CrossTenantAuditSetting}', $1, true)", auditId.ToString());
+            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Runtime.TenantContext.CrossTenantAuditSetting}', $1, true)", auditId.ToString());
         var result = await work(connection);
         await transaction.CommitAsync();
         return result;
@@ -125,7 +126,7 @@ public sealed class AttackRun : IAsyncDisposable
         await using var connection = await AppSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         if (tenant is { } id)
-            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Model.TenantContext.TenantProofSetting}', $1, true)", TestTenantKey.Proof(id));
+            await ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Runtime.TenantContext.TenantProofSetting}', $1, true)", TestTenantKey.Proof(id));
         var result = await work(connection);
         await transaction.CommitAsync();
         return result;

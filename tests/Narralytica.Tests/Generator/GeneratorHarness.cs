@@ -14,26 +14,25 @@ namespace Narralytica.Tests.Generator;
 /// <summary>Runs the generator the way the compiler does, on schema.yaml text given by the test.</summary>
 public static class GeneratorHarness
 {
+    // The generated layer is C# 14 (extension members), the language of a net10.0 project.
     public static readonly CSharpParseOptions ParseOptions =
-        new(LanguageVersion.Latest, DocumentationMode.Diagnose);
+        new(LanguageVersion.CSharp14, DocumentationMode.Diagnose);
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        // The built model is among the test host's assemblies; the compilation under test must define it itself, on
+        // the runtime package's assembly, as a project of its own does.
         var libraries = new[] { typeof(LinqToDB.DataType).Assembly.Location, typeof(Npgsql.NpgsqlConnection).Assembly.Location };
-        // The built model is among the test host's assemblies; the compilation under test must define it itself.
-        return platform.Concat(libraries).Distinct().Where(p => !Path.GetFileName(p).StartsWith("Narralytica.", StringComparison.Ordinal)).Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+        return platform.Where(p => !Path.GetFileName(p).StartsWith("Narralytica.", StringComparison.Ordinal)).Concat(libraries)
+            .Append(typeof(Narralytica.Runtime.TenantScope).Assembly.Location)
+            .Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
     });
 
-    /// <summary>A compilation holding the model's hand-written runtime, as Narralytica.Model has it.</summary>
+    /// <summary>An empty project that references the runtime, as a project of its own that adds the generator does.</summary>
     public static CSharpCompilation RuntimeCompilation()
-    {
-        var runtimeDir = Path.Combine(RepositoryFiles.Root, "Narralytica.Model", "Runtime");
-        var trees = Directory.GetFiles(runtimeDir, "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
-            .Select(f => CSharpSyntaxTree.ParseText(File.ReadAllText(f), ParseOptions, f));
-        return CSharpCompilation.Create("Narralytica.Model", trees, References.Value,
+        => CSharpCompilation.Create("Narralytica.Model", Array.Empty<SyntaxTree>(), References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
-    }
 
     public static GeneratorDriver CreateDriver(params AdditionalText[] files)
         => CSharpGeneratorDriver.Create(

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Dataset;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Npgsql;
 using Xunit;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Threading.Tasks;
 using Narralytica.Dataset;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Sql;
 using Narralytica.Tests.Infrastructure;
 using Npgsql;

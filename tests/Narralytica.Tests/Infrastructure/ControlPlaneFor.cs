@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 
 namespace Narralytica.Tests.Infrastructure;

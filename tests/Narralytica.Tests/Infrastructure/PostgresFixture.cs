@@ -3,6 +3,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.DevServer;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 using Xunit;
 using Xunit.Abstractions;

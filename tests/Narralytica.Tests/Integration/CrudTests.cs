@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using LinqToDB;
 using LinqToDB.Async;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Xunit;
 
@@ -157,14 +158,14 @@ public class CrudTests : DatabaseTest
     {
         foreach (var type in new[] { typeof(Layer), typeof(EventLog), typeof(AuditLog) })
         {
-            var writers = typeof(TenantScope).GetMethods()
+            var writers = ScopeMembers.Methods()
                 .Where(m => m.Name.StartsWith("Update", StringComparison.Ordinal) || m.Name.StartsWith("Delete", StringComparison.Ordinal))
-                .Where(m => m.GetParameters().FirstOrDefault()?.ParameterType == type);
+                .Where(m => m.GetParameters().ElementAtOrDefault(1)?.ParameterType == type);
             Assert.Empty(writers);
         }
         // …while mutable tables have both.
-        Assert.NotNull(typeof(TenantScope).GetMethod("Update", new[] { typeof(Segment) }));
-        Assert.NotNull(typeof(TenantScope).GetMethod("Delete", new[] { typeof(Segment) }));
+        Assert.NotNull(ScopeMembers.Method("Update", typeof(Segment)));
+        Assert.NotNull(ScopeMembers.Method("Delete", typeof(Segment)));
     }
 
     [Fact]

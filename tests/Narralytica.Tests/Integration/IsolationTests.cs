@@ -5,6 +5,7 @@ using System.Threading.Tasks;
 using LinqToDB;
 using LinqToDB.Async;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Npgsql;
 using Xunit;
@@ -25,19 +26,15 @@ public sealed class IsolationTests : DatabaseTest
         _b = await TenantGraph.CreateAsync(Db, await NewTenantAsync("tenant-b"));
     }
 
-    private static PropertyInfo[] TenantTables() => typeof(TenantScope).GetProperties()
-        .Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(IQueryable<>))
-        .ToArray();
-
     [Fact]
     public async Task Every_tenant_table_query_returns_only_the_scopes_rows()
     {
         await SeedAsync();
-        var tables = TenantTables();
-        Assert.Equal(NarralyticaSchema.Tables.Count(t => t.TenantScoped), tables.Length);
+        var tables = ScopeMembers.Tables();
+        Assert.Equal(NarralyticaSchema.Tables.Count(t => t.TenantScoped), tables.Count);
         foreach (var table in tables)
         {
-            var rows = ((IQueryable<ITenantEntity>)table.GetValue(_b.Scope)!).ToList();
+            var rows = table.Rows(_b.Scope).ToList();
             Assert.True(rows.Count > 0, $"{table.Name}: the seed should give tenant B rows");
             Assert.All(rows, r => Assert.Equal(_b.Scope.TenantId, r.TenantId));
         }

@@ -3,6 +3,7 @@ using System.Threading.Tasks;
 using LinqToDB;
 using LinqToDB.Async;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.HotPaths;
 using Narralytica.Tests.Infrastructure;
 using Npgsql;

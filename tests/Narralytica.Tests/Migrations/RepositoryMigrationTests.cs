@@ -2,6 +2,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Migrations;
 using Narralytica.Tests.Infrastructure;
 using Xunit;

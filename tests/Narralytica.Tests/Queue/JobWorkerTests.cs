@@ -8,6 +8,7 @@ using LinqToDB;
 using LinqToDB.Async;
 using LinqToDB.Data;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Xunit;
 

@@ -4,6 +4,7 @@ using System.Threading.Tasks;
 using LinqToDB;
 using LinqToDB.Async;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Xunit;
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Narralytica.Tests.Integration;
 using Npgsql;

@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Cli.Commands;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Xunit;
 

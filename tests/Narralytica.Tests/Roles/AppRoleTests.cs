@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
 using Narralytica.Tests.Infrastructure;

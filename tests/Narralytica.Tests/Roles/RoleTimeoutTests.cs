@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Tasks;
 using Narralytica.DevServer;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Npgsql;
 using Xunit;

@@ -3,6 +3,7 @@ using System.Threading.Tasks;
 using Narralytica.Database.Drift;
 using Narralytica.DevServer;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Npgsql;
 using Xunit;

@@ -5,7 +5,8 @@ using System.Threading.Tasks;
 using LinqToDB;
 using LinqToDB.Async;
 using Narralytica.Model;
-using Narralytica.Model.Streams;
+using Narralytica.Runtime;
+using Narralytica.Runtime.Streams;
 using Narralytica.Tests.Infrastructure;
 using Xunit;
 

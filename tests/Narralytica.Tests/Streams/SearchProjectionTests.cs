@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Database.Search;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Npgsql;
 using Xunit;

@@ -2,7 +2,7 @@ using System;
 using System.Data;
 using System.Threading.Tasks;
 using Narralytica.Model;
-using Narralytica.Model.Streams;
+using Narralytica.Runtime.Streams;
 using Narralytica.Tests.Infrastructure;
 using Npgsql;
 using Xunit;
@@ -60,7 +60,7 @@ public sealed class StreamSnapshotAuditTests : StreamTest
         await using (var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{snapshotName}'", connection, transaction))
             await set.ExecuteNonQueryAsync();
         if (audit is { } id)
-            await using (var name = new NpgsqlCommand($"CALL {Narralytica.Model.TenantContext.SetCrossTenantAuditProcedure}($1)", connection, transaction) { Parameters = { new NpgsqlParameter<Guid> { TypedValue = id } } })
+            await using (var name = new NpgsqlCommand($"CALL {Narralytica.Runtime.TenantContext.SetCrossTenantAuditProcedure}($1)", connection, transaction) { Parameters = { new NpgsqlParameter<Guid> { TypedValue = id } } })
                 await name.ExecuteNonQueryAsync();
         return await ScalarAsync(connection, transaction, "SELECT count(DISTINCT tenant_id) FROM videos");
     }

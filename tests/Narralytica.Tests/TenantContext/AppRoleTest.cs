@@ -2,6 +2,7 @@ using System;
 using System.Threading.Tasks;
 using LinqToDB.Data;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Narralytica.Tests.Integration;
 using Npgsql;

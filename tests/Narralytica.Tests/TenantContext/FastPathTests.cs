@@ -6,6 +6,7 @@ using System.Threading.Tasks;
 using LinqToDB.Data;
 using Narralytica.Dataset;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.HotPaths;
 using Narralytica.Tests.Infrastructure;
 using Npgsql;

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Narralytica.Tests.Infrastructure;
 using Narralytica.Tests.Integration;
 using Xunit;
@@ -18,17 +19,17 @@ public sealed class FindByKeyTests : AppRoleTest
     [Fact]
     public async Task Every_tenant_table_finds_its_row_by_key_and_leaves_no_tenant()
     {
-        var finds = typeof(TenantScope).GetMethods().Where(m => m.Name.StartsWith("Find", StringComparison.Ordinal) && m.Name.EndsWith("Async", StringComparison.Ordinal)).ToList();
+        var finds = ScopeMembers.Methods().Where(m => m.Name.StartsWith("Find", StringComparison.Ordinal) && m.Name.EndsWith("Async", StringComparison.Ordinal)).ToList();
         Assert.Equal(NarralyticaSchema.Tables.Count(t => t.TenantScoped), finds.Count);
         foreach (var findAsync in finds)
         {
             var entity = findAsync.ReturnType.GetGenericArguments()[0];
-            var find = typeof(TenantScope).GetMethod(findAsync.Name[..^"Async".Length])!;
+            var find = ScopeMembers.Method(findAsync.Name[..^"Async".Length]);
             var rowOfA = typeof(TenantGraph).GetProperties().Single(p => p.PropertyType == entity).GetValue(A)!;
-            var key = find.GetParameters().Select(p => entity.GetProperty(char.ToUpperInvariant(p.Name![0]) + p.Name[1..])!.GetValue(rowOfA)).ToArray();
+            var key = find.GetParameters().Skip(1).Select(p => entity.GetProperty(char.ToUpperInvariant(p.Name![0]) + p.Name[1..])!.GetValue(rowOfA)).ToArray();
 
             var scopeOfA = App.ForTenant(A.Scope.TenantId);
-            var found = (ITenantEntity?)find.Invoke(scopeOfA, key);
+            var found = (ITenantEntity?)find.Invoke(null, key.Prepend(scopeOfA).ToArray());
             Assert.True(found is not null, $"{find.Name} as narralytica_app");
             Assert.Equal(A.Scope.TenantId, found.TenantId);
             var foundAsync = await InvokeAsync(findAsync, scopeOfA, key);
@@ -40,7 +41,7 @@ public sealed class FindByKeyTests : AppRoleTest
 
     private static async Task<ITenantEntity?> InvokeAsync(MethodInfo findAsync, TenantScope scope, object?[] key)
     {
-        var task = (Task)findAsync.Invoke(scope, key.Append(CancellationToken.None).ToArray())!;
+        var task = (Task)findAsync.Invoke(null, key.Prepend(scope).Append(CancellationToken.None).ToArray())!;
         await task;
         return (ITenantEntity?)task.GetType().GetProperty("Result")!.GetValue(task);
     }

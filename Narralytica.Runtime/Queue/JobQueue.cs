@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Narralytica.Runtime;
+
+/// <summary>
+/// The workers' side of the queue on <c>jobs</c>, on the workers' lane (<c>narralytica_worker</c>, whose policies
+/// <c>queue_claim</c> and <c>queue_finish</c> let it see, lock and update every tenant's jobs, and nothing else of theirs):
+/// claim jobs fairly across tenants, hold them with a lease and heartbeats, and complete, cancel, fail (with retries) or
+/// release them. Every statement on a claimed job names the claim (owner and attempt), so a worker whose lease expired
+/// and was taken over changes nothing (<see cref="LeaseLostException"/>). <see cref="JobWorker"/> runs handlers on it.
+/// </summary>
+public sealed class JobQueue
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly object _cursorLock = new();
+    private Guid _lastTenant;
+
+    /// <param name="workerDataSource">A data source made with <c>NarralyticaDb.CreateDataSource(…, lane: DatabaseLane.Worker)</c>, connecting as <c>narralytica_worker</c>.</param>
+    /// <param name="options">The worker's name, lease and retry policy.</param>
+    public JobQueue(NpgsqlDataSource workerDataSource, JobQueueOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(workerDataSource);
+        if (DataSourceLanes.Of(workerDataSource) != DatabaseLane.Worker)
+            throw new InvalidOperationException(
+                $"Claiming jobs is the workers' lane: this data source serves {DataSourceLanes.Of(workerDataSource)}. Create it with " +
+                "NarralyticaDb.CreateDataSource(connectionString, tenantKey, lane: DatabaseLane.Worker), connecting as narralytica_worker.");
+        Options = options ?? new JobQueueOptions();
+        Options.Validate();
+        _dataSource = workerDataSource;
+    }
+
+    /// <summary>The worker id, lease and retry policy of this queue's claims.</summary>
+    public JobQueueOptions Options { get; }
+
+    /// <summary>The worker lane's data source this queue claims on.</summary>
+    public NpgsqlDataSource DataSource => _dataSource;
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> ready jobs in one statement (<c>FOR UPDATE SKIP LOCKED</c>), fairly: every tenant
+    /// with ready jobs gets its first before any gets its second, and successive claims start from the tenant after the
+    /// one served last, so a tenant with a long backlog cannot starve one with a few jobs. Jobs whose lease expired are
+    /// claimed again (their worker stopped), or failed for good when their attempts are used up.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        Guid after;
+        lock (_cursorLock)
+            after = _lastTenant;
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(JobQueueSql.Claim, connection)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<int> { TypedValue = max },
+                new NpgsqlParameter<Guid> { TypedValue = after },
+                new NpgsqlParameter<string> { TypedValue = Options.WorkerId, NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter<double> { TypedValue = Options.Lease.TotalSeconds },
+            },
+        };
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        var claimed = new List<(long Place, ClaimedJob Job)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                // An expired job with no attempt left comes back failed: it is finished, not claimed.
+                if (reader.GetString(8) != "running")
+                    continue;
+                claimed.Add((reader.GetInt64(0), new ClaimedJob(
+                    reader.GetGuid(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4), reader.GetInt16(5),
+                    reader.GetInt32(6), reader.GetInt32(7), Options.WorkerId, reader.GetFieldValue<DateTimeOffset>(9),
+                    reader.IsDBNull(10) ? null : reader.GetString(10))));
+            }
+        var jobs = claimed.OrderBy(c => c.Place).Select(c => c.Job).ToList();
+        if (jobs.Count > 0)
+            lock (_cursorLock)
+                _lastTenant = jobs[^1].TenantId;
+        return jobs;
+    }
+
+    /// <summary>Extends the lease of <paramref name="job"/> by <see cref="JobQueueOptions.Lease"/> from now; returns the new expiry.</summary>
+    /// <exception cref="LeaseLostException">The claim is no longer this worker's.</exception>
+    public async Task<DateTimeOffset> HeartbeatAsync(ClaimedJob job, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = ClaimCommand(connection, JobQueueSql.Heartbeat, job, new NpgsqlParameter<double> { TypedValue = Options.Lease.TotalSeconds });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            throw new LeaseLostException(job, "extend the lease of");
+        return reader.GetFieldValue<DateTimeOffset>(0);
+    }
+
+    /// <summary>Marks <paramref name="job"/> succeeded, on a connection of its own.</summary>
+    public async Task CompleteAsync(ClaimedJob job, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = ClaimCommand(connection, JobQueueSql.Complete, job);
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            throw new LeaseLostException(job, "complete");
+    }
+
+    /// <summary>
+    /// Marks <paramref name="job"/> succeeded in the transaction of <paramref name="scope"/> (the job's tenant), so that it
+    /// is done if and only if the work done there commits. If the claim was lost, it throws and the work must roll back.
+    /// </summary>
+    public Task CompleteAsync(TenantScope scope, ClaimedJob job, CancellationToken cancellationToken = default)
+        => FinishInScopeAsync(scope, job, JobQueueSql.Complete, null, "complete", cancellationToken);
+
+    /// <summary>Ends <paramref name="job"/> cancelled (<paramref name="reason"/> kept in last_error), in the transaction of <paramref name="scope"/>.</summary>
+    public Task CancelAsync(TenantScope scope, ClaimedJob job, string reason, CancellationToken cancellationToken = default)
+        => FinishInScopeAsync(scope, job, JobQueueSql.Cancel, reason, "cancel", cancellationToken);
+
+    /// <summary>Ends <paramref name="job"/> cancelled (<paramref name="reason"/> kept in last_error), on a connection of its own.</summary>
+    public async Task CancelAsync(ClaimedJob job, string reason, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = ClaimCommand(connection, JobQueueSql.Cancel, job, new NpgsqlParameter<string> { TypedValue = reason, NpgsqlDbType = NpgsqlDbType.Text });
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            throw new LeaseLostException(job, "cancel");
+    }
+
+    /// <summary>
+    /// Records a failed attempt with <paramref name="error"/>: the job runs again after the retry policy's backoff while it
+    /// has attempts left, else it ends failed; the error is kept in last_error either way.
+    /// </summary>
+    public async Task<JobFailure> FailAsync(ClaimedJob job, string error, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var backoff = Options.Retry.Delay(job.Attempt);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = ClaimCommand(connection, JobQueueSql.Fail, job,
+            new NpgsqlParameter<string> { TypedValue = Truncate(error), NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter<double> { TypedValue = backoff.TotalSeconds });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            throw new LeaseLostException(job, "fail");
+        var terminal = reader.GetString(0) == "failed";
+        return new JobFailure(terminal, terminal ? null : reader.GetFieldValue<DateTimeOffset>(1));
+    }
+
+    /// <summary>Gives <paramref name="job"/> back unstarted (a worker shutting down): queued at once, the attempt not counted.</summary>
+    public async Task ReleaseAsync(ClaimedJob job, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = ClaimCommand(connection, JobQueueSql.Release, job);
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            throw new LeaseLostException(job, "release");
+    }
+
+    private async Task FinishInScopeAsync(TenantScope scope, ClaimedJob job, string sql, string? reason, string action, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(job);
+        if (scope.TenantId != job.TenantId)
+            throw new TenantMismatchException("jobs", scope.TenantId, job.TenantId);
+        var connection = await scope.Db.OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = reason is null
+            ? ClaimCommand(connection, sql, job)
+            : ClaimCommand(connection, sql, job, new NpgsqlParameter<string> { TypedValue = reason, NpgsqlDbType = NpgsqlDbType.Text });
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+            throw new LeaseLostException(job, action);
+    }
+
+    private static NpgsqlCommand ClaimCommand(NpgsqlConnection connection, string sql, ClaimedJob job, params NpgsqlParameter[] more)
+    {
+        var command = new NpgsqlCommand(sql, connection)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid> { TypedValue = job.TenantId },
+                new NpgsqlParameter<Guid> { TypedValue = job.Id },
+                new NpgsqlParameter<string> { TypedValue = job.Owner, NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter<int> { TypedValue = job.Attempt },
+            },
+        };
+        foreach (var parameter in more)
+            command.Parameters.Add(parameter);
+        return command;
+    }
+
+    /// <summary>last_error holds at most 64 KiB (a check constraint): a longer error keeps its start.</summary>
+    private static string Truncate(string error) => error.Length <= 16_000 ? error : error[..16_000] + " …";
+}
+
+/// <summary>What a failed attempt led to: another attempt at <see cref="RetryAt"/>, or the end (<see cref="Terminal"/>).</summary>
+public sealed record JobFailure(bool Terminal, DateTimeOffset? RetryAt);
