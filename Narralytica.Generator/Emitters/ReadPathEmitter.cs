@@ -96,7 +96,11 @@ internal static class ReadPathEmitter
         foreach (var query in entity.Queries)
             w.Line($"public const string {query.ConstantName} = {SourceWriter.Literal(query.Sql)};");
         foreach (var feed in entity.Feeds)
+        {
             w.Line($"public const string {feed.ConstantName} = {SourceWriter.Literal(feed.Sql)};");
+            if (feed.CitusLatest is { } citus)
+                w.Line($"public const string {citus.ConstantName} = {SourceWriter.Literal(citus.Sql)};");
+        }
         if (entity.StagedCopy is { } staged)
         {
             w.Line("// COPY FROM into a table with row-level security is refused: BulkInsertAsync copies through a temporary table.");
@@ -272,7 +276,9 @@ internal static class ReadPathEmitter
         w.Line("/// <param name=\"after\">Start after this row id; null starts at the beginning.</param>");
         w.Line("/// <param name=\"pageSize\">Rows per query.</param>");
         w.Line("/// <param name=\"cancellationToken\">Stops the feed.</param>");
-        w.Line($"/// <remarks>SQL of a page: <c>{SourceWriter.Escape(feed.Sql)}</c></remarks>");
+        w.Line(feed.CitusLatest is { } latestOfPage
+            ? $"/// <remarks>SQL of a page (the Citus target's two statements): <c>{SourceWriter.Escape(feed.Sql)}</c>, then <c>{SourceWriter.Escape(latestOfPage.Sql)}</c></remarks>"
+            : $"/// <remarks>SQL of a page: <c>{SourceWriter.Escape(feed.Sql)}</c></remarks>");
         var idType = CSharpNames.Type(feed.RowIdType, entity.Namespace);
         w.Open($"public async global::System.Collections.Generic.IAsyncEnumerable<{item}> {feed.MethodName}Async({idType}? after = null, int pageSize = 1000, " +
                $"[global::System.Runtime.CompilerServices.EnumeratorCancellation] {Token})");
@@ -282,26 +288,69 @@ internal static class ReadPathEmitter
         w.Line($"var page = new global::System.Collections.Generic.List<{item}>(pageSize);");
         w.Open("while (true)");
         w.Line("page.Clear();");
-        w.Open("// One page, read to its end and its reader closed before any item is handed out:");
-        WriteStatement(w, entity, feed.ConstantName, feed.Parameters, db, async: true);
-        WriteParameterValues(w, entity, feed.Parameters);
-        w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
-        w.Line($"global::System.Collections.Generic.List<{latest}>? versions = null;");
-        w.Open("while (await reader.ReadAsync(cancellationToken))");
-        w.Line("// Rows come ordered by the row's id: a new id starts the next item.");
-        w.Open($"if (versions is null || page[page.Count - 1].{entity.EntityName}.{feed.RowIdProperty} != reader.GetFieldValue<{idType}>({feed.RowIdOrdinal}))");
-        w.Line($"versions = new global::System.Collections.Generic.List<{latest}>();");
-        w.Line($"page.Add(new {item}({RowsClass(entity)}.Read(reader, 0), versions));");
-        w.Close();
-        w.Line($"if (!reader.IsDBNull({feed.LatestIdOrdinal}))");
-        w.Line($"    versions.Add({feed.LatestEntity}Rows.Read(reader, {feed.LatestOffset}));");
-        w.Close();
-        w.Close();
+        if (feed.CitusLatest is { } citus)
+            WriteCitusFeedPage(w, entity, feed, citus, db);
+        else
+        {
+            w.Open("// One page, read to its end and its reader closed before any item is handed out:");
+            WriteStatement(w, entity, feed.ConstantName, feed.Parameters, db, async: true);
+            WriteParameterValues(w, entity, feed.Parameters);
+            w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
+            w.Line($"global::System.Collections.Generic.List<{latest}>? versions = null;");
+            w.Open("while (await reader.ReadAsync(cancellationToken))");
+            w.Line("// Rows come ordered by the row's id: a new id starts the next item.");
+            w.Open($"if (versions is null || page[page.Count - 1].{entity.EntityName}.{feed.RowIdProperty} != reader.GetFieldValue<{idType}>({feed.RowIdOrdinal}))");
+            w.Line($"versions = new global::System.Collections.Generic.List<{latest}>();");
+            w.Line($"page.Add(new {item}({RowsClass(entity)}.Read(reader, 0), versions));");
+            w.Close();
+            w.Line($"if (!reader.IsDBNull({feed.LatestIdOrdinal}))");
+            w.Line($"    versions.Add({feed.LatestEntity}Rows.Read(reader, {feed.LatestOffset}));");
+            w.Close();
+            w.Close();
+        }
         w.Line("foreach (var entry in page)");
         w.Line("    yield return entry;");
         w.Line("if (page.Count < pageSize)");
         w.Line("    yield break;");
         w.Line($"cursor = page[page.Count - 1].{entity.EntityName}.{feed.RowIdProperty};");
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>
+    /// A feed page on the Citus target: the rows alone, then the latest versions of their ids, each matched with its row
+    /// (both come in id order, so one pass).
+    /// </summary>
+    private static void WriteCitusFeedPage(SourceWriter w, EntitySpec entity, FeedSpec feed, CitusFeedLatestSpec citus, string db)
+    {
+        var item = CSharpNames.Generated(entity.Namespace, feed.ItemName);
+        var latest = CSharpNames.Generated(entity.Namespace, feed.LatestEntity);
+        var idType = CSharpNames.Type(feed.RowIdType, entity.Namespace);
+        w.Line($"var versionsOfPage = new global::System.Collections.Generic.List<global::System.Collections.Generic.List<{latest}>>(pageSize);");
+        w.Open("// The page's rows, in id order:");
+        WriteStatement(w, entity, feed.ConstantName, feed.Parameters, db, async: true);
+        WriteParameterValues(w, entity, feed.Parameters);
+        w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
+        w.Open("while (await reader.ReadAsync(cancellationToken))");
+        w.Line($"var versions = new global::System.Collections.Generic.List<{latest}>();");
+        w.Line("versionsOfPage.Add(versions);");
+        w.Line($"page.Add(new {item}({RowsClass(entity)}.Read(reader, 0), versions));");
+        w.Close();
+        w.Close();
+        w.Open("if (page.Count > 0)");
+        w.Line($"var ids = new {idType}[page.Count];");
+        w.Line("for (var i = 0; i < page.Count; i++)");
+        w.Line($"    ids[i] = page[i].{entity.EntityName}.{feed.RowIdProperty};");
+        w.Line("// Their latest versions, ordered by the row they reference, as the rows are:");
+        WriteStatement(w, entity, citus.ConstantName, citus.Parameters, db, async: true);
+        WriteParameterValues(w, entity, citus.Parameters);
+        w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
+        w.Line("var owner = 0;");
+        w.Open("while (await reader.ReadAsync(cancellationToken))");
+        w.Line($"var referenced = reader.GetFieldValue<{idType}>({citus.ReferencingOrdinal});");
+        w.Line("while (ids[owner] != referenced)");
+        w.Line("    owner++;");
+        w.Line($"versionsOfPage[owner].Add({feed.LatestEntity}Rows.Read(reader, 0));");
         w.Close();
         w.Close();
     }

@@ -1,0 +1,28 @@
+using System;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Narralytica.Tests.Generator;
+using Narralytica.Tests.Infrastructure;
+using Xunit;
+
+namespace Narralytica.Tests.Citus;
+
+/// <summary>The data layer generated for schema.yaml's <c>target: citus</c>: its read paths in the forms Citus routes in a generic plan too.</summary>
+public sealed class CitusGeneratorTests
+{
+    [Fact]
+    public void The_citus_target_data_layer_compiles_without_any_warning_with_its_own_read_paths()
+    {
+        var (driver, output, generatorDiagnostics) = GeneratorHarness.Run("target: citus\n" + RepositoryFiles.SchemaText);
+
+        Assert.Empty(generatorDiagnostics);
+        var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems.Take(20)));
+        var sources = driver.GetRunResult().Results.Single().GeneratedSources;
+        var layer = sources.Single(s => s.HintName == "Layer.Access.g.cs").SourceText.ToString();
+        var segment = sources.Single(s => s.HintName == "Segment.Access.g.cs").SourceText.ToString();
+        Assert.Contains("FROM layers WHERE tenant_id = $1 AND segment_id = ANY($2) AND kind = $3 ORDER BY array_position($2, segment_id)", layer, StringComparison.Ordinal);
+        Assert.Contains("public const string SegmentFeedLatest = ", segment, StringComparison.Ordinal);
+        Assert.DoesNotContain("LATERAL", layer + segment, StringComparison.Ordinal);
+    }
+}
