@@ -73,10 +73,15 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(migrations.Combine(settings), static (output, pair) =>
             output.AddSource("NarralyticaMigrations.g.cs", SourceText.From(MigrationsEmitter.Emit(pair.Left, pair.Right.Namespace), System.Text.Encoding.UTF8)));
 
+        // The database schema.yaml targets (plain PostgreSQL while it does not compile): on Citus the tenant is set by the procedure.
+        var target = schemaFiles
+            .Select(static (files, _) => files.Length == 1 && files[0].Compilation.Model is { } schema ? schema.Target : DeploymentTarget.Postgres)
+            .WithTrackingName(TrackingNames.Target);
+
         // The tenant-context names, from the schema library's definitions (those its DDL creates): the runtime sets the
         // tenant through them, whatever state schema.yaml is in.
-        context.RegisterSourceOutput(settings, static (output, settings) =>
-            output.AddSource("TenantContext.g.cs", SourceText.From(TenantContextEmitter.Emit(settings.Namespace), System.Text.Encoding.UTF8)));
+        context.RegisterSourceOutput(settings.Combine(target), static (output, pair) =>
+            output.AddSource("TenantContext.g.cs", SourceText.From(TenantContextEmitter.Emit(pair.Left.Namespace, pair.Right), System.Text.Encoding.UTF8)));
 
         var entities = model
             .SelectMany(static (spec, _) => spec is null ? Enumerable.Empty<EntitySpec>() : spec.Entities)

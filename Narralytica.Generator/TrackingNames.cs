@@ -6,6 +6,7 @@ public static class TrackingNames
     public const string SchemaFiles = nameof(SchemaFiles);
     public const string CompiledSchema = nameof(CompiledSchema);
     public const string Settings = nameof(Settings);
+    public const string Target = nameof(Target);
     public const string Model = nameof(Model);
     public const string Entities = nameof(Entities);
     public const string Migrations = nameof(Migrations);

@@ -154,10 +154,24 @@ internal static class ReadPathEmitter
         w.Line($"// ── {entity.TableName}: generated SQL ──");
         WriteDocs(w, entity, find, withToken: false);
         w.Open($"public {CSharpNames.Entity(entity)}? {find.MethodName}({arguments})");
+        if (entity.OwnTransaction)
+        {
+            w.Line($"using var ownTransaction = {db}.Transaction is null ? {db}.BeginTransaction() : null;");
+            w.Line($"{CSharpNames.Entity(entity)}? row;");
+            w.Open("// Read, and the reader closed, before the transaction ends:");
+        }
         WriteStatement(w, entity, find.ConstantName, find.Parameters, db, async: false);
         WriteParameterValues(w, entity, find.Parameters);
         w.Line("using var reader = statement.ExecuteReader();");
-        w.Line($"return reader.Read() ? {RowsClass(entity)}.Read(reader, 0) : null;");
+        if (entity.OwnTransaction)
+        {
+            w.Line($"row = reader.Read() ? {RowsClass(entity)}.Read(reader, 0) : null;");
+            w.Close();
+            w.Line("ownTransaction?.Commit();");
+            w.Line("return row;");
+        }
+        else
+            w.Line($"return reader.Read() ? {RowsClass(entity)}.Read(reader, 0) : null;");
         w.Close();
         w.Line();
         WriteDocs(w, entity, find, withToken: true);
@@ -177,10 +191,16 @@ internal static class ReadPathEmitter
         }
         else
         {
-            WriteOpenReader(w, entity, query.ConstantName, query, db);
+            if (entity.OwnTransaction)
+                OpenOwnTransaction(w, db);
             w.Line($"var rows = new global::System.Collections.Generic.List<{CSharpNames.Entity(entity)}>();");
+            if (entity.OwnTransaction)
+                w.Open("// Read, and the reader closed, before the transaction ends:");
+            WriteOpenReader(w, entity, query.ConstantName, query, db);
             w.Line("while (await reader.ReadAsync(cancellationToken))");
             w.Line($"    rows.Add({RowsClass(entity)}.Read(reader, 0));");
+            if (entity.OwnTransaction)
+                CloseOwnTransaction(w);
             w.Line("return rows;");
         }
         w.Close();
@@ -188,8 +208,35 @@ internal static class ReadPathEmitter
 
     private static void WriteSingleRowBody(SourceWriter w, EntitySpec entity, QuerySpec query, string db)
     {
+        if (!entity.OwnTransaction)
+        {
+            WriteOpenReader(w, entity, query.ConstantName, query, db);
+            w.Line($"return await reader.ReadAsync(cancellationToken) ? {RowsClass(entity)}.Read(reader, 0) : null;");
+            return;
+        }
+        OpenOwnTransaction(w, db);
+        w.Line($"{CSharpNames.Entity(entity)}? row;");
+        w.Open("// Read, and the reader closed, before the transaction ends:");
         WriteOpenReader(w, entity, query.ConstantName, query, db);
-        w.Line($"return await reader.ReadAsync(cancellationToken) ? {RowsClass(entity)}.Read(reader, 0) : null;");
+        w.Line($"row = await reader.ReadAsync(cancellationToken) ? {RowsClass(entity)}.Read(reader, 0) : null;");
+        CloseOwnTransaction(w);
+        w.Line("return row;");
+    }
+
+    /// <summary>
+    /// On the Citus target, a transaction of the read's own when the caller has none: Citus sends the tenant's SET LOCAL to
+    /// the worker with the remote BEGIN, and opens none for a single-shard statement outside a transaction block (the worker
+    /// would see no tenant). Npgsql sends the BEGIN with the statement; the COMMIT is one more round trip.
+    /// </summary>
+    private static void OpenOwnTransaction(SourceWriter w, string db)
+        => w.Line($"await using var ownTransaction = {db}.Transaction is null ? await {db}.BeginTransactionAsync(cancellationToken) : null;");
+
+    /// <summary>Closes the block that read the rows (its reader with it), then commits the read's own transaction.</summary>
+    private static void CloseOwnTransaction(SourceWriter w)
+    {
+        w.Close();
+        w.Line("if (ownTransaction is not null)");
+        w.Line("    await ownTransaction.CommitAsync(cancellationToken);");
     }
 
     private static void WriteOpenReader(SourceWriter w, EntitySpec entity, string constant, QuerySpec query, string db)
@@ -288,6 +335,11 @@ internal static class ReadPathEmitter
         w.Line($"var page = new global::System.Collections.Generic.List<{item}>(pageSize);");
         w.Open("while (true)");
         w.Line("page.Clear();");
+        if (entity.OwnTransaction)
+        {
+            w.Open("// The page read in a transaction of its own when the caller has none; the items handed out after it ends:");
+            OpenOwnTransaction(w, db);
+        }
         if (feed.CitusLatest is { } citus)
             WriteCitusFeedPage(w, entity, feed, citus, db);
         else
@@ -306,6 +358,12 @@ internal static class ReadPathEmitter
             w.Line($"if (!reader.IsDBNull({feed.LatestIdOrdinal}))");
             w.Line($"    versions.Add({feed.LatestEntity}Rows.Read(reader, {feed.LatestOffset}));");
             w.Close();
+            w.Close();
+        }
+        if (entity.OwnTransaction)
+        {
+            w.Line("if (ownTransaction is not null)");
+            w.Line("    await ownTransaction.CommitAsync(cancellationToken);");
             w.Close();
         }
         w.Line("foreach (var entry in page)");

@@ -1,3 +1,4 @@
+using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
 
 namespace Narralytica.Generator.Emitters;
@@ -8,7 +9,7 @@ namespace Narralytica.Generator.Emitters;
 /// </summary>
 internal static class TenantContextEmitter
 {
-    public static string Emit(string ns)
+    public static string Emit(string ns, DeploymentTarget target = DeploymentTarget.Postgres)
     {
         var w = new SourceWriter();
         w.Line(SourceWriter.Header);
@@ -42,11 +43,28 @@ internal static class TenantContextEmitter
         w.Line();
         Constant(w, "CrossTenantAuditTable", TenantIsolation.AuditTable,
             "One row per use of the escape hatch (NarralyticaDb.AcrossTenants): its id, justification, database user and time.");
-        w.Summary(
-            "The first command of a fast path's batch: the tenant's proof for this transaction only. A prepared SELECT of the\n" +
-            "built-in function costs a few microseconds; a CALL of the procedure costs ~25 µs more (PostgreSQL plans a\n" +
-            "procedure's body on every call), so the fast paths use this and skip its one-row result.");
-        w.Line($"internal const string SetTenantSql = {SourceWriter.Literal("SELECT set_config('" + TenantProof.ProofSetting + "', $1, true)")};");
+        if (target == DeploymentTarget.Citus)
+        {
+            w.Summary(
+                "The first command of a fast path's batch: the tenant's proof for this transaction only. On Citus, the procedure:\n" +
+                "its SET LOCAL reaches the worker that runs the statement, which a set_config does not (the worker would see no\n" +
+                "tenant, and every read would be empty).");
+            w.Line($"internal const string SetTenantSql = {SourceWriter.Literal("CALL " + TenantProof.SetProofProcedure + "($1)")};");
+            w.Line();
+            w.Summary("False: a CALL returns no result set, so the statement's rows come first.");
+            w.Line("internal static readonly bool SetTenantReturnsRow = false;");
+        }
+        else
+        {
+            w.Summary(
+                "The first command of a fast path's batch: the tenant's proof for this transaction only. A prepared SELECT of the\n" +
+                "built-in function costs a few microseconds; a CALL of the procedure costs ~25 µs more (PostgreSQL plans a\n" +
+                "procedure's body on every call), so the fast paths use this and skip its one-row result.");
+            w.Line($"internal const string SetTenantSql = {SourceWriter.Literal("SELECT set_config('" + TenantProof.ProofSetting + "', $1, true)")};");
+            w.Line();
+            w.Summary("True: set_config's one-row result comes before the statement's rows.");
+            w.Line("internal static readonly bool SetTenantReturnsRow = true;");
+        }
         w.Close();
         w.Close();
         return w.ToString();

@@ -98,7 +98,8 @@ internal static class SpecBuilder
             table.IsTenantScoped, table.AppendOnly, properties, associations.ToEquatableArray(),
             ReadPathSpecBuilder.Find(table, properties, entityName), ReadPathSql.Copy(table),
             table.IsTenantScoped ? ReadPathSpecBuilder.StagedCopy(table) : null,
-            ReadPathSpecBuilder.Queries(table, properties, model.Target), ReadPathSpecBuilder.Feeds(model, table, properties, entityNames));
+            ReadPathSpecBuilder.Queries(table, properties, model.Target), ReadPathSpecBuilder.Feeds(model, table, properties, entityNames),
+            OwnTransaction: model.Target == DeploymentTarget.Citus && table.IsTenantScoped);
     }
 
     /// <summary>

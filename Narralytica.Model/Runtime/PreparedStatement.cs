@@ -68,7 +68,7 @@ internal sealed class PreparedStatement
     public NpgsqlDataReader ExecuteReader()
     {
         var reader = _batch.ExecuteReader();
-        if (_tenant is null)
+        if (_tenant is null || !TenantContext.SetTenantReturnsRow)
             return reader;
         try
         {
@@ -86,7 +86,7 @@ internal sealed class PreparedStatement
     public async Task<NpgsqlDataReader> ExecuteReaderAsync(CancellationToken cancellationToken)
     {
         var reader = await _batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (_tenant is null)
+        if (_tenant is null || !TenantContext.SetTenantReturnsRow)
             return reader;
         try
         {

@@ -24,5 +24,9 @@ public sealed class CitusGeneratorTests
         Assert.Contains("FROM layers WHERE tenant_id = $1 AND segment_id = ANY($2) AND kind = $3 ORDER BY array_position($2, segment_id)", layer, StringComparison.Ordinal);
         Assert.Contains("public const string SegmentFeedLatest = ", segment, StringComparison.Ordinal);
         Assert.DoesNotContain("LATERAL", layer + segment, StringComparison.Ordinal);
+        // Citus sends a SET LOCAL to the worker, never a set_config: the fast paths set the tenant by the procedure.
+        var tenantContext = sources.Single(s => s.HintName == "TenantContext.g.cs").SourceText.ToString();
+        Assert.Contains("SetTenantSql = \"CALL narralytica_set_tenant_proof($1)\";", tenantContext, StringComparison.Ordinal);
+        Assert.Contains("SetTenantReturnsRow = false;", tenantContext, StringComparison.Ordinal);
     }
 }

@@ -26,7 +26,7 @@ public sealed class CachedModelTests
 
     internal static readonly string[] Steps =
     {
-        TrackingNames.CompiledSchema, TrackingNames.SchemaFiles, TrackingNames.Settings, TrackingNames.Model,
+        TrackingNames.CompiledSchema, TrackingNames.SchemaFiles, TrackingNames.Settings, TrackingNames.Target, TrackingNames.Model,
         TrackingNames.Entities, TrackingNames.Migrations, TrackingNames.PendingChanges,
     };
 
