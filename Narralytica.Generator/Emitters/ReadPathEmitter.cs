@@ -192,11 +192,17 @@ internal static class ReadPathEmitter
         else
         {
             if (entity.OwnTransaction)
+            {
                 OpenOwnTransaction(w, db);
-            w.Line($"var rows = new global::System.Collections.Generic.List<{CSharpNames.Entity(entity)}>();");
-            if (entity.OwnTransaction)
+                w.Line($"var rows = new global::System.Collections.Generic.List<{CSharpNames.Entity(entity)}>();");
                 w.Open("// Read, and the reader closed, before the transaction ends:");
-            WriteOpenReader(w, entity, query.ConstantName, query, db);
+                WriteOpenReader(w, entity, query.ConstantName, query, db);
+            }
+            else
+            {
+                WriteOpenReader(w, entity, query.ConstantName, query, db);
+                w.Line($"var rows = new global::System.Collections.Generic.List<{CSharpNames.Entity(entity)}>();");
+            }
             w.Line("while (await reader.ReadAsync(cancellationToken))");
             w.Line($"    rows.Add({RowsClass(entity)}.Read(reader, 0));");
             if (entity.OwnTransaction)

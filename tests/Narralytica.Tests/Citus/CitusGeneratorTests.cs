@@ -28,5 +28,8 @@ public sealed class CitusGeneratorTests
         var tenantContext = sources.Single(s => s.HintName == "TenantContext.g.cs").SourceText.ToString();
         Assert.Contains("SetTenantSql = \"CALL narralytica_set_tenant_proof($1)\";", tenantContext, StringComparison.Ordinal);
         Assert.Contains("SetTenantReturnsRow = false;", tenantContext, StringComparison.Ordinal);
+        // ... and only inside a transaction block: a tenant table's read opens its own when the caller has none.
+        Assert.Contains("var ownTransaction = Db.Transaction is null ? await Db.BeginTransactionAsync(cancellationToken) : null;", layer, StringComparison.Ordinal);
+        Assert.Contains("var ownTransaction = Db.Transaction is null ? await Db.BeginTransactionAsync(cancellationToken) : null;", segment, StringComparison.Ordinal);
     }
 }
