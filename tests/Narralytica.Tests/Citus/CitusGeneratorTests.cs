@@ -15,7 +15,8 @@ public sealed class CitusGeneratorTests
     {
         var (driver, output, generatorDiagnostics) = GeneratorHarness.Run("target: citus\n" + RepositoryFiles.SchemaText);
 
-        Assert.Empty(generatorDiagnostics);
+        // Only the Citus target's warnings about the queue and the stream (NARR2009, NARR2010).
+        Assert.All(generatorDiagnostics, d => Assert.Contains(d.Id, new[] { "NARR2009", "NARR2010" }));
         var problems = output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         Assert.True(problems.Count == 0, string.Join("\n", problems.Take(20)));
         var sources = driver.GetRunResult().Results.Single().GeneratedSources;
