@@ -19,4 +19,11 @@ public interface ISchemaBinding
 
     /// <summary>The migrations of the schema's migrations folder, compiled in, oldest first.</summary>
     IReadOnlyList<SchemaMigration> Migrations { get; }
+
+    /// <summary>
+    /// Whether the fast paths set the tenant by <see cref="TenantContext.SetTenantProofProcedure"/> rather than by
+    /// set_config: true on Citus (schema.yaml's <c>target: citus</c>), whose workers receive a procedure's SET LOCAL but
+    /// never a set_config.
+    /// </summary>
+    bool SetsTenantByProcedure { get; }
 }

@@ -93,7 +93,7 @@ public sealed partial class NarralyticaDb
     }
 
     private NpgsqlBatchCommand SetTenant(Guid tenant)
-        => new(TenantContext.SetTenantSql) { Parameters = { new NpgsqlParameter<string> { TypedValue = ProofFor(tenant) } } };
+        => new(TenantStatement.Sql) { Parameters = { new NpgsqlParameter<string> { TypedValue = ProofFor(tenant) } } };
 
     private static async Task<ulong> ImportAsync<T>(NpgsqlConnection connection, string copySql, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
     {

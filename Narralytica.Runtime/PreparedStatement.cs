@@ -7,7 +7,7 @@ namespace Narralytica.Runtime;
 
 /// <summary>
 /// One generated statement, prepared on one connection and kept there (see <c>NarralyticaDb.Commands.cs</c>).
-/// A statement on a tenant table goes in one batch after <see cref="TenantContext.SetTenantSql"/> (the tenant's signed
+/// A statement on a tenant table goes in one batch after <see cref="TenantStatement.Sql"/> (the tenant's signed
 /// proof): the batch runs
 /// in one transaction (the caller's, or its own implicit one), so the tenant holds for the statement and is gone
 /// when that transaction ends. The generated code sets <see cref="Parameters"/> ($1, $2, …) and executes.
@@ -41,7 +41,7 @@ public sealed class PreparedStatement
         if (forTenant)
         {
             tenant = new NpgsqlParameter<string>();
-            batch.BatchCommands.Add(new NpgsqlBatchCommand(TenantContext.SetTenantSql) { Parameters = { tenant } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(TenantStatement.Sql) { Parameters = { tenant } });
         }
         var statement = new NpgsqlBatchCommand(sql);
         declareParameters(statement.Parameters);
@@ -69,7 +69,7 @@ public sealed class PreparedStatement
     public NpgsqlDataReader ExecuteReader()
     {
         var reader = _batch.ExecuteReader();
-        if (_tenant is null)
+        if (_tenant is null || !TenantStatement.ReturnsRow)
             return reader;
         try
         {
@@ -87,7 +87,7 @@ public sealed class PreparedStatement
     public async Task<NpgsqlDataReader> ExecuteReaderAsync(CancellationToken cancellationToken)
     {
         var reader = await _batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (_tenant is null)
+        if (_tenant is null || !TenantStatement.ReturnsRow)
             return reader;
         try
         {

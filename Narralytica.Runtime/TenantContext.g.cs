@@ -67,10 +67,17 @@ namespace Narralytica.Runtime
         public const string CrossTenantAuditTable = "narralytica_cross_tenant_audits";
 
         /// <summary>
-        /// The first command of a fast path's batch: the tenant's proof for this transaction only. A prepared SELECT of the
-        /// built-in function costs a few microseconds; a CALL of the procedure costs ~25 µs more (PostgreSQL plans a
-        /// procedure's body on every call), so the fast paths use this and skip its one-row result.
+        /// The first command of a fast path's batch on plain PostgreSQL: the tenant's proof for this transaction only. A
+        /// prepared SELECT of the built-in function costs a few microseconds; a CALL of the procedure costs ~25 µs more
+        /// (PostgreSQL plans a procedure's body on every call), so the fast paths use this and skip its one-row result.
         /// </summary>
         internal const string SetTenantSql = "SELECT set_config('narralytica.tenant_proof', $1, true)";
+
+        /// <summary>
+        /// The same on Citus (ISchemaBinding.SetsTenantByProcedure): the procedure, whose SET LOCAL reaches the worker that
+        /// runs the statement, which a set_config does not (the worker would see no tenant, and every read would be empty).
+        /// A CALL returns no result set, so the statement's rows come first.
+        /// </summary>
+        internal const string SetTenantByProcedureSql = "CALL narralytica_set_tenant_proof($1)";
     }
 }

@@ -29,6 +29,7 @@ public static class SchemaCompiler
         var tables = new SchemaValidator(diagnostics).Validate(enums, drafts);
         tables = new ReadPathValidator(diagnostics).Validate(tables);
         var streams = new StreamValidator(diagnostics).Validate(parser.Streams, tables);
+        new CitusValidator(diagnostics).Validate(parser.Target, tables, streams);
 
         var ordered = diagnostics.OrderBy(d => d.Span.Line).ThenBy(d => d.Span.Column).ThenBy(d => d.Id).ToEquatableArray();
         // Never half a model: any error means no model at all.

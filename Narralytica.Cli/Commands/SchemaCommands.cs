@@ -2,8 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
+using Narralytica.Schema.Model;
 using Narralytica.Schema.Naming;
 using Narralytica.Schema.Sql;
+using Narralytica.Schema.Sql.Citus;
 
 namespace Narralytica.Cli.Commands;
 
@@ -53,6 +55,15 @@ public static class SchemaCommands
         return ExitCodes.Ok;
     }
 
+    /// <summary>A feed page's SQL; on the Citus target its two statements (the rows, then their latest versions), one per line.</summary>
+    private static string FeedSql(SchemaModel model, Table table, Feed feed)
+    {
+        var versioned = model.FindTable(feed.LatestOf)!;
+        return model.Target == DeploymentTarget.Citus
+            ? CitusReadPaths.FeedRows(table).Sql + ";\n  " + CitusReadPaths.FeedLatest(feed, versioned).Sql
+            : ReadPathSql.FeedPage(table, feed, versioned).Sql;
+    }
+
     public static int Queries(SchemaOptions options)
     {
         var model = SchemaFile.Load(options.SchemaPath);
@@ -61,10 +72,10 @@ public static class SchemaCommands
         {
             var host = table.IsTenantScoped ? "TenantScope" : "NarralyticaDb";
             foreach (var query in table.Queries)
-                helpers.Add(($"{table.Name}.{query.Name}", $"{host}.{ClrNaming.Pascal(query.Name)}Async", query.BackingIndex, ReadPathSql.Query(table, query).Sql));
+                helpers.Add(($"{table.Name}.{query.Name}", $"{host}.{ClrNaming.Pascal(query.Name)}Async", query.BackingIndex, ReadPathSql.Query(table, query, model.Target).Sql));
             foreach (var feed in table.Feeds)
                 helpers.Add(($"{table.Name}.{feed.Name} (feed, latest of {feed.LatestOf})", $"{host}.{ClrNaming.Pascal(feed.Name)}Async",
-                    table.PrimaryKey.Name, ReadPathSql.FeedPage(table, feed, model.FindTable(feed.LatestOf)!).Sql));
+                    table.PrimaryKey.Name, FeedSql(model, table, feed)));
         }
         if (options.Json)
         {

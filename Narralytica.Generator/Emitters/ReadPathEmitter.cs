@@ -99,7 +99,11 @@ internal static class ReadPathEmitter
         foreach (var query in entity.Queries)
             w.Line($"public const string {query.ConstantName} = {SourceWriter.Literal(query.Sql)};");
         foreach (var feed in entity.Feeds)
+        {
             w.Line($"public const string {feed.ConstantName} = {SourceWriter.Literal(feed.Sql)};");
+            if (feed.CitusLatest is { } citus)
+                w.Line($"public const string {citus.ConstantName} = {SourceWriter.Literal(citus.Sql)};");
+        }
         if (entity.StagedCopy is { } staged)
         {
             w.Line("// COPY FROM into a table with row-level security is refused: BulkInsertAsync copies through a temporary table.");
@@ -153,10 +157,24 @@ internal static class ReadPathEmitter
         w.Line($"// ── {entity.TableName}: generated SQL ──");
         WriteDocs(w, entity, find, withToken: false);
         w.Open($"public {CSharpNames.Entity(entity)}? {find.MethodName}({arguments})");
+        if (entity.OwnTransaction)
+        {
+            w.Line($"using var ownTransaction = {db}.Transaction is null ? {db}.BeginTransaction() : null;");
+            w.Line($"{CSharpNames.Entity(entity)}? row;");
+            w.Open("// Read, and the reader closed, before the transaction ends:");
+        }
         WriteStatement(w, entity, find.ConstantName, find.Parameters, db, async: false);
         WriteParameterValues(w, entity, find.Parameters);
         w.Line("using var reader = statement.ExecuteReader();");
-        w.Line($"return reader.Read() ? {RowsClass(entity)}.Read(reader, 0) : null;");
+        if (entity.OwnTransaction)
+        {
+            w.Line($"row = reader.Read() ? {RowsClass(entity)}.Read(reader, 0) : null;");
+            w.Close();
+            w.Line("ownTransaction?.Commit();");
+            w.Line("return row;");
+        }
+        else
+            w.Line($"return reader.Read() ? {RowsClass(entity)}.Read(reader, 0) : null;");
         w.Close();
         w.Line();
         WriteDocs(w, entity, find, withToken: true);
@@ -176,10 +194,22 @@ internal static class ReadPathEmitter
         }
         else
         {
-            WriteOpenReader(w, entity, query.ConstantName, query, db);
-            w.Line($"var rows = new global::System.Collections.Generic.List<{CSharpNames.Entity(entity)}>();");
+            if (entity.OwnTransaction)
+            {
+                OpenOwnTransaction(w, db);
+                w.Line($"var rows = new global::System.Collections.Generic.List<{CSharpNames.Entity(entity)}>();");
+                w.Open("// Read, and the reader closed, before the transaction ends:");
+                WriteOpenReader(w, entity, query.ConstantName, query, db);
+            }
+            else
+            {
+                WriteOpenReader(w, entity, query.ConstantName, query, db);
+                w.Line($"var rows = new global::System.Collections.Generic.List<{CSharpNames.Entity(entity)}>();");
+            }
             w.Line("while (await reader.ReadAsync(cancellationToken))");
             w.Line($"    rows.Add({RowsClass(entity)}.Read(reader, 0));");
+            if (entity.OwnTransaction)
+                CloseOwnTransaction(w);
             w.Line("return rows;");
         }
         w.Close();
@@ -187,8 +217,35 @@ internal static class ReadPathEmitter
 
     private static void WriteSingleRowBody(SourceWriter w, EntitySpec entity, QuerySpec query, string db)
     {
+        if (!entity.OwnTransaction)
+        {
+            WriteOpenReader(w, entity, query.ConstantName, query, db);
+            w.Line($"return await reader.ReadAsync(cancellationToken) ? {RowsClass(entity)}.Read(reader, 0) : null;");
+            return;
+        }
+        OpenOwnTransaction(w, db);
+        w.Line($"{CSharpNames.Entity(entity)}? row;");
+        w.Open("// Read, and the reader closed, before the transaction ends:");
         WriteOpenReader(w, entity, query.ConstantName, query, db);
-        w.Line($"return await reader.ReadAsync(cancellationToken) ? {RowsClass(entity)}.Read(reader, 0) : null;");
+        w.Line($"row = await reader.ReadAsync(cancellationToken) ? {RowsClass(entity)}.Read(reader, 0) : null;");
+        CloseOwnTransaction(w);
+        w.Line("return row;");
+    }
+
+    /// <summary>
+    /// On the Citus target, a transaction of the read's own when the caller has none: Citus sends the tenant's SET LOCAL to
+    /// the worker with the remote BEGIN, and opens none for a single-shard statement outside a transaction block (the worker
+    /// would see no tenant). Npgsql sends the BEGIN with the statement; the COMMIT is one more round trip.
+    /// </summary>
+    private static void OpenOwnTransaction(SourceWriter w, string db)
+        => w.Line($"await using var ownTransaction = {db}.Transaction is null ? await {db}.BeginTransactionAsync(cancellationToken) : null;");
+
+    /// <summary>Closes the block that read the rows (its reader with it), then commits the read's own transaction.</summary>
+    private static void CloseOwnTransaction(SourceWriter w)
+    {
+        w.Close();
+        w.Line("if (ownTransaction is not null)");
+        w.Line("    await ownTransaction.CommitAsync(cancellationToken);");
     }
 
     private static void WriteOpenReader(SourceWriter w, EntitySpec entity, string constant, QuerySpec query, string db)
@@ -275,7 +332,9 @@ internal static class ReadPathEmitter
         w.Line("/// <param name=\"after\">Start after this row id; null starts at the beginning.</param>");
         w.Line("/// <param name=\"pageSize\">Rows per query.</param>");
         w.Line("/// <param name=\"cancellationToken\">Stops the feed.</param>");
-        w.Line($"/// <remarks>SQL of a page: <c>{SourceWriter.Escape(feed.Sql)}</c></remarks>");
+        w.Line(feed.CitusLatest is { } latestOfPage
+            ? $"/// <remarks>SQL of a page (the Citus target's two statements): <c>{SourceWriter.Escape(feed.Sql)}</c>, then <c>{SourceWriter.Escape(latestOfPage.Sql)}</c></remarks>"
+            : $"/// <remarks>SQL of a page: <c>{SourceWriter.Escape(feed.Sql)}</c></remarks>");
         var idType = CSharpNames.Type(feed.RowIdType, entity.Namespace);
         w.Open($"public async global::System.Collections.Generic.IAsyncEnumerable<{item}> {feed.MethodName}Async({idType}? after = null, int pageSize = 1000, " +
                $"[global::System.Runtime.CompilerServices.EnumeratorCancellation] {Token})");
@@ -285,26 +344,80 @@ internal static class ReadPathEmitter
         w.Line($"var page = new global::System.Collections.Generic.List<{item}>(pageSize);");
         w.Open("while (true)");
         w.Line("page.Clear();");
-        w.Open("// One page, read to its end and its reader closed before any item is handed out:");
-        WriteStatement(w, entity, feed.ConstantName, feed.Parameters, db, async: true);
-        WriteParameterValues(w, entity, feed.Parameters);
-        w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
-        w.Line($"global::System.Collections.Generic.List<{latest}>? versions = null;");
-        w.Open("while (await reader.ReadAsync(cancellationToken))");
-        w.Line("// Rows come ordered by the row's id: a new id starts the next item.");
-        w.Open($"if (versions is null || page[page.Count - 1].{entity.EntityName}.{feed.RowIdProperty} != reader.GetFieldValue<{idType}>({feed.RowIdOrdinal}))");
-        w.Line($"versions = new global::System.Collections.Generic.List<{latest}>();");
-        w.Line($"page.Add(new {item}({RowsClass(entity)}.Read(reader, 0), versions));");
-        w.Close();
-        w.Line($"if (!reader.IsDBNull({feed.LatestIdOrdinal}))");
-        w.Line($"    versions.Add({feed.LatestEntity}Rows.Read(reader, {feed.LatestOffset}));");
-        w.Close();
-        w.Close();
+        if (entity.OwnTransaction)
+        {
+            w.Open("// The page read in a transaction of its own when the caller has none; the items handed out after it ends:");
+            OpenOwnTransaction(w, db);
+        }
+        if (feed.CitusLatest is { } citus)
+            WriteCitusFeedPage(w, entity, feed, citus, db);
+        else
+        {
+            w.Open("// One page, read to its end and its reader closed before any item is handed out:");
+            WriteStatement(w, entity, feed.ConstantName, feed.Parameters, db, async: true);
+            WriteParameterValues(w, entity, feed.Parameters);
+            w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
+            w.Line($"global::System.Collections.Generic.List<{latest}>? versions = null;");
+            w.Open("while (await reader.ReadAsync(cancellationToken))");
+            w.Line("// Rows come ordered by the row's id: a new id starts the next item.");
+            w.Open($"if (versions is null || page[page.Count - 1].{entity.EntityName}.{feed.RowIdProperty} != reader.GetFieldValue<{idType}>({feed.RowIdOrdinal}))");
+            w.Line($"versions = new global::System.Collections.Generic.List<{latest}>();");
+            w.Line($"page.Add(new {item}({RowsClass(entity)}.Read(reader, 0), versions));");
+            w.Close();
+            w.Line($"if (!reader.IsDBNull({feed.LatestIdOrdinal}))");
+            w.Line($"    versions.Add({feed.LatestEntity}Rows.Read(reader, {feed.LatestOffset}));");
+            w.Close();
+            w.Close();
+        }
+        if (entity.OwnTransaction)
+        {
+            w.Line("if (ownTransaction is not null)");
+            w.Line("    await ownTransaction.CommitAsync(cancellationToken);");
+            w.Close();
+        }
         w.Line("foreach (var entry in page)");
         w.Line("    yield return entry;");
         w.Line("if (page.Count < pageSize)");
         w.Line("    yield break;");
         w.Line($"cursor = page[page.Count - 1].{entity.EntityName}.{feed.RowIdProperty};");
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>
+    /// A feed page on the Citus target: the rows alone, then the latest versions of their ids, each matched with its row
+    /// (both come in id order, so one pass).
+    /// </summary>
+    private static void WriteCitusFeedPage(SourceWriter w, EntitySpec entity, FeedSpec feed, CitusFeedLatestSpec citus, string db)
+    {
+        var item = CSharpNames.Generated(entity.Namespace, feed.ItemName);
+        var latest = CSharpNames.Generated(entity.Namespace, feed.LatestEntity);
+        var idType = CSharpNames.Type(feed.RowIdType, entity.Namespace);
+        w.Line($"var versionsOfPage = new global::System.Collections.Generic.List<global::System.Collections.Generic.List<{latest}>>(pageSize);");
+        w.Open("// The page's rows, in id order:");
+        WriteStatement(w, entity, feed.ConstantName, feed.Parameters, db, async: true);
+        WriteParameterValues(w, entity, feed.Parameters);
+        w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
+        w.Open("while (await reader.ReadAsync(cancellationToken))");
+        w.Line($"var versions = new global::System.Collections.Generic.List<{latest}>();");
+        w.Line("versionsOfPage.Add(versions);");
+        w.Line($"page.Add(new {item}({RowsClass(entity)}.Read(reader, 0), versions));");
+        w.Close();
+        w.Close();
+        w.Open("if (page.Count > 0)");
+        w.Line($"var ids = new {idType}[page.Count];");
+        w.Line("for (var i = 0; i < page.Count; i++)");
+        w.Line($"    ids[i] = page[i].{entity.EntityName}.{feed.RowIdProperty};");
+        w.Line("// Their latest versions, ordered by the row they reference, as the rows are:");
+        WriteStatement(w, entity, citus.ConstantName, citus.Parameters, db, async: true);
+        WriteParameterValues(w, entity, citus.Parameters);
+        w.Line("await using var reader = await statement.ExecuteReaderAsync(cancellationToken);");
+        w.Line("var owner = 0;");
+        w.Open("while (await reader.ReadAsync(cancellationToken))");
+        w.Line($"var referenced = reader.GetFieldValue<{idType}>({citus.ReferencingOrdinal});");
+        w.Line("while (ids[owner] != referenced)");
+        w.Line("    owner++;");
+        w.Line($"versionsOfPage[owner].Add({feed.LatestEntity}Rows.Read(reader, 0));");
         w.Close();
         w.Close();
     }

@@ -28,6 +28,11 @@ internal static class SchemaBindingEmitter
         w.Summary("The migrations compiled in (NarralyticaMigrations.All).");
         w.Line("public global::System.Collections.Generic.IReadOnlyList<global::Narralytica.Runtime.SchemaMigration> Migrations => NarralyticaMigrations.All;");
         w.Line();
+        w.Summary(model.SetsTenantByProcedure
+            ? "True: the Citus target. A procedure's SET LOCAL reaches the worker that runs the statement; a set_config does not."
+            : "False: the plain target sets the tenant with set_config, a few microseconds cheaper than the procedure.");
+        w.Line($"public bool SetsTenantByProcedure => {(model.SetsTenantByProcedure ? "true" : "false")};");
+        w.Line();
         w.Line("// Schema-qualified: a bare name is ambiguous once the database holds these types in two schemas.");
         w.Summary("Maps each enum of schema.yaml to its PostgreSQL type in the tables' schema.");
         w.Open("public void MapEnums(global::Npgsql.NpgsqlDataSourceBuilder builder, string schemaPrefix)");

@@ -50,10 +50,16 @@ internal static class TenantContextEmitter
         Constant(w, "CrossTenantAuditTable", TenantIsolation.AuditTable,
             "One row per use of the escape hatch (NarralyticaDb.AcrossTenants): its id, justification, database user and time.");
         w.Summary(
-            "The first command of a fast path's batch: the tenant's proof for this transaction only. A prepared SELECT of the\n" +
-            "built-in function costs a few microseconds; a CALL of the procedure costs ~25 µs more (PostgreSQL plans a\n" +
-            "procedure's body on every call), so the fast paths use this and skip its one-row result.");
+            "The first command of a fast path's batch on plain PostgreSQL: the tenant's proof for this transaction only. A\n" +
+            "prepared SELECT of the built-in function costs a few microseconds; a CALL of the procedure costs ~25 µs more\n" +
+            "(PostgreSQL plans a procedure's body on every call), so the fast paths use this and skip its one-row result.");
         w.Line($"internal const string SetTenantSql = {SourceWriter.Literal("SELECT set_config('" + TenantProof.ProofSetting + "', $1, true)")};");
+        w.Line();
+        w.Summary(
+            "The same on Citus (ISchemaBinding.SetsTenantByProcedure): the procedure, whose SET LOCAL reaches the worker that\n" +
+            "runs the statement, which a set_config does not (the worker would see no tenant, and every read would be empty).\n" +
+            "A CALL returns no result set, so the statement's rows come first.");
+        w.Line($"internal const string SetTenantByProcedureSql = {SourceWriter.Literal("CALL " + TenantProof.SetProofProcedure + "($1)")};");
         w.Close();
         w.Close();
         return w.ToString();

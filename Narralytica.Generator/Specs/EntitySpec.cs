@@ -6,6 +6,8 @@ namespace Narralytica.Generator.Specs;
 /// Everything one entity (one table) needs, resolved to C# names and types. Holds no reference to
 /// the rest of the schema, so an edit to one table leaves the other tables' steps cached.
 /// </summary>
+// OwnTransaction: on the Citus target, a tenant table's reads run in a transaction of their own when the caller has none
+// (Citus sends the tenant's SET LOCAL to the worker with the remote BEGIN, which it opens only inside a transaction block).
 internal sealed record EntitySpec(
     string Namespace,
     string EntityName,
@@ -20,7 +22,8 @@ internal sealed record EntitySpec(
     string CopySql,
     StagedCopySpec? StagedCopy,
     EquatableArray<QuerySpec> Queries,
-    EquatableArray<FeedSpec> Feeds);
+    EquatableArray<FeedSpec> Feeds,
+    bool OwnTransaction = false);
 
 /// <summary>
 /// BulkInsertAsync on a tenant table: PostgreSQL refuses COPY FROM into a table with row-level security, so the
@@ -102,4 +105,7 @@ internal sealed record ModelSpec(
 {
     /// <summary>The change streams (<c>streams:</c> of schema.yaml), each with the entities of its tables.</summary>
     public EquatableArray<StreamSpec> Streams { get; init; } = EquatableArray<StreamSpec>.Empty;
+
+    /// <summary>True for schema.yaml's <c>target: citus</c>: the runtime then sets the tenant by the procedure (see the binding).</summary>
+    public bool SetsTenantByProcedure { get; init; }
 }

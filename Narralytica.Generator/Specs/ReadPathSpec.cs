@@ -42,4 +42,12 @@ internal sealed record FeedSpec(
     string LatestProperty,
     int LatestOffset,
     int LatestIdOrdinal,
-    string BackingIndex);
+    string BackingIndex,
+    CitusFeedLatestSpec? CitusLatest = null);
+
+/// <summary>
+/// On the Citus target, a feed's page is two statements Citus routes in a generic plan too: <see cref="FeedSpec.Sql"/>
+/// reads the rows alone, then this reads the latest versions of the page's ids (ordered by the row they reference, read
+/// at <see cref="ReferencingOrdinal"/>) and they are matched in memory.
+/// </summary>
+internal sealed record CitusFeedLatestSpec(string ConstantName, string Sql, EquatableArray<ParameterSpec> Parameters, int ReferencingOrdinal);

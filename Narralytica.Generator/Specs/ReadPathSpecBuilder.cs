@@ -3,6 +3,7 @@ using System.Linq;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Naming;
 using Narralytica.Schema.Sql;
+using Narralytica.Schema.Sql.Citus;
 
 namespace Narralytica.Generator.Specs;
 
@@ -34,10 +35,10 @@ internal static class ReadPathSpecBuilder
             $"DROP TABLE {staging}");
     }
 
-    public static EquatableArray<QuerySpec> Queries(Table table, IReadOnlyList<PropertySpec> properties)
+    public static EquatableArray<QuerySpec> Queries(Table table, IReadOnlyList<PropertySpec> properties, DeploymentTarget target)
         => table.Queries.Select(query =>
         {
-            var statement = ReadPathSql.Query(table, query);
+            var statement = ReadPathSql.Query(table, query, target);
             var method = ClrNaming.Pascal(query.Name);
             return new QuerySpec(method, method, query.Name, query.Doc,
                 statement.Sql, Parameters(statement, properties), query.SingleRow, query.BackingIndex ?? "");
@@ -48,16 +49,32 @@ internal static class ReadPathSpecBuilder
         {
             var versioned = model.FindTable(feed.LatestOf)!;
             var method = ClrNaming.Pascal(feed.Name);
-            var statement = ReadPathSql.FeedPage(table, feed, versioned);
+            var citus = model.Target == DeploymentTarget.Citus;
+            var statement = citus ? CitusReadPaths.FeedRows(table) : ReadPathSql.FeedPage(table, feed, versioned);
             // The page is ordered by the feed row's id, which is also the cursor the next page starts after.
             var id = properties[IndexOfColumn(table, "id")];
             return new FeedSpec(method, method, method + "Item", feed.Doc, statement.Sql, Parameters(statement, properties),
                 id.Name, id.Type, RowIdOrdinal: IndexOfColumn(table, "id"),
                 entityNames[versioned.Name], versioned.Name, "Latest" + ClrNaming.Collection(versioned.Name),
-                LatestOffset: table.Columns.Count,
-                LatestIdOrdinal: table.Columns.Count + IndexOfColumn(versioned, versioned.Versions!.By),
-                table.PrimaryKey.Name);
+                LatestOffset: citus ? 0 : table.Columns.Count,
+                LatestIdOrdinal: (citus ? 0 : table.Columns.Count) + IndexOfColumn(versioned, versioned.Versions!.By),
+                table.PrimaryKey.Name,
+                citus ? CitusLatest(feed, versioned, method, properties, id.Type) : null);
         }).ToEquatableArray();
+
+    /// <summary>The Citus target's second statement of a feed page: the latest versions of the page's row ids.</summary>
+    private static CitusFeedLatestSpec CitusLatest(Feed feed, Table versioned, string method, IReadOnlyList<PropertySpec> properties, TypeSpec idType)
+    {
+        var statement = CitusReadPaths.FeedLatest(feed, versioned);
+        var tenant = properties.First(p => p.ColumnName == "tenant_id");
+        var parameters = new[]
+        {
+            new ParameterSpec(ParameterRole.Tenant, "tenant_id", "tenant", tenant.Type),
+            new ParameterSpec(ParameterRole.Many, feed.ReferencingColumn, "ids", idType),
+        };
+        return new CitusFeedLatestSpec(method + "Latest", statement.Sql, parameters.ToEquatableArray(),
+            IndexOfColumn(versioned, feed.ReferencingColumn!));
+    }
 
     /// <summary>A column's type as data; enums carry their C# name.</summary>
     public static TypeSpec Type(PgType type)

@@ -19,7 +19,11 @@ internal static class SpecBuilder
         var byTable = entities.ToDictionary(e => e.TableName);
         var streams = model.Streams.Select(stream => new StreamSpec(ClrNaming.Pascal(stream.Name), stream.Name, stream.Doc,
             stream.Tables.Select(t => byTable[t]).Select(e => new StreamTableSpec(e.TableName, e.EntityName, e.IsTenantScoped, e.Properties)).ToEquatableArray())).ToEquatableArray();
-        return new ModelSpec(ns, entities, enums, DdlEmitter.Statements(model).ToEquatableArray(), DdlEmitter.Script(model)) { Streams = streams };
+        return new ModelSpec(ns, entities, enums, DdlEmitter.Statements(model).ToEquatableArray(), DdlEmitter.Script(model))
+        {
+            Streams = streams,
+            SetsTenantByProcedure = model.Target == DeploymentTarget.Citus,
+        };
     }
 
     /// <summary>
@@ -98,7 +102,8 @@ internal static class SpecBuilder
             table.IsTenantScoped, table.AppendOnly, properties, associations.ToEquatableArray(),
             ReadPathSpecBuilder.Find(table, properties, entityName), ReadPathSql.Copy(table),
             table.IsTenantScoped ? ReadPathSpecBuilder.StagedCopy(table) : null,
-            ReadPathSpecBuilder.Queries(table, properties), ReadPathSpecBuilder.Feeds(model, table, properties, entityNames));
+            ReadPathSpecBuilder.Queries(table, properties, model.Target), ReadPathSpecBuilder.Feeds(model, table, properties, entityNames),
+            OwnTransaction: model.Target == DeploymentTarget.Citus && table.IsTenantScoped);
     }
 
     /// <summary>

@@ -59,6 +59,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule TenantColumnOnGlobal = new("NARR2006", "Global table holds tenant_id", DiagnosticSeverity.Error, Tenancy);
     public static readonly DiagnosticRule IdRule = new("NARR2007", "Ids are client-generated UUIDv7", DiagnosticSeverity.Error, Tenancy);
     public static readonly DiagnosticRule TenantsTableShape = new("NARR2008", "The tenants table must be global with a uuid id", DiagnosticSeverity.Error, Tenancy);
+    public static readonly DiagnosticRule CitusQueue = new("NARR2009", "A queue on the Citus target", DiagnosticSeverity.Warning, Tenancy);
+    public static readonly DiagnosticRule CitusStream = new("NARR2010", "A stream on the Citus target", DiagnosticSeverity.Warning, Tenancy);
 
     public static IReadOnlyList<DiagnosticRule> All { get; } = new[]
     {

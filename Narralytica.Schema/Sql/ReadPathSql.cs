@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using Narralytica.Schema.Model;
+using Narralytica.Schema.Sql.Citus;
 
 namespace Narralytica.Schema.Sql;
 
@@ -56,10 +57,13 @@ public static class ReadPathSql
         return new ReadPathStatement($"SELECT {SelectList(table)} FROM {SqlFragments.Name(table)} WHERE {where}", where.Parameters);
     }
 
-    public static ReadPathStatement Query(Table table, NamedQuery query)
+    /// <summary>A named query's statement; on the Citus target, in the form Citus routes in a generic plan too.</summary>
+    public static ReadPathStatement Query(Table table, NamedQuery query, DeploymentTarget target = DeploymentTarget.Postgres)
     {
         if (query.Latest && table.Versions is { } versions)
-            return Latest(table, query, versions);
+            return target == DeploymentTarget.Citus && query.Many is not null
+                ? CitusReadPaths.LatestOfMany(table, query, versions)
+                : Latest(table, query, versions);
 
         var where = new Conditions(table);
         foreach (var column in query.Match)
