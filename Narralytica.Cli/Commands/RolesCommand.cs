@@ -38,6 +38,7 @@ public static class RolesCommand
         };
         var actions = new List<string>(await RoleSetup.CreateOrUpdateAsync(connection, passwords));
         actions.AddRange(await RequestTimeoutSetup.ApplyAsync(connection, options.Timeouts));
+        actions.AddRange(await SessionGuardSetup.ApplyAsync(connection));
         foreach (var line in actions)
             Console.WriteLine("  " + line);
         if (options.Json)

@@ -30,6 +30,8 @@ public static class DdlEmitter
         if (model.AppSchemaUsage && model.Lanes)
             foreach (var role in DatabaseRoles.Lanes.Skip(1))
                 statements.Add(DatabaseRoles.GrantSchemaUsage(role));
+        if (model.Lanes && model.GuardedSessions)
+            statements.AddRange(SessionGuards.Create());
         if (model.TenantContext)
             statements.AddRange(TenantIsolation.CreateContext(model.GrantsToApp, model.Lanes));
         if (model.TenantProof)
