@@ -68,33 +68,6 @@ public sealed partial class NarralyticaDb
         return await ImportAsync(connection, copySql, rows, writeRow, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// <paramref name="rows"/> into a tenant table, through the temporary table of <paramref name="copy"/>. COPY cannot
-    /// share a batch, so everything runs in one transaction: the caller's, or one begun here and committed at the end
-    /// (all or nothing either way). It starts by setting <paramref name="tenant"/>'s proof for that transaction, which the
-    /// policies check on the final INSERT.
-    /// </summary>
-    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
-    public async Task<ulong> CopyAsync<T>(Guid tenant, StagedCopy copy, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
-    {
-        var connection = await OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var ownTransaction = Transaction is null ? await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
-        await using (var start = new NpgsqlBatch(connection) { BatchCommands = { SetTenant(tenant), new(copy.Create) } })
-            await start.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        await ImportAsync(connection, copy.Copy, rows, writeRow, cancellationToken).ConfigureAwait(false);
-        // The proof again, fresh: the policies check it on the INSERT, which may come long after the start.
-        var insert = new NpgsqlBatchCommand(copy.Insert);
-        await using (var finish = new NpgsqlBatch(connection) { BatchCommands = { SetTenant(tenant), insert, new(copy.Drop) } })
-            await finish.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        var inserted = insert.RecordsAffected;
-        if (ownTransaction is not null)
-            await ownTransaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (ulong)inserted;
-    }
-
-    private NpgsqlBatchCommand SetTenant(Guid tenant)
-        => new(TenantStatement.Sql) { Parameters = { new NpgsqlParameter<string> { TypedValue = ProofFor(tenant) } } };
-
     private static async Task<ulong> ImportAsync<T>(NpgsqlConnection connection, string copySql, IEnumerable<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, Task> writeRow, CancellationToken cancellationToken)
     {
         await using var importer = await connection.BeginBinaryImportAsync(copySql, cancellationToken).ConfigureAwait(false);

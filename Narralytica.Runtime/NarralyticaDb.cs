@@ -124,14 +124,13 @@ public sealed partial class NarralyticaDb : DataConnection
                 $"The connection string is not valid: {e.Message} Write it as 'Host=…;Port=5432;Database=…;Username=…;Password=…'.", nameof(connectionString), e);
         }
         var tableSchema = TableSchema.Resolve(schema, parsed.SearchPath);
-        if (schema is not null)
-        {
-            if (string.IsNullOrWhiteSpace(parsed.SearchPath))
-                parsed.SearchPath = TableSchema.AsSearchPath(schema);
-            else if (TableSchema.Resolve(null, parsed.SearchPath) != schema)
-                throw new ArgumentException(
-                    $"The connection string's Search Path ({parsed.SearchPath}) does not start with the schema \"{schema}\" the tables are said to be in. Drop Search Path from the connection string, or put \"{schema}\" first.", nameof(schema));
-        }
+        if (schema is not null && !string.IsNullOrWhiteSpace(parsed.SearchPath) && TableSchema.Resolve(null, parsed.SearchPath) != schema)
+            throw new ArgumentException(
+                $"The connection string's Search Path ({parsed.SearchPath}) does not start with the schema \"{schema}\" the tables are said to be in. Drop Search Path from the connection string, or put \"{schema}\" first.", nameof(schema));
+        // Always set, pg_temp last: neither the role's default nor pg_temp's implicit first place decides what the SQL finds.
+        parsed.SearchPath = string.IsNullOrWhiteSpace(parsed.SearchPath)
+            ? TableSchema.AsSearchPath(tableSchema)
+            : TableSchema.WithTemporaryLast(parsed.SearchPath);
         var builder = new NpgsqlDataSourceBuilder(parsed.ConnectionString);
         SchemaBindings.Current.MapEnums(builder, tableSchema + ".");
         configure?.Invoke(builder);

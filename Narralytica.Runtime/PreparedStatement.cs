@@ -103,4 +103,11 @@ public sealed class PreparedStatement
 
     /// <summary>Executes the batch for its effect.</summary>
     public Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) => _batch.ExecuteNonQueryAsync(cancellationToken);
+
+    /// <summary>Executes the batch for its effect; returns the rows the statement itself wrote (the tenant's command excluded).</summary>
+    public async Task<ulong> ExecuteWriteAsync(CancellationToken cancellationToken)
+    {
+        await _batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return _batch.BatchCommands[_batch.BatchCommands.Count - 1].Rows;
+    }
 }

@@ -33,7 +33,7 @@ internal static class TableSchema
     }
 
     /// <summary>The schema names of a search path as PostgreSQL reads them: unquoted names fold to lower case, quoted ones stay as written.</summary>
-    public static IReadOnlyList<string> SearchPathNames(string searchPath)
+    public static List<string> SearchPathNames(string searchPath)
     {
         var names = new List<string>();
         var i = 0;
@@ -63,6 +63,29 @@ internal static class TableSchema
         return names;
     }
 
-    /// <summary><paramref name="schema"/> as a search path entry, quoted so that any name reads back as itself.</summary>
-    public static string AsSearchPath(string schema) => PgIdentifier.Quote(schema);
+    /// <summary>
+    /// The search path of a connection to <paramref name="schema"/>: the schema (quoted, so that any name reads back as
+    /// itself), then the catalog, then pg_temp, named explicitly last. Unnamed, pg_temp would be searched first, and a
+    /// temporary table called like a table of the schema would stand in for it in the data layer's unqualified SQL.
+    /// </summary>
+    public static string AsSearchPath(string schema) => PgIdentifier.Quote(schema) + ", " + TemporaryLast;
+
+    /// <summary>What follows the schema in a connection's search path.</summary>
+    public const string TemporaryLast = "pg_catalog, pg_temp";
+
+    /// <summary>
+    /// A search path the application wrote, with pg_temp named last when it does not name it; one that names pg_temp
+    /// before another schema is refused, since that is the order that lets a temporary table shadow a table.
+    /// </summary>
+    public static string WithTemporaryLast(string searchPath)
+    {
+        var names = SearchPathNames(searchPath);
+        var temporary = names.IndexOf("pg_temp");
+        if (temporary < 0)
+            return searchPath + ", pg_temp";
+        if (temporary != names.Count - 1)
+            throw new ArgumentException(
+                $"The connection string's Search Path ({searchPath}) names pg_temp before another schema: a temporary table would then be found before the table it is named like. Put pg_temp last, or leave it out (the data source puts it last).");
+        return searchPath;
+    }
 }

@@ -41,10 +41,13 @@ public static class HotPathSql
         "(SELECT DISTINCT ON (kind) tenant_id, id, segment_id, kind, version, producer, model, payload, created_at FROM layers " +
         "WHERE tenant_id = $1 AND segment_id = s.id ORDER BY kind, version DESC) AS l ON true ORDER BY s.id, l.kind";
 
-    /// <summary>The binary COPY statements of the ingest baseline.</summary>
-    public const string CopySegments =
-        "COPY segments (tenant_id, id, transcript_id, speaker_id, ordinal, start_ms, end_ms, text, confidence, created_at, updated_at) FROM STDIN (FORMAT BINARY)";
+    /// <summary>The columns of the ingest, in declared order.</summary>
+    public const string SegmentColumns = "tenant_id, id, transcript_id, speaker_id, ordinal, start_ms, end_ms, text, confidence, created_at, updated_at";
 
-    public const string CopyLayers =
-        "COPY layers (tenant_id, id, segment_id, kind, version, producer, model, payload, created_at) FROM STDIN (FORMAT BINARY)";
+    public const string LayerColumns = "tenant_id, id, segment_id, kind, version, producer, model, payload, created_at";
+
+    /// <summary>The binary COPY statements of the ingest baseline.</summary>
+    public const string CopySegments = "COPY segments (" + SegmentColumns + ") FROM STDIN (FORMAT BINARY)";
+
+    public const string CopyLayers = "COPY layers (" + LayerColumns + ") FROM STDIN (FORMAT BINARY)";
 }

@@ -37,6 +37,9 @@ public class IngestBenchmarks : DatabaseBenchmark
         return (int)written;
     }
 
+    [Benchmark(Description = "temporary table + COPY + INSERT … SELECT (the former BulkInsertAsync)")]
+    public Task<int> ThroughTemporaryTable() => Raw.IngestThroughTemporaryTableAndRollBackAsync(Segments, Layers);
+
     [Benchmark(Description = "linq2db BulkCopy (ProviderSpecific)")]
     public Task<int> Linq2DbBulkCopy() => Linq2Db.IngestAndRollBackAsync(Segments, Layers);
 

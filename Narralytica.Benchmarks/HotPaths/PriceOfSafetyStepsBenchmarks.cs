@@ -4,6 +4,7 @@ using BenchmarkDotNet.Attributes;
 using Narralytica.Benchmarks.Competitors;
 using Narralytica.Benchmarks.Hosting;
 using Narralytica.Model;
+using Narralytica.Runtime;
 using Npgsql;
 
 namespace Narralytica.Benchmarks.HotPaths;

@@ -41,6 +41,7 @@ public static class RolesCommand
         };
         var actions = new List<string>(await RoleSetup.CreateOrUpdateAsync(connection, passwords));
         actions.AddRange(await RequestTimeoutSetup.ApplyAsync(connection, options.Timeouts));
+        actions.AddRange(await SessionGuardSetup.ApplyAsync(connection));
         if (NullIfEmpty(options.StreamLogin) is { } streamLogin)
             actions.AddRange(await StreamLoginSetup.CreateOrUpdateAsync(connection, streamLogin,
                 NullIfEmpty(options.StreamPassword ?? Environment.GetEnvironmentVariable(StreamPasswordVariable))));

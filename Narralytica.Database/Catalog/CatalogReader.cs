@@ -133,6 +133,7 @@ public static class CatalogReader
             // The checked open-read function is the plpgsql one; the lanes' first was plain SQL (drift compares the bodies).
             CheckedJustification = isolation.Procedures.Any(p => p.Name == CallerLanes.OpenReadFunction && p.Definition.StartsWith("f plpgsql", StringComparison.Ordinal)),
             Streams = await PublicationCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
+            GuardedSessions = await SessionGuardCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
         };
         return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);
     }

@@ -104,14 +104,10 @@ internal static class ReadPathEmitter
             if (feed.CitusLatest is { } citus)
                 w.Line($"public const string {citus.ConstantName} = {SourceWriter.Literal(citus.Sql)};");
         }
-        if (entity.StagedCopy is { } staged)
+        if (entity.BulkInsertSql is { } bulk)
         {
-            w.Line("// COPY FROM into a table with row-level security is refused: BulkInsertAsync copies through a temporary table.");
-            w.Line($"public static readonly global::Narralytica.Runtime.StagedCopy Copy = new(");
-            w.Line($"    {SourceWriter.Literal(staged.Create)},");
-            w.Line($"    {SourceWriter.Literal(staged.Copy)},");
-            w.Line($"    {SourceWriter.Literal(staged.Insert)},");
-            w.Line($"    {SourceWriter.Literal(staged.Drop)});");
+            w.Line("// BulkInsertAsync: one statement per chunk of rows, each column one typed array; tenant_id is not sent, the statement takes the verified proof's.");
+            w.Line($"public const string BulkInsert = {SourceWriter.Literal(bulk)};");
         }
         else
         {
@@ -127,24 +123,10 @@ internal static class ReadPathEmitter
             w.Line($"{property.Name} = {(property.CanBeNull ? $"reader.IsDBNull(first + {i}) ? null : {read}" : read)},");
         }
         w.Close(";");
-        w.Line();
-        w.Line("/// <summary>One row of a binary COPY, every column in declared order.</summary>");
-        w.Open($"public static async global::System.Threading.Tasks.Task WriteAsync(global::Npgsql.NpgsqlBinaryImporter importer, {CSharpNames.Entity(entity)} row, global::System.Threading.CancellationToken cancellationToken)");
-        w.Line("await importer.StartRowAsync(cancellationToken);");
-        foreach (var property in entity.Properties)
-        {
-            // PostgreSQL stores timestamptz in UTC, and Npgsql writes only offset-0 values.
-            var valueType = CSharpNames.Type(property.Type, entity.Namespace);
-            var copyType = CSharpNames.CopyType(property.Type) is { Length: > 0 } named ? named + ", " : "";
-            var utc = valueType == "global::System.DateTimeOffset" ? ".ToUniversalTime()" : "";
-            if (!property.CanBeNull)
-                w.Line($"await importer.WriteAsync(row.{property.Name}{utc}, {copyType}cancellationToken);");
-            else if (property.Type.IsArray || valueType is "string" or "byte[]")
-                w.Line($"if (row.{property.Name} is null) await importer.WriteNullAsync(cancellationToken); else await importer.WriteAsync(row.{property.Name}{utc}, {copyType}cancellationToken);");
-            else
-                w.Line($"if (row.{property.Name} is {{ }} {Local(property)}) await importer.WriteAsync({Local(property)}{utc}, {copyType}cancellationToken); else await importer.WriteNullAsync(cancellationToken);");
-        }
-        w.Close();
+        if (entity.IsTenantScoped)
+            BulkInsertEmitter.WriteParameters(w, entity);
+        else
+            WriteCopyRow(w, entity);
         w.Close();
     }
 
@@ -430,21 +412,50 @@ internal static class ReadPathEmitter
         w.Line($"public sealed record {feed.ItemName}({CSharpNames.Entity(entity)} {entity.EntityName}, global::System.Collections.Generic.IReadOnlyList<{CSharpNames.Generated(entity.Namespace, feed.LatestEntity)}> {feed.LatestProperty});");
     }
 
+    /// <summary>The COPY writer of a global table's rows (the control plane's bulk insert).</summary>
+    private static void WriteCopyRow(SourceWriter w, EntitySpec entity)
+    {
+        w.Line();
+        w.Line("/// <summary>One row of a binary COPY, every column in declared order.</summary>");
+        w.Open($"public static async global::System.Threading.Tasks.Task WriteAsync(global::Npgsql.NpgsqlBinaryImporter importer, {CSharpNames.Entity(entity)} row, global::System.Threading.CancellationToken cancellationToken)");
+        w.Line("await importer.StartRowAsync(cancellationToken);");
+        foreach (var property in entity.Properties)
+        {
+            // PostgreSQL stores timestamptz in UTC, and Npgsql writes only offset-0 values.
+            var valueType = CSharpNames.Type(property.Type, entity.Namespace);
+            var copyType = CSharpNames.CopyType(property.Type) is { Length: > 0 } named ? named + ", " : "";
+            var utc = valueType == "global::System.DateTimeOffset" ? ".ToUniversalTime()" : "";
+            if (!property.CanBeNull)
+                w.Line($"await importer.WriteAsync(row.{property.Name}{utc}, {copyType}cancellationToken);");
+            else if (property.Type.IsArray || valueType is "string" or "byte[]")
+                w.Line($"if (row.{property.Name} is null) await importer.WriteNullAsync(cancellationToken); else await importer.WriteAsync(row.{property.Name}{utc}, {copyType}cancellationToken);");
+            else
+                w.Line($"if (row.{property.Name} is {{ }} {Local(property)}) await importer.WriteAsync({Local(property)}{utc}, {copyType}cancellationToken); else await importer.WriteNullAsync(cancellationToken);");
+        }
+        w.Close();
+    }
+
     private static void WriteBulkInsert(SourceWriter w, EntitySpec entity, AccessEmitter.Receiver receiver)
     {
         var db = receiver.Db;
-        var stamped = entity.IsTenantScoped ? " Each row is stamped with this scope's tenant; a row naming another tenant stops the copy." : "";
-        var transaction = entity.IsTenantScoped
-            ? "Inside a transaction (<see cref=\"global::Narralytica.Runtime.TenantScope.InTransactionAsync\"/>) it sets the tenant for it and commits or rolls back with it; outside one it runs in a transaction of its own."
-            : "Inside a transaction it commits or rolls back with it.";
-        w.Summary($"Inserts <c>{entity.TableName}</c> rows with one binary COPY, filling in what the conventions own (id, timestamps).{stamped}" +
-                  $"\nEvery constraint is checked; on any error nothing of the copy remains. {transaction}", escape: false);
+        if (entity.IsTenantScoped)
+        {
+            w.Summary($"Inserts <c>{entity.TableName}</c> rows, filling in what the conventions own (id, timestamps): one statement per chunk of rows, each column sent as one typed array." +
+                      "\nEvery row is stamped with this scope's tenant, and a row naming another tenant is refused before anything is sent; the statement takes tenant_id from the transaction's verified proof, never from the rows." +
+                      "\nEvery constraint is checked; on any error nothing of the insert remains. Inside a transaction (<see cref=\"global::Narralytica.Runtime.TenantScope.InTransactionAsync\"/>) it commits or rolls back with it; outside one, a single statement is its own transaction, and several share one begun here.", escape: false);
+            w.Line("/// <returns>The number of rows inserted.</returns>");
+            w.Open($"public async global::System.Threading.Tasks.Task<ulong> BulkInsertAsync(global::System.Collections.Generic.IEnumerable<{CSharpNames.Entity(entity)}> rows, {Token})");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(rows);");
+            w.Line($"return await {db}.BulkInsertAsync(scope.TenantId, {RowsClass(entity)}.BulkInsert, rows, row => PrepareInsert(scope, row), {RowsClass(entity)}.DeclareBulkInsert, {RowsClass(entity)}.BindBulkInsert, cancellationToken);");
+            w.Close();
+            return;
+        }
+        w.Summary($"Inserts <c>{entity.TableName}</c> rows with one binary COPY, filling in what the conventions own (id, timestamps)." +
+                  "\nEvery constraint is checked; on any error nothing of the copy remains. Inside a transaction it commits or rolls back with it.", escape: false);
         w.Line("/// <returns>The number of rows inserted.</returns>");
         w.Open($"public async global::System.Threading.Tasks.Task<ulong> BulkInsertAsync(global::System.Collections.Generic.IEnumerable<{CSharpNames.Entity(entity)}> rows, {Token})");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(rows);");
-        w.Line(entity.IsTenantScoped
-            ? $"return await {db}.CopyAsync(scope.TenantId, {RowsClass(entity)}.Copy, rows, (importer, row, token) =>"
-            : $"return await {db}.CopyAsync({RowsClass(entity)}.Copy, rows, (importer, row, token) =>");
+        w.Line($"return await {db}.CopyAsync({RowsClass(entity)}.Copy, rows, (importer, row, token) =>");
         w.Line("{");
         w.Line("    " + AccessEmitter.PrepareInsertCall(receiver));
         w.Line($"    return {RowsClass(entity)}.WriteAsync(importer, row, token);");

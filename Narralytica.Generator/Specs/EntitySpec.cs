@@ -20,16 +20,10 @@ internal sealed record EntitySpec(
     EquatableArray<AssociationSpec> Associations,
     QuerySpec Find,
     string CopySql,
-    StagedCopySpec? StagedCopy,
+    string? BulkInsertSql,
     EquatableArray<QuerySpec> Queries,
     EquatableArray<FeedSpec> Feeds,
     bool OwnTransaction = false);
-
-/// <summary>
-/// BulkInsertAsync on a tenant table: PostgreSQL refuses COPY FROM into a table with row-level security, so the
-/// rows are copied into a temporary table of the same columns, then moved with one INSERT the policies check.
-/// </summary>
-internal sealed record StagedCopySpec(string Create, string Copy, string Insert, string Drop);
 
 /// <summary>One column as a C# property. Texts are plain (the emitters escape them); types are <see cref="TypeSpec"/>s.</summary>
 internal sealed record PropertySpec(

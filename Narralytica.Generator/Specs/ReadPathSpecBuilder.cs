@@ -9,7 +9,7 @@ namespace Narralytica.Generator.Specs;
 
 /// <summary>
 /// The generated read and write paths of one table: find by key, the named queries and feeds of
-/// schema.yaml, binary COPY. The SQL comes from <see cref="ReadPathSql"/>; this adds the C# side.
+/// schema.yaml. The SQL comes from <see cref="ReadPathSql"/>; this adds the C# side.
 /// </summary>
 internal static class ReadPathSpecBuilder
 {
@@ -18,21 +18,6 @@ internal static class ReadPathSpecBuilder
         var statement = ReadPathSql.Find(table);
         return new QuerySpec($"Find{entityName}", "Find", QueryName: null, Doc: null,
             statement.Sql, Parameters(statement, properties), SingleRow: true, table.PrimaryKey.Name);
-    }
-
-    /// <summary>
-    /// The statements of a tenant table's BulkInsertAsync, through a temporary table (<c>pg_temp.narralytica_copy_segments</c>)
-    /// that the copy creates and drops inside its transaction.
-    /// </summary>
-    public static StagedCopySpec StagedCopy(Table table)
-    {
-        var staging = "pg_temp." + SqlIdentifier.Quote(SqlIdentifier.Fit("narralytica_copy_" + table.Name));
-        var columns = ReadPathSql.SelectList(table);
-        return new StagedCopySpec(
-            $"CREATE TEMP TABLE {staging} (LIKE {SqlFragments.Name(table)}) ON COMMIT DROP",
-            $"COPY {staging} ({columns}) FROM STDIN (FORMAT BINARY)",
-            $"INSERT INTO {SqlFragments.Name(table)} ({columns}) SELECT {columns} FROM {staging}",
-            $"DROP TABLE {staging}");
     }
 
     public static EquatableArray<QuerySpec> Queries(Table table, IReadOnlyList<PropertySpec> properties, DeploymentTarget target)

@@ -101,7 +101,7 @@ internal static class SpecBuilder
         return new EntitySpec(ns, entityName, ClrNaming.Collection(table.Name), table.Name, table.Doc,
             table.IsTenantScoped, table.AppendOnly, properties, associations.ToEquatableArray(),
             ReadPathSpecBuilder.Find(table, properties, entityName), ReadPathSql.Copy(table),
-            table.IsTenantScoped ? ReadPathSpecBuilder.StagedCopy(table) : null,
+            table.IsTenantScoped ? BulkInsertSql.Insert(table) : null,
             ReadPathSpecBuilder.Queries(table, properties, model.Target), ReadPathSpecBuilder.Feeds(model, table, properties, entityNames),
             OwnTransaction: model.Target == DeploymentTarget.Citus && table.IsTenantScoped);
     }

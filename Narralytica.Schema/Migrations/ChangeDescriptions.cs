@@ -17,6 +17,9 @@ internal static class ChangeDescriptions
 
     public static string CreateLaneRoles() => $"create roles {DatabaseRoles.Control}, {DatabaseRoles.Worker} and {DatabaseRoles.Reader} (if they do not exist)";
 
+    public static string GuardSessions()
+        => $"take TEMPORARY on the database from PUBLIC (the owner keeps it) and pin the search path of {string.Join(", ", DatabaseRoles.Lanes)} with pg_temp last";
+
     public static string SchemaUsage(string role, bool granted) => $"{(granted ? "grant" : "revoke")} USAGE on the schema {(granted ? "to" : "from")} {role}";
 
     public static string Revoke(Table table, TablePrivileges revoked, string role, bool nowAppendOnly)

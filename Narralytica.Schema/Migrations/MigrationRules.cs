@@ -33,12 +33,13 @@ public static class MigrationRules
     public static readonly MigrationRule TenancyChange = new("NARR3030", "Change to a table's tenancy", LintCategory.Tenancy);
     public static readonly MigrationRule AppendOnlyReopened = new("NARR3031", "Append-only table made updatable", LintCategory.Tenancy);
     public static readonly MigrationRule RowSecurityDisabled = new("NARR3032", "Row-level security turned off on a tenant table", LintCategory.Tenancy);
+    public static readonly MigrationRule SessionGuardWeakened = new("NARR3033", "A lane may create temporary objects, or search pg_temp before the schema", LintCategory.Tenancy);
 
     public static IReadOnlyList<MigrationRule> All { get; } = new[]
     {
         DropTable, DropColumn, DropConstraint, DropIndex, DropEnumValue, ReinterpretingType,
         SetNotNull, NotNullWithoutDefault, NarrowingType, NewUniqueKey, NewCheck, NewForeignKey,
         RewritesTable, VolatileDefault, BlockingIndex, ValidatingConstraint,
-        TenancyChange, AppendOnlyReopened, RowSecurityDisabled,
+        TenancyChange, AppendOnlyReopened, RowSecurityDisabled, SessionGuardWeakened,
     };
 }

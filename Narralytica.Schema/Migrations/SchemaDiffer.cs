@@ -73,6 +73,7 @@ public sealed partial class SchemaDiffer
         }
         DiffColumnGrants();
         DiffJustificationCheck();
+        DiffSessionGuards();
         DiffStreams();
         foreach (var (name, finding) in _drops)
             if (!_createdNames.Contains(name))

@@ -51,6 +51,7 @@ public sealed class SnapshotReader
             Streams = ReadStreams(top),
             TenantProof = Flag(top, "tenant_proof"),
             CheckedJustification = Flag(top, "checked_justification"),
+            GuardedSessions = Flag(top, "guarded_sessions"),
         };
         return (model, header);
     }

@@ -27,6 +27,8 @@ public static class SnapshotWriter
         text.Append("tenant_proof: ").Append(model.TenantProof ? "true" : "false").Append('\n');
         if (model.CheckedJustification)
             text.Append("checked_justification: true\n");
+        if (model.GuardedSessions)
+            text.Append("guarded_sessions: true\n");
 
         text.Append("enums:").Append(model.Enums.Count == 0 ? " {}\n" : "\n");
         foreach (var enumType in model.Enums)

@@ -32,6 +32,9 @@ public static class StatementLint
     private static readonly Regex AlterType = new($@"^ALTER\s+(?:COLUMN\s+{Simple}|(?!COLUMN\b){Simple})\s+(?:SET\s+DATA\s+)?TYPE\s+(?<type>.*?)(?<using>\s+USING\b.*)?$", Options);
     private static readonly Regex Policy = new($@"^(?<verb>CREATE|ALTER|DROP)\s+POLICY\s+(?:IF\s+EXISTS\s+)?(?<name>{Simple})\s+ON\s+(?<table>{Name})", Options);
     private static readonly Regex WeakensRowSecurity = new(@"^(?:NO\s+FORCE|DISABLE)\s+ROW\s+LEVEL\s+SECURITY\b", Options);
+    // The lanes' session guards (SessionGuards): TEMPORARY given back on the database, a lane's search path changed.
+    private static readonly Regex GrantOnDatabase = new(@"^GRANT\s+(?<privileges>.+?)\s+ON\s+DATABASE\s+.+?\s+TO\s+(?<grantees>.+?)(?:\s+WITH\s+GRANT\s+OPTION)?$", Options);
+    private static readonly Regex LaneSearchPath = new(@"^ALTER\s+ROLE\s+(?<role>\S+)\s+(?:IN\s+DATABASE\s+\S+\s+)?(?:SET\s+search_path\s*(?:=|\s+TO\s+)\s*(?<path>.+)|RESET\s+(?:search_path|ALL))$", Options);
 
     public static IReadOnlyList<StatementFinding> Lint(MigrationFile migration)
     {
@@ -56,6 +59,21 @@ public static class StatementLint
             yield return Unquote(index.Groups["name"].Value);
     }
 
+    /// <summary>What a statement undoes of the lanes' session guards, or null.</summary>
+    private static string? SessionGuardFinding(string sql)
+    {
+        bool IsLane(string name) => name.Equals("PUBLIC", System.StringComparison.OrdinalIgnoreCase) || name.Equals("ALL", System.StringComparison.OrdinalIgnoreCase)
+                                    || DatabaseRoles.Lanes.Contains(Unquote(name));
+        if (GrantOnDatabase.Match(sql) is { Success: true } grant
+            && Regex.IsMatch(grant.Groups["privileges"].Value, @"\b(?:TEMP|TEMPORARY|ALL)\b", Options)
+            && grant.Groups["grantees"].Value.Split(',').Select(g => g.Trim()).FirstOrDefault(IsLane) is { } grantee)
+            return $"gives TEMPORARY on the database to {grantee}: a temporary table named like a table of the schema would shadow it in the data layer's SQL";
+        if (LaneSearchPath.Match(sql) is { Success: true } path && IsLane(path.Groups["role"].Value)
+            && !(path.Groups["path"].Success && SessionGuards.EndsWithTemporarySchema(path.Groups["path"].Value.Replace("'", "").Replace("\"", ""))))
+            return $"changes the search path of {path.Groups["role"].Value} so that it no longer ends with pg_temp: pg_temp is then searched first";
+        return null;
+    }
+
     /// <summary>Columns the file adds nullable and without a default, by table: every existing row holds NULL in them.</summary>
     private static IEnumerable<(string Table, string Column)> AddedNullColumns(string sql)
     {
@@ -72,6 +90,8 @@ public static class StatementLint
         var sql = Regex.Replace(statement.Sql.TrimEnd(';'), @"\s+", " ");
         StatementFinding Finding(MigrationRule rule, string message) => new(rule, statement.Line, message);
 
+        if (SessionGuardFinding(sql) is { } weakened)
+            yield return Finding(MigrationRules.SessionGuardWeakened, weakened);
         if (Regex.IsMatch(sql, @"^DROP\s+TABLE\b", Options))
             yield return Finding(MigrationRules.DropTable, "DROP TABLE deletes the table and its rows");
         if (Regex.IsMatch(sql, @"^DROP\s+TYPE\b", Options))

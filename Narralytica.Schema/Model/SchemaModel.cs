@@ -48,6 +48,13 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     public bool CheckedJustification { get; init; }
 
     /// <summary>
+    /// Whether the lanes' sessions are guarded against objects of the caller's making (<see cref="Narralytica.Schema.Sql.SessionGuards"/>):
+    /// TEMPORARY on the database taken from PUBLIC and left to the owner, and each lane role's search path pinned with pg_temp last.
+    /// schema.yaml always has it; a snapshot written before does not.
+    /// </summary>
+    public bool GuardedSessions { get; init; }
+
+    /// <summary>
     /// Where the database runs (schema.yaml's <c>target:</c>): the SQL the migrations and drift write for it. It is
     /// not part of the snapshot, since it says how to change the database, not what the database holds.
     /// </summary>

@@ -14,7 +14,7 @@ namespace Narralytica.Schema.Sql;
 /// and the procedures that set a transaction's tenant, and the signed tenant (<see cref="TenantProof"/>): the key
 /// table and the function that verifies a proof, which every table's policies rely on. Each
 /// tenant-scoped table ends with its row-level security: enabled, forced, and its policies. The publications of the
-/// change streams come last, once their tables exist.
+/// change streams come next, once their tables exist, and the lanes' session guards last (<see cref="SessionGuards"/>).
 /// </summary>
 public static class DdlEmitter
 {
@@ -53,6 +53,9 @@ public static class DdlEmitter
         }
         statements.AddRange(deferred.Select(d => AddForeignKey(d.Table, d.Key)));
         statements.AddRange(model.Streams.Select(StreamSql.Create));
+        // The database's own settings last: they are not objects of the schema, and nothing above depends on them.
+        if (model.Lanes && model.GuardedSessions)
+            statements.AddRange(SessionGuards.Create());
         return statements;
     }
 

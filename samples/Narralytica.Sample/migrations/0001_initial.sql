@@ -14,6 +14,7 @@
 --   create table tenants
 --   create table notebooks
 --   create table notes
+--   take TEMPORARY on the database from PUBLIC (the owner keeps it) and pin the search path of narralytica_app, narralytica_control, narralytica_worker, narralytica_reader with pg_temp last
 
 DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'narralytica_owner') THEN CREATE ROLE narralytica_owner NOLOGIN; END IF; END $$;
 
@@ -32,6 +33,10 @@ DO $$ BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO narralytica_control', cu
 DO $$ BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO narralytica_worker', current_schema()); END $$;
 
 DO $$ BEGIN EXECUTE format('GRANT USAGE ON SCHEMA %I TO narralytica_reader', current_schema()); END $$;
+
+DO $$ BEGIN EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database()); EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO narralytica_owner', current_database()); IF has_database_privilege('narralytica_app', current_database(), 'TEMPORARY') OR has_database_privilege('narralytica_control', current_database(), 'TEMPORARY') OR has_database_privilege('narralytica_worker', current_database(), 'TEMPORARY') OR has_database_privilege('narralytica_reader', current_database(), 'TEMPORARY') THEN RAISE WARNING 'A lane role may still create temporary tables in database %: only its owner or a superuser can take TEMPORARY from PUBLIC', current_database() USING HINT = 'run `narralytica roles create` as the database''s owner or a superuser, then `narralytica drift` to confirm'; END IF; END $$;
+
+DO $$ BEGIN EXECUTE format('ALTER ROLE narralytica_app IN DATABASE %I SET search_path = %I, pg_catalog, pg_temp', current_database(), current_schema()); EXECUTE format('ALTER ROLE narralytica_control IN DATABASE %I SET search_path = %I, pg_catalog, pg_temp', current_database(), current_schema()); EXECUTE format('ALTER ROLE narralytica_worker IN DATABASE %I SET search_path = %I, pg_catalog, pg_temp', current_database(), current_schema()); EXECUTE format('ALTER ROLE narralytica_reader IN DATABASE %I SET search_path = %I, pg_catalog, pg_temp', current_database(), current_schema()); EXCEPTION WHEN insufficient_privilege THEN RAISE WARNING 'The lane roles'' search path could not be pinned in database % (setting another role''s defaults needs CREATEROLE)', current_database() USING HINT = 'run `narralytica roles create` as the database''s owner or a superuser, then `narralytica drift` to confirm'; END $$;
 
 CREATE TABLE narralytica_cross_tenant_audits (
     id uuid NOT NULL,

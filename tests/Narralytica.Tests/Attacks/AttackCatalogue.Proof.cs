@@ -131,22 +131,22 @@ public static partial class AttackCatalogue
             });
 
         yield return new Attack("verify-function-shadowed", ProofGoal, Sql,
-            "Creates a temporary function narralytica_proven_tenant() returning A and a temporary key table holding a key of its own, puts pg_temp first on its search path, and reads with a proof signed by that key",
-            "the policies name the function itself, not a name to look up; the function's search path is pinned with pg_temp last",
+            "Creates a temporary function narralytica_proven_tenant() returning A and a temporary key table holding a key of its own, then puts pg_temp first on its search path and reads with a proof signed by a key of its own",
+            "narralytica_app may create nothing in pg_temp (TEMPORARY is the owner's alone); the policies name the function itself, not a name to look up; the function's search path is pinned with pg_temp last",
             async run =>
             {
-                var ownSecret = RandomNumberGenerator.GetBytes(32);
+                var function = await AttackRun.RefusedAsync(() => run.ExecuteAsync(null,
+                    $"CREATE FUNCTION pg_temp.narralytica_proven_tenant() RETURNS uuid LANGUAGE sql AS $$ SELECT '{run.TenantA}'::uuid $$"), PostgresErrorCodes.InsufficientPrivilege);
+                var table = await AttackRun.RefusedAsync(() => run.ExecuteAsync(null,
+                    "CREATE TEMPORARY TABLE narralytica_tenant_keys (id text, secret bytea, created_at timestamptz DEFAULT now(), expires_at timestamptz)"), PostgresErrorCodes.InsufficientPrivilege);
                 var seen = await run.AsAppAsync<long>(null, async connection =>
                 {
-                    await AttackRun.ExecuteAsync(connection, $"CREATE FUNCTION pg_temp.narralytica_proven_tenant() RETURNS uuid LANGUAGE sql AS $$ SELECT '{run.TenantA}'::uuid $$");
-                    await AttackRun.ExecuteAsync(connection, "CREATE TEMPORARY TABLE narralytica_tenant_keys (id text, secret bytea, created_at timestamptz DEFAULT now(), expires_at timestamptz)");
-                    await AttackRun.ExecuteAsync(connection, "INSERT INTO pg_temp.narralytica_tenant_keys (id, secret, expires_at) VALUES ($1, $2, now() + interval '1 day')", TestTenantKey.Id, ownSecret);
                     await AttackRun.ExecuteAsync(connection, "SET LOCAL search_path = pg_temp, public");
-                    await AttackRun.ScalarAsync<string>(connection, "SELECT set_config('narralytica.tenant_proof', $1, true)", TestTenantKey.Proof(run.TenantA, secret: ownSecret));
+                    await AttackRun.ScalarAsync<string>(connection, "SELECT set_config('narralytica.tenant_proof', $1, true)", ForgedProofOfA(run));
                     return await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM public.segments");
                 });
                 AttackRun.Expect(seen == 0, $"{seen} rows");
-                return "created both (TEMP is allowed), 0 rows";
+                return WithoutDatabaseName(run, $"temporary function {function}; temporary table {table}; pg_temp first with a proof of its own: 0 rows");
             });
     }
 

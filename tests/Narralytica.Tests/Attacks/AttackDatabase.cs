@@ -37,7 +37,12 @@ public static class AttackDatabase
         var name = $"{builder.Database}_{Interlocked.Increment(ref _copies)}";
         await PostgresFixture.ExecuteAsync(new NpgsqlConnectionStringBuilder(template) { Database = "postgres" }.ConnectionString,
             $"CREATE DATABASE {name} TEMPLATE {builder.Database}");
-        return new NpgsqlConnectionStringBuilder(template) { Database = name }.ConnectionString;
+        var copy = new NpgsqlConnectionStringBuilder(template) { Database = name }.ConnectionString;
+        // A copy starts with the default privileges on the database and no role settings in it: what the migrations did
+        // at the database's level (the lanes' session guards) is done again, as on the template.
+        foreach (var statement in SessionGuards.Create())
+            await PostgresFixture.ExecuteAsync(copy, statement);
+        return copy;
     }
 
     private static async Task<string> TemplateAsync(PostgresFixture postgres)

@@ -67,6 +67,9 @@ public sealed class PostgresFixture : IAsyncLifetime
     {
         var name = $"{Template}_{Interlocked.Increment(ref _counter)}";
         await ExecuteAsync(Admin, $"CREATE DATABASE {name} TEMPLATE {Template}");
+        // A clone starts with the default privileges on the database and no role settings in it: the guards again.
+        foreach (var statement in Narralytica.Schema.Sql.SessionGuards.Create())
+            await ExecuteAsync(WithDatabase(name), statement);
         return WithDatabase(name);
     }
 
