@@ -73,6 +73,14 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(migrations.Combine(settings), static (output, pair) =>
             output.AddSource("NarralyticaMigrations.g.cs", SourceText.From(MigrationsEmitter.Emit(pair.Left, pair.Right.Namespace), System.Text.Encoding.UTF8)));
 
+        // The queue's SQL, from the queue table's declaration: the runtime's JobQueue and enqueue run it.
+        var queue = schemaFiles
+            .Select(static (files, _) => files.Length == 1 && files[0].Compilation.Model is { } schema ? QueueSqlSpec.Build(schema) : null)
+            .WithTrackingName(TrackingNames.Queue);
+        // Written whatever state schema.yaml is in, as the migrations: the schema binding names JobQueueSql.
+        context.RegisterSourceOutput(queue.Combine(settings), static (output, pair) =>
+            output.AddSource(QueueSqlEmitter.FileName, SourceText.From(QueueSqlEmitter.Emit(pair.Left, pair.Right.Namespace), System.Text.Encoding.UTF8)));
+
         var entities = model
             .SelectMany(static (spec, _) => spec is null ? Enumerable.Empty<EntitySpec>() : spec.Entities)
             .WithTrackingName(TrackingNames.Entities);

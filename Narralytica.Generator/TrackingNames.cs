@@ -10,4 +10,5 @@ public static class TrackingNames
     public const string Entities = nameof(Entities);
     public const string Migrations = nameof(Migrations);
     public const string PendingChanges = nameof(PendingChanges);
+    public const string Queue = nameof(Queue);
 }

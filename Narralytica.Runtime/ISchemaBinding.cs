@@ -26,4 +26,7 @@ public interface ISchemaBinding
     /// never a set_config.
     /// </summary>
     bool SetsTenantByProcedure { get; }
+
+    /// <summary>The job queue's statements, written from the queue table's declaration (<see cref="JobQueueStatements.None"/> without one).</summary>
+    JobQueueStatements Queue { get; }
 }

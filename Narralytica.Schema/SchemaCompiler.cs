@@ -28,6 +28,7 @@ public static class SchemaCompiler
         var (enums, drafts) = parser.Parse(root);
         var tables = new SchemaValidator(diagnostics).Validate(enums, drafts);
         tables = new ReadPathValidator(diagnostics).Validate(tables);
+        new QueueValidator(diagnostics, enums).Validate(tables);
         var streams = new StreamValidator(diagnostics).Validate(parser.Streams, tables);
         new CitusValidator(diagnostics).Validate(parser.Target, tables, streams);
 

@@ -33,6 +33,8 @@ internal static class SnapshotRestore
         };
     }
 
+    private sealed record ColumnName(string Name);
+
     /// <summary>The catalog lists by name; the snapshot keeps schema.yaml's order, which its objects keep here (new ones after).</summary>
     private static EquatableArray<T> InOrderOf<T>(System.Collections.Generic.IEnumerable<T> items, EquatableArray<T> order, System.Func<T, string> name) where T : System.IEquatable<T>
     {
@@ -58,6 +60,9 @@ internal static class SnapshotRestore
             Checks = InOrderOf(live.Checks.Select(k => Pick(k, built.Checks.FirstOrDefault(b => b.Name == k.Name), declared.Checks.FirstOrDefault(d => d.Name == k.Name))), declared.Checks, x => x.Name),
             ForeignKeys = InOrderOf(live.ForeignKeys.Select(k => Pick(k, built.ForeignKeys.FirstOrDefault(b => b.Name == k.Name), declared.ForeignKeys.FirstOrDefault(d => d.Name == k.Name))), declared.ForeignKeys, x => x.Name),
             Indexes = InOrderOf(live.Indexes.Select(i => Pick(i, built.Indexes.FirstOrDefault(b => b.Name == i.Name), declared.Indexes.FirstOrDefault(d => d.Name == i.Name))), declared.Indexes, x => x.Name),
+            // The catalog lists granted columns in the table's physical order, where a column a migration added comes last.
+            WorkerUpdateColumns = InOrderOf(live.WorkerUpdateColumns.Select(c => new ColumnName(c)), declared.Columns.Select(c => new ColumnName(c.Name)).ToEquatableArray(), c => c.Name)
+                .Select(c => c.Name).ToEquatableArray(),
         };
     }
 }

@@ -33,6 +33,12 @@ internal static class SchemaBindingEmitter
             : "False: the plain target sets the tenant with set_config, a few microseconds cheaper than the procedure.");
         w.Line($"public bool SetsTenantByProcedure => {(model.SetsTenantByProcedure ? "true" : "false")};");
         w.Line();
+        w.Summary("The job queue's statements, from the generated JobQueueSql (written from the queue table's declaration).");
+        w.Open("public global::Narralytica.Runtime.JobQueueStatements Queue { get; } = JobQueueSql.IsDeclared ? new global::Narralytica.Runtime.JobQueueStatements");
+        foreach (var name in new[] { "IsDeclared", "Table", "Channel", "HasUniqueKey", "Enqueue", "EnqueueMany", "CancelQueued", "Claim", "Heartbeat", "Complete", "Cancel", "Fail", "Release" })
+            w.Line($"{name} = JobQueueSql.{name},");
+        w.Close(" : global::Narralytica.Runtime.JobQueueStatements.None;");
+        w.Line();
         w.Line("// Schema-qualified: a bare name is ambiguous once the database holds these types in two schemas.");
         w.Summary("Maps each enum of schema.yaml to its PostgreSQL type in the tables' schema.");
         w.Open("public void MapEnums(global::Npgsql.NpgsqlDataSourceBuilder builder, string schemaPrefix)");

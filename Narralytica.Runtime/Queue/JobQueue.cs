@@ -30,6 +30,7 @@ public sealed class JobQueue
             throw new InvalidOperationException(
                 $"Claiming jobs is the workers' lane: this data source serves {DataSourceLanes.Of(workerDataSource)}. Create it with " +
                 "NarralyticaDb.CreateDataSource(connectionString, tenantKey, lane: DatabaseLane.Worker), connecting as narralytica_worker.");
+        JobQueueDeclaration.EnsureDeclared();
         Options = options ?? new JobQueueOptions();
         Options.Validate();
         _dataSource = workerDataSource;
@@ -158,7 +159,7 @@ public sealed class JobQueue
         ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(job);
         if (scope.TenantId != job.TenantId)
-            throw new TenantMismatchException("jobs", scope.TenantId, job.TenantId);
+            throw new TenantMismatchException(JobQueueSql.Table, scope.TenantId, job.TenantId);
         var connection = await scope.Db.OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = reason is null
             ? ClaimCommand(connection, sql, job)

@@ -19,6 +19,13 @@ public sealed record NewJob(string Kind, string Payload = "{}")
     /// <summary>Not started before this time; null: at once.</summary>
     public DateTimeOffset? RunAfter { get; init; }
 
+    /// <summary>
+    /// What makes this job the same as another (the queue's <c>unique_key</c> column): while a job of the tenant with this key
+    /// is queued or running, enqueueing another adds nothing. Null: the job is never a duplicate. Needs a queue declared
+    /// with <c>unique_key:</c>.
+    /// </summary>
+    public string? UniqueKey { get; init; }
+
     /// <summary>The id the job gets; a new UUIDv7 unless given.</summary>
     public Guid Id { get; init; } = Guid.CreateVersion7();
 

@@ -49,6 +49,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule UnboundedWindow = new("NARR1032", "Time-window query without a longest-row check", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule BadStream = new("NARR1035", "Invalid stream declaration", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule UnknownTarget = new("NARR1045", "Unknown target", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule QueueColumnMissing = new("NARR1050", "Queue column missing", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule QueueColumnType = new("NARR1051", "Queue column of the wrong type", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule QueueClaimNotIndexed = new("NARR1052", "Queue claim not served by an index", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule QueueKeyNotIndexed = new("NARR1053", "Queue unique key without its unique index", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule RejectedByPostgres = new("NARR1040", "SQL in schema.yaml that PostgreSQL rejects", DiagnosticSeverity.Error, Language);
 
     public static readonly DiagnosticRule TenantsTableMissing = new("NARR2001", "Tenant-scoped tables need a global 'tenants' table", DiagnosticSeverity.Error, Tenancy);
@@ -61,6 +65,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule TenantsTableShape = new("NARR2008", "The tenants table must be global with a uuid id", DiagnosticSeverity.Error, Tenancy);
     public static readonly DiagnosticRule CitusQueue = new("NARR2009", "A queue on the Citus target", DiagnosticSeverity.Warning, Tenancy);
     public static readonly DiagnosticRule CitusStream = new("NARR2010", "A stream on the Citus target", DiagnosticSeverity.Warning, Tenancy);
+    public static readonly DiagnosticRule QueueOnGlobal = new("NARR2011", "Queue on a global table", DiagnosticSeverity.Error, Tenancy);
 
     public static IReadOnlyList<DiagnosticRule> All { get; } = new[]
     {
@@ -68,8 +73,8 @@ public static class DiagnosticCatalog
         ForeignKeyMissingTable, ForeignKeyMissingColumn, ForeignKeyTypeMismatch, MissingColumn,
         InvalidIdentifier, ReservedWord, WrongShape, MissingKey, BadEnum, DuplicateName,
         ForeignKeyTargetNotUnique, EmptySchema, NameTooLong, DuplicateEntityName, InvalidDefault, UnusedKey, RepeatedKey, BadMaxBytes,
-        BadReadPath, NoBackingIndex, UnboundedWindow, BadStream, RejectedByPostgres,
+        BadReadPath, NoBackingIndex, UnboundedWindow, BadStream, QueueColumnMissing, QueueColumnType, QueueClaimNotIndexed, QueueKeyNotIndexed, RejectedByPostgres,
         TenantsTableMissing, TenantColumnDeclared, TenantNotLeading, GlobalReferencesTenant,
-        NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape,
+        NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape, QueueOnGlobal,
     };
 }

@@ -58,7 +58,7 @@ public static class SchemaJsonSchema
             ["doc"] = new(Text, "What a row is; it becomes the table's comment and the entity's documentation."),
             ["entity"] = new(Text, "The C# entity name, when the singular of the table name is not the one wanted."),
             ["append_only"] = new(Bool, "Rows are never updated nor deleted (no updated_at; the database refuses UPDATE and DELETE)."),
-            ["queue"] = new(Bool, "A tenant table of work that workers (narralytica_worker) claim across tenants: they may read, lock and update every tenant's rows of it."),
+            ["queue"] = new(Either(Bool, Ref("queue")), "A tenant table of work that workers (narralytica_worker) claim across tenants: they may read, lock and update every tenant's rows of it. true: its columns have the conventional names; a mapping names them (a role left out keeps its conventional name) and may add a unique_key."),
             ["quote"] = new(Bool, "Quote the table name in SQL (to use a reserved word)."),
             ["timestamps"] = new(Either(Bool, OneOf(TimestampsValues)), "created_at and updated_at (true, the default), created_at only (created), or neither (false)."),
             ["columns"] = new(MapOf(Either(Text, Ref("column"))), "The columns, by name: a type (text, varchar(64)?, an enum name…), or a mapping."),
@@ -103,6 +103,22 @@ public static class SchemaJsonSchema
         {
             ["of"] = new(Names, "The columns rows of one thing share (e.g. segment_id, kind)."),
             ["by"] = new(Names, "The version column."),
+        }),
+        new Mapping("queue", "The columns of a queue, by role; a role left out is the column of the role's name.", QueueKeys, Array.Empty<string>(), new()
+        {
+            ["kind"] = new(Text, "The handler's name (text or varchar)."),
+            ["payload"] = new(Text, "The handler's input (jsonb)."),
+            ["status"] = new(Text, "queued, running, succeeded, failed or cancelled (an enum with these labels, or text)."),
+            ["priority"] = new(Text, "Higher runs first within a tenant (smallint or integer)."),
+            ["run_after"] = new(Text, "Not claimed before this time (timestamptz)."),
+            ["attempts"] = new(Text, "Attempts started so far (integer)."),
+            ["max_attempts"] = new(Text, "Attempts the job gets before it fails for good (integer)."),
+            ["lease_owner"] = new(Text, "The worker holding the job while it runs (text or varchar, nullable)."),
+            ["lease_expires_at"] = new(Text, "When the running job's lease ends without a heartbeat (timestamptz, nullable)."),
+            ["started_at"] = new(Text, "When the last attempt started (timestamptz, nullable)."),
+            ["finished_at"] = new(Text, "When the job ended (timestamptz, nullable)."),
+            ["last_error"] = new(Text, "The last attempt's error (text or varchar, nullable)."),
+            ["unique_key"] = new(Text, "Optional: a column (text or varchar) no two queued or running jobs of a tenant share; an enqueue with a key already waiting or running adds nothing. Needs a unique index on it WHERE status IN ('queued', 'running')."),
         }),
         new Mapping("query", "A generated query helper.", QueryKeys, Array.Empty<string>(), new()
         {

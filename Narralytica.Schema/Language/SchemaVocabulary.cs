@@ -33,6 +33,9 @@ public static class SchemaVocabulary
     /// <summary>The <c>versions</c> of a table.</summary>
     public static IReadOnlyList<string> VersionsKeys { get; } = new[] { "of", "by" };
 
+    /// <summary>The <c>queue</c> of a table written as a mapping: the column of each role (the short form is <c>true</c>).</summary>
+    public static IReadOnlyList<string> QueueKeys { get; } = Model.QueueRoles.All;
+
     /// <summary>A query of a table's <c>queries</c>.</summary>
     public static IReadOnlyList<string> QueryKeys { get; } = new[] { "doc", "match", "many", "overlaps", "order_by", "latest" };
 

@@ -165,6 +165,13 @@ public sealed record Table(
     public bool Queue { get; init; }
 
     /// <summary>
+    /// The queue's columns by role (<c>queue:</c> of schema.yaml; <c>queue: true</c> names the conventional ones), which the
+    /// runtime's queue SQL is written from. Null on a table that is no queue, and on a model read back from a snapshot or a
+    /// live catalog, which know of the queue only through its policies (<see cref="Queue"/>).
+    /// </summary>
+    public QueueDeclaration? QueueColumns { get; init; }
+
+    /// <summary>
     /// Whether row-level security is enabled and forced on the table, with the tenant policies of
     /// <see cref="Narralytica.Schema.Sql.TenantIsolation"/>: every tenant-scoped table in schema.yaml.
     /// </summary>

@@ -22,8 +22,8 @@ internal sealed class TableDraft
     public string? EntityName { get; set; }
     public bool AppendOnly { get; set; }
 
-    /// <summary><c>queue: true</c>: workers claim its rows across tenants.</summary>
-    public bool Queue { get; set; }
+    /// <summary><c>queue:</c> (true, or a mapping naming its columns): workers claim its rows across tenants.</summary>
+    public QueueDeclaration? Queue { get; set; }
     public bool Quoted { get; set; }
     public string? RenamedFrom { get; set; }
     public List<Column> Columns { get; } = new();

@@ -34,9 +34,10 @@ internal sealed class SchemaValidator
             if (!draft.IsTenantScoped && draft.Columns.FirstOrDefault(c => c.Name == TableConventions.TenantColumn) is { } tenantColumn)
                 Report(DiagnosticCatalog.TenantColumnOnGlobal, tenantColumn.Span,
                     $"global table '{draft.Name}' has a tenant_id column; if its rows belong to a tenant write 'scope: tenant' (tenant_id is then added for you), otherwise rename the column");
-            if (draft.Queue && !draft.IsTenantScoped)
-                Report(DiagnosticCatalog.WrongShape, draft.Span,
-                    $"global table '{draft.Name}' has 'queue: true'; a queue holds tenants' work: write 'scope: tenant', or drop 'queue'");
+            var queue = draft.Queue is not null;
+            if (queue && !draft.IsTenantScoped)
+                Report(DiagnosticCatalog.QueueOnGlobal, draft.Queue!.Span,
+                    $"global table '{draft.Name}' is declared a queue; a queue holds tenants' work, claimed fairly by tenant: write 'scope: tenant', or drop 'queue'");
             tables.Add(new Table(draft.Name, draft.Scope.Value, draft.Doc, draft.EntityName, draft.AppendOnly, draft.Quoted,
                 draft.Columns.ToEquatableArray(), draft.PrimaryKey, draft.Uniques.ToEquatableArray(), draft.Checks.ToEquatableArray(),
                 ForeignKeys(draft, byName).ToEquatableArray(), draft.Indexes.ToEquatableArray(), draft.Span)
@@ -47,10 +48,11 @@ internal sealed class SchemaValidator
                 Feeds = draft.Feeds.ToEquatableArray(),
                 AppPrivileges = LanePrivileges.App(draft.Scope.Value, draft.AppendOnly),
                 ControlPrivileges = LanePrivileges.Control(draft.Scope.Value, draft.AppendOnly),
-                WorkerPrivileges = LanePrivileges.Worker(draft.Scope.Value, draft.AppendOnly, draft.Queue),
-                WorkerUpdateColumns = LanePrivileges.CrossTenantUpdatableColumns(draft.Scope.Value, draft.AppendOnly, draft.Queue, draft.Columns, draft.PrimaryKey?.Columns ?? EquatableArray<string>.Empty),
+                WorkerPrivileges = LanePrivileges.Worker(draft.Scope.Value, draft.AppendOnly, queue),
+                WorkerUpdateColumns = LanePrivileges.CrossTenantUpdatableColumns(draft.Scope.Value, draft.AppendOnly, queue, draft.Columns, draft.PrimaryKey?.Columns ?? EquatableArray<string>.Empty),
                 ReaderPrivileges = LanePrivileges.Reader(draft.Scope.Value, draft.AppendOnly),
-                Queue = draft.Queue && draft.IsTenantScoped,
+                Queue = queue && draft.IsTenantScoped,
+                QueueColumns = draft.IsTenantScoped ? draft.Queue : null,
                 RowSecurity = draft.IsTenantScoped,
             });
         }

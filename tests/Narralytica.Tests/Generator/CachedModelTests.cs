@@ -27,7 +27,7 @@ public sealed class CachedModelTests
     internal static readonly string[] Steps =
     {
         TrackingNames.CompiledSchema, TrackingNames.SchemaFiles, TrackingNames.Settings, TrackingNames.Model,
-        TrackingNames.Entities, TrackingNames.Migrations, TrackingNames.PendingChanges,
+        TrackingNames.Entities, TrackingNames.Migrations, TrackingNames.PendingChanges, TrackingNames.Queue,
     };
 
     [Fact]

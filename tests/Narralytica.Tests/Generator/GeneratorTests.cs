@@ -80,8 +80,9 @@ public sealed class GeneratorTests
         Assert.Equal("/repo/schema.yaml", span.Path);
         Assert.Equal((6, 8), (span.StartLinePosition.Line, span.StartLinePosition.Character)); // 0-based: line 7, column 9
         Assert.Contains("Did you mean 'nullable'?", diagnostic.GetMessage());
-        // Never half a model: only the migrations folder (independent of schema.yaml) is compiled in.
-        Assert.Equal(new[] { "NarralyticaMigrations.g.cs" }, driver.GetRunResult().GeneratedTrees.Select(t => System.IO.Path.GetFileName(t.FilePath)).Order());
+        // Never half a model: only the migrations folder (independent of schema.yaml) and the queue's SQL, saying there is no
+        // queue, are compiled in.
+        Assert.Equal(new[] { "JobQueueSql.g.cs", "NarralyticaMigrations.g.cs" }, driver.GetRunResult().GeneratedTrees.Select(t => System.IO.Path.GetFileName(t.FilePath)).Order());
     }
 
     [Theory]

@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using Narralytica.Schema.Conventions;
+using Narralytica.Schema.Model;
+
+namespace Narralytica.Schema.Sql;
+
+/// <summary>
+/// The SQL of the job queue on a queue table, written from its declaration (<see cref="QueueDeclaration"/>): the column of
+/// each role is the one schema.yaml names. A job is <c>queued</c> until a worker claims it (<c>running</c>, with a lease
+/// owned by that worker until its lease expiry), then <c>succeeded</c>, <c>cancelled</c>, back to <c>queued</c> for a
+/// retry, or <c>failed</c> for good. Every statement that finishes a claim names the claim it finishes (owner and attempt
+/// number): a worker whose lease was taken over changes nothing. The generator writes these statements into the data
+/// layer (<c>JobQueueSql</c>), which the runtime's queue runs.
+/// </summary>
+public sealed record QueueSql(
+    string Table,
+    bool HasUniqueKey,
+    string Enqueue,
+    string EnqueueMany,
+    string CancelQueued,
+    string Claim,
+    string Heartbeat,
+    string Complete,
+    string Cancel,
+    string Fail,
+    string Release)
+{
+    /// <summary>The channel enqueues notify on commit, which idle workers listen on.</summary>
+    public const string Channel = "narralytica_jobs";
+
+    /// <summary>The predicate of a uniqueness key's index: the key is taken while a job with it waits or runs.</summary>
+    public static string UniqueKeyPredicate(string statusColumn, IReadOnlyCollection<string> enumNames)
+        => SqlExpression.Normalize($"{SqlIdentifier.Quote(statusColumn)} IN ('queued', 'running')", enumNames);
+
+    /// <summary>The statements of <paramref name="table"/>'s queue; null when it is no queue (or a model read from a snapshot).</summary>
+    public static QueueSql? For(Table table, IReadOnlyCollection<string> enumNames)
+    {
+        if (table.QueueColumns is not { } queue)
+            return null;
+        string C(string role) => SqlIdentifier.Quote(queue.Required(role));
+        var t = SqlFragments.Name(table);
+        var tenant = SqlIdentifier.Quote(TableConventions.TenantColumn);
+        var id = SqlIdentifier.Quote(TableConventions.IdColumn);
+        var (kind, payload, status, priority, runAfter) = (C(QueueRoles.Kind), C(QueueRoles.Payload), C(QueueRoles.Status), C(QueueRoles.Priority), C(QueueRoles.RunAfter));
+        var (attempts, maxAttempts, owner, expires) = (C(QueueRoles.Attempts), C(QueueRoles.MaxAttempts), C(QueueRoles.LeaseOwner), C(QueueRoles.LeaseExpiresAt));
+        var (startedAt, finishedAt, lastError) = (C(QueueRoles.StartedAt), C(QueueRoles.FinishedAt), C(QueueRoles.LastError));
+        var statusColumn = table.FindColumn(queue.Required(QueueRoles.Status))!;
+        var statusType = statusColumn.Type.Kind == PgTypeKind.Enum ? SqlIdentifier.Quote(statusColumn.Type.EnumName!) : "text";
+        string Status(string value) => $"'{value}'::{statusType}";
+        // The convention's updated_at, when the table has it, says when the job last changed.
+        var touched = table.FindColumn(TableConventions.UpdatedAtColumn) is null ? "" : $", {SqlIdentifier.Quote(TableConventions.UpdatedAtColumn)} = now()";
+        var notify = $"SELECT count(*), pg_notify('{Channel}', '') FROM inserted";
+
+        var key = queue.UniqueKey is { } keyColumn ? SqlIdentifier.Quote(keyColumn) : null;
+        var insertColumns = $"{tenant}, {id}, {kind}, {payload}, {priority}, {maxAttempts}, {runAfter}" + (key is null ? "" : $", {key}");
+        // A job whose key a waiting or running job holds is not added: the conflict names the key's partial unique index.
+        var onConflict = key is null ? "" : $" ON CONFLICT ({tenant}, {key}) WHERE {UniqueKeyPredicate(queue.Required(QueueRoles.Status), enumNames)} DO NOTHING";
+
+        var enqueue =
+            $"WITH inserted AS (INSERT INTO {t} ({insertColumns}) " +
+            "VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now())" + (key is null ? "" : ", $8") + ")" + onConflict + " RETURNING 1) " + notify;
+
+        var enqueueMany =
+            $"WITH inserted AS (INSERT INTO {t} ({insertColumns}) " +
+            "SELECT $1, j.id, j.kind, j.payload, j.priority, j.max_attempts, coalesce(j.run_after, now())" + (key is null ? "" : ", j.unique_key") + " " +
+            "FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::integer[], $6::integer[], $7::timestamptz[]" + (key is null ? "" : ", $8::text[]") + ") " +
+            "AS j (id, kind, payload, priority, max_attempts, run_after" + (key is null ? "" : ", unique_key") + ")" + onConflict + " RETURNING 1) " + notify;
+
+        var cancelQueued =
+            $"UPDATE {t} SET {status} = {Status("cancelled")}, {finishedAt} = now(){touched} WHERE {tenant} = $1 AND {id} = $2 AND {status} = 'queued' RETURNING 1";
+
+        // Claims up to $1 jobs of every tenant, fairly ($2 the tenant served last, $3 the lease owner, $4 the lease in
+        // seconds). Each tenant offers its next ready jobs (by priority, then run_after), and jobs whose lease expired (their
+        // worker stopped); a tenant's first job is taken before any tenant's second (the turn), and within a turn the
+        // tenants after $2 come first, so successive claims go round the tenants. Rows locked by another claim are skipped.
+        // An expired job that has used up its attempts is failed instead of claimed (its status comes back as 'failed').
+        var tenants = SqlIdentifier.Quote(TableConventions.TenantsTable);
+        var spent = $"j.{status} = 'running' AND j.{attempts} >= j.{maxAttempts}";
+        var claim =
+            "WITH ready AS (" +
+            $"SELECT r.tenant_id, r.id, r.priority, r.run_after FROM {tenants} t CROSS JOIN LATERAL (" +
+            $"SELECT j.{tenant} AS tenant_id, j.{id} AS id, j.{priority} AS priority, j.{runAfter} AS run_after FROM {t} j " +
+            $"WHERE j.{tenant} = t.{id} AND j.{status} = 'queued' AND j.{runAfter} <= now() " +
+            $"ORDER BY j.{priority} DESC, j.{runAfter} LIMIT $1 FOR UPDATE OF j SKIP LOCKED) r), " +
+            "expired AS (" +
+            $"SELECT e.tenant_id, e.id, e.priority, e.run_after FROM {tenants} t CROSS JOIN LATERAL (" +
+            $"SELECT j.{tenant} AS tenant_id, j.{id} AS id, j.{priority} AS priority, j.{runAfter} AS run_after FROM {t} j " +
+            $"WHERE j.{tenant} = t.{id} AND j.{status} = 'running' AND j.{expires} < now() " +
+            $"ORDER BY j.{expires} LIMIT $1 FOR UPDATE OF j SKIP LOCKED) e), " +
+            "offered AS (" +
+            "SELECT o.tenant_id, o.id, row_number() OVER (PARTITION BY o.tenant_id ORDER BY o.priority DESC, o.run_after, o.id) AS turn " +
+            "FROM (SELECT * FROM ready UNION ALL SELECT * FROM expired) o), " +
+            "chosen AS (" +
+            "SELECT tenant_id, id, row_number() OVER (ORDER BY turn, tenant_id <= $2, tenant_id) AS place FROM offered ORDER BY turn, tenant_id <= $2, tenant_id LIMIT $1) " +
+            $"UPDATE {t} j SET " +
+            $"{status} = CASE WHEN {spent} THEN {Status("failed")} ELSE {Status("running")} END, " +
+            $"{attempts} = CASE WHEN {spent} THEN j.{attempts} ELSE j.{attempts} + 1 END, " +
+            $"{lastError} = CASE WHEN j.{status} = 'running' THEN 'The lease of attempt ' || j.{attempts} || ' expired: its worker stopped (' || coalesce(j.{owner}, '?') || ').' ELSE j.{lastError} END, " +
+            $"{finishedAt} = CASE WHEN {spent} THEN now() END, " +
+            $"{owner} = CASE WHEN {spent} THEN NULL ELSE $3 END, " +
+            $"{expires} = CASE WHEN {spent} THEN NULL ELSE now() + make_interval(secs => $4) END, " +
+            $"{startedAt} = now(){touched} " +
+            $"FROM chosen c WHERE j.{tenant} = c.tenant_id AND j.{id} = c.id " +
+            $"RETURNING c.place, j.{tenant}, j.{id}, j.{kind}, j.{payload}::text, j.{priority}::smallint, j.{attempts}, j.{maxAttempts}, j.{status}::text, j.{expires}, j.{lastError}::text";
+
+        // The condition every statement on a claimed job carries ($1 tenant, $2 id, $3 owner, $4 attempt): still this claim's.
+        var thisClaim = $"{tenant} = $1 AND {id} = $2 AND {status} = 'running' AND {owner} = $3 AND {attempts} = $4";
+        var heartbeat = $"UPDATE {t} SET {expires} = now() + make_interval(secs => $5){touched} WHERE {thisClaim} RETURNING {expires}";
+        var complete = $"UPDATE {t} SET {status} = {Status("succeeded")}, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} WHERE {thisClaim}";
+        // The job ends cancelled ($5 the reason, kept in last_error).
+        var cancel = $"UPDATE {t} SET {status} = {Status("cancelled")}, {lastError} = $5, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} WHERE {thisClaim}";
+        // A failed attempt ($5 the error, $6 the backoff in seconds): queued again after the backoff while attempts remain,
+        // else failed for good; the error is kept either way.
+        var fail =
+            $"UPDATE {t} SET " +
+            $"{status} = CASE WHEN {attempts} >= {maxAttempts} THEN {Status("failed")} ELSE {Status("queued")} END, " +
+            $"{runAfter} = CASE WHEN {attempts} >= {maxAttempts} THEN {runAfter} ELSE now() + make_interval(secs => $6) END, " +
+            $"{finishedAt} = CASE WHEN {attempts} >= {maxAttempts} THEN now() END, " +
+            $"{lastError} = $5, {owner} = NULL, {expires} = NULL{touched} WHERE {thisClaim} RETURNING {status}::text, {runAfter}";
+        // Gives a job back unstarted (a worker draining): queued at once, the attempt not counted.
+        var release = $"UPDATE {t} SET {status} = {Status("queued")}, {attempts} = {attempts} - 1, {runAfter} = now(), {owner} = NULL, {expires} = NULL{touched} WHERE {thisClaim}";
+
+        return new QueueSql(table.Name, key is not null, enqueue, enqueueMany, cancelQueued, claim, heartbeat, complete, cancel, fail, release);
+    }
+}
