@@ -16,9 +16,11 @@ namespace Narralytica.Database.Search;
 /// (<c>search.segment_documents</c>: one row per segment, a tsvector of its text under a GIN index). It is built from a
 /// snapshot (<see cref="RebuildAsync"/>) and then follows the stream from the snapshot's consistent point
 /// (<see cref="FollowAsync"/>), so no change is missed and none is applied twice. Each transaction of the stream is
-/// applied in one transaction of the projection together with its commit LSN (<c>search.stream_positions</c>); a
-/// transaction delivered again after a restart (delivery is at least once) has a commit LSN at or below the stored one
-/// and is skipped. Only then is the position acknowledged to the server.
+/// applied in one transaction of the projection together with the WAL position where it ends
+/// (<c>search.stream_positions</c>); a transaction delivered again after a restart (delivery is at least once) ends at or
+/// below the stored position and is skipped. Only then is the position acknowledged to the server. The end, not the
+/// commit LSN: right after a rebuild the stored position is the snapshot's consistent point, and the first transaction
+/// the snapshot does not hold may commit exactly there.
 /// <para>
 /// It reads and writes through two logins: the source, the stream login on the readers' lane (REPLICATION, a member of
 /// <c>narralytica_reader</c>: it reads the snapshot under an audit row and the stream, and can write no canonical
@@ -70,7 +72,7 @@ public sealed class SegmentSearchProjection
             CREATE INDEX IF NOT EXISTS segment_documents_document ON search.segment_documents USING gin (document);
             CREATE TABLE IF NOT EXISTS search.stream_positions (
                 slot_name text PRIMARY KEY,
-                commit_lsn pg_lsn NOT NULL
+                applied_through pg_lsn NOT NULL
             );
             """, cancellationToken);
     }
@@ -134,11 +136,12 @@ public sealed class SegmentSearchProjection
                         changes.Add(segment);
                         break;
                     case TransactionCommit commit:
-                        // At or below the stored position: applied before a restart; acknowledge it again and move on.
-                        if (commit.CommitLsn > position && changes.Count > 0)
+                        // Ending at or below the stored position: applied before a restart (or held by the snapshot);
+                        // acknowledge it again and move on.
+                        if (commit.Position > position && changes.Count > 0)
                         {
-                            await ApplyAsync(target, changes, commit.CommitLsn, cancellationToken);
-                            position = commit.CommitLsn;
+                            await ApplyAsync(target, changes, commit.Position, cancellationToken);
+                            position = commit.Position;
                             applied?.Invoke(commit);
                         }
                         await stream.AcknowledgeAsync(commit.Position, cancellationToken);
@@ -173,7 +176,7 @@ public sealed class SegmentSearchProjection
         return hits;
     }
 
-    private async Task ApplyAsync(NpgsqlConnection target, List<RowChange<Segment>> changes, NpgsqlLogSequenceNumber commitLsn, CancellationToken cancellationToken)
+    private async Task ApplyAsync(NpgsqlConnection target, List<RowChange<Segment>> changes, NpgsqlLogSequenceNumber transactionEnd, CancellationToken cancellationToken)
     {
         await using var transaction = await target.BeginTransactionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(target, transaction);
@@ -191,14 +194,14 @@ public sealed class SegmentSearchProjection
                     text = CASE WHEN $5 THEN search.segment_documents.text ELSE EXCLUDED.text END
                 """, change.Row.TenantId, change.Row.Id, change.Row.TranscriptId, textUnchanged ? "" : change.Row.Text, textUnchanged));
         }
-        batch.BatchCommands.Add(PositionCommand(commitLsn));
+        batch.BatchCommands.Add(PositionCommand(transactionEnd));
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private NpgsqlBatchCommand PositionCommand(NpgsqlLogSequenceNumber commitLsn)
-        => Command("INSERT INTO search.stream_positions (slot_name, commit_lsn) VALUES ($1, $2) ON CONFLICT (slot_name) DO UPDATE SET commit_lsn = EXCLUDED.commit_lsn",
-            _options.SlotName, commitLsn);
+    private NpgsqlBatchCommand PositionCommand(NpgsqlLogSequenceNumber appliedThrough)
+        => Command("INSERT INTO search.stream_positions (slot_name, applied_through) VALUES ($1, $2) ON CONFLICT (slot_name) DO UPDATE SET applied_through = EXCLUDED.applied_through",
+            _options.SlotName, appliedThrough);
 
     private async Task StorePositionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlLogSequenceNumber position, CancellationToken cancellationToken)
     {
@@ -208,7 +211,7 @@ public sealed class SegmentSearchProjection
 
     private async Task<NpgsqlLogSequenceNumber?> StoredPositionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("SELECT commit_lsn FROM search.stream_positions WHERE slot_name = $1", connection);
+        await using var command = new NpgsqlCommand("SELECT applied_through FROM search.stream_positions WHERE slot_name = $1", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = _options.SlotName });
         return await command.ExecuteScalarAsync(cancellationToken) is NpgsqlLogSequenceNumber lsn ? lsn : null;
     }

@@ -15,8 +15,9 @@ namespace Narralytica.Runtime.Streams;
 /// Reads a stream's slot: every insert, update and delete of its tables, as typed events in commit order, each
 /// transaction between a <see cref="TransactionBegin"/> and a <see cref="TransactionCommit"/>. The server resumes
 /// from the last position the consumer acknowledged (<see cref="AcknowledgeAsync"/>), so a consumer that stops
-/// before acknowledging sees the same transactions again: delivery is at least once, and the commit LSN of each
-/// event is what de-duplicates. Rows of other tenants or tables than <see cref="ChangeStreamOptions"/> asks for
+/// before acknowledging sees the same transactions again: delivery is at least once, and the position where each
+/// transaction ends (<see cref="TransactionCommit.Position"/>) is what de-duplicates (after a snapshot, store its
+/// consistent point: every transaction the snapshot does not hold ends above it). Rows of other tenants or tables than <see cref="ChangeStreamOptions"/> asks for
 /// are left out (their transactions' begin and commit still come, so positions keep moving).
 /// </summary>
 public sealed class ChangeStream : IAsyncDisposable

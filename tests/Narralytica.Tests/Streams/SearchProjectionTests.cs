@@ -70,7 +70,7 @@ public sealed class SearchProjectionTests : StreamTest
             _output.WriteLine("missing from the projection: " + string.Join(" | ", expected.Except(actual).Take(5)) +
                               "\nnot in the canonical table: " + string.Join(" | ", actual.Except(expected).Take(5)) +
                               "\nslot: " + await ExecuteAsync($"SELECT concat_ws(' ', active, confirmed_flush_lsn, pg_current_wal_lsn()) FROM pg_replication_slots WHERE slot_name = '{slot}'") +
-                              ", stored position: " + await ExecuteAsync("SELECT string_agg(commit_lsn::text, ',') FROM search.stream_positions"));
+                              ", stored position: " + await ExecuteAsync("SELECT string_agg(applied_through::text, ',') FROM search.stream_positions"));
         Assert.Equal(expected, actual);
     }
 
