@@ -32,15 +32,27 @@ public static class LanePrivileges
         => queue && scope == TableScope.Tenant ? App(scope, appendOnly) & ~TablePrivileges.Update : App(scope, appendOnly);
 
     /// <summary>
-    /// The columns a lane that updates rows across tenants (the workers on a queue table) may change: every column but
-    /// <c>tenant_id</c> and the primary key, so that no such lane can move a row to another tenant, or plant one there by
-    /// rewriting a key. A column-level grant (<c>GRANT UPDATE (status, …)</c>): PostgreSQL refuses any other column (42501)
-    /// whatever the policies allow. Empty where the lane updates nothing (an append-only or global table).
+    /// The columns a lane that updates rows across tenants (the workers on a queue table) may change: the job's state only
+    /// (status, run_after, attempts, the lease, started_at, finished_at, last_error, and updated_at where the table has it),
+    /// never <c>tenant_id</c>, the key or the work itself (kind, payload, priority, max_attempts, the uniqueness key). So no
+    /// such lane can move a row to another tenant, plant one there by rewriting a key, or turn a tenant's finished job into
+    /// work of its own choosing. A column-level grant (<c>GRANT UPDATE (status, …)</c>): PostgreSQL refuses any other column
+    /// (42501) whatever the policies allow. Empty where the lane updates nothing (an append-only or global table).
     /// </summary>
-    public static EquatableArray<string> CrossTenantUpdatableColumns(TableScope scope, bool appendOnly, bool queue, IEnumerable<Column> columns, IEnumerable<string> keyColumns)
-        => queue && scope == TableScope.Tenant && !appendOnly
-            ? columns.Select(c => c.Name).Where(name => name != Conventions.TableConventions.TenantColumn && !keyColumns.Contains(name)).ToEquatableArray()
-            : EquatableArray<string>.Empty;
+    public static EquatableArray<string> CrossTenantUpdatableColumns(TableScope scope, bool appendOnly, QueueDeclaration? queue, IEnumerable<Column> columns)
+    {
+        if (queue is null || scope != TableScope.Tenant || appendOnly)
+            return EquatableArray<string>.Empty;
+        var state = new HashSet<string>(QueueStateRoles.Select(queue.ColumnOf).OfType<string>()) { Conventions.TableConventions.UpdatedAtColumn };
+        return columns.Select(c => c.Name).Where(state.Contains).ToEquatableArray();
+    }
+
+    /// <summary>The roles of a queue's columns that the workers' statements change (claim, heartbeat, complete, cancel, fail, release).</summary>
+    private static readonly string[] QueueStateRoles =
+    {
+        QueueRoles.Status, QueueRoles.RunAfter, QueueRoles.Attempts, QueueRoles.LeaseOwner, QueueRoles.LeaseExpiresAt,
+        QueueRoles.StartedAt, QueueRoles.FinishedAt, QueueRoles.LastError,
+    };
 
     /// <summary>Derived systems: read every table, write none (reads across tenants need an audit row).</summary>
     public static TablePrivileges Reader(TableScope scope, bool appendOnly) => TablePrivileges.Select;

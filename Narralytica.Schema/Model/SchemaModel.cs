@@ -151,7 +151,7 @@ public sealed record Table(
 
     /// <summary>
     /// The columns the workers' role may UPDATE where it holds no table-wide UPDATE: on a queue table, which it updates across
-    /// tenants, every column but <c>tenant_id</c> and the key (<see cref="LanePrivileges.CrossTenantUpdatableColumns"/>). Empty elsewhere.
+    /// tenants, the job's state columns only (<see cref="LanePrivileges.CrossTenantUpdatableColumns"/>). Empty elsewhere.
     /// </summary>
     public EquatableArray<string> WorkerUpdateColumns { get; init; } = EquatableArray<string>.Empty;
 

@@ -49,7 +49,7 @@ internal sealed class SchemaValidator
                 AppPrivileges = LanePrivileges.App(draft.Scope.Value, draft.AppendOnly),
                 ControlPrivileges = LanePrivileges.Control(draft.Scope.Value, draft.AppendOnly),
                 WorkerPrivileges = LanePrivileges.Worker(draft.Scope.Value, draft.AppendOnly, queue),
-                WorkerUpdateColumns = LanePrivileges.CrossTenantUpdatableColumns(draft.Scope.Value, draft.AppendOnly, queue, draft.Columns, draft.PrimaryKey?.Columns ?? EquatableArray<string>.Empty),
+                WorkerUpdateColumns = LanePrivileges.CrossTenantUpdatableColumns(draft.Scope.Value, draft.AppendOnly, draft.Queue, draft.Columns),
                 ReaderPrivileges = LanePrivileges.Reader(draft.Scope.Value, draft.AppendOnly),
                 Queue = queue && draft.IsTenantScoped,
                 QueueColumns = draft.IsTenantScoped ? draft.Queue : null,

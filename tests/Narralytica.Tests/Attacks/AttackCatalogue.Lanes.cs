@@ -187,7 +187,7 @@ public static partial class AttackCatalogue
 
         yield return new Attack("worker-move-job-to-other-tenant", WorkerGoal, AsWorker,
             "Through the queue's cross-tenant UPDATE, move A's job to tenant B (SET tenant_id) or give it another key (SET id), then finish it as a worker does",
-            "narralytica_worker's UPDATE on a queue table is column-level: every column but tenant_id and the key",
+            "narralytica_worker's UPDATE on a queue table is column-level: the job's state columns only",
             async run =>
             {
                 var move = await AttackRun.RefusedAsync(() => run.LaneExecuteAsync(DatabaseRoles.Worker, null,
@@ -200,6 +200,19 @@ public static partial class AttackCatalogue
                 var jobs = await run.VictimRowsAsync("jobs");
                 AttackRun.Expect(finished == 1 && jobs == 1, $"{finished} jobs finished, {jobs} of A's jobs left in A");
                 return $"SET tenant_id {move}; SET id {(rekey == move ? "the same" : rekey)}; A's job stays A's, and its status, attempts, lease and timestamps stay writable";
+            });
+
+        yield return new Attack("worker-plant-job-in-tenant", WorkerGoal, AsWorker,
+            "Turn A's job into work of the attacker's choosing: rewrite its kind, payload, priority, max_attempts or uniqueness key through the queue's cross-tenant UPDATE",
+            "narralytica_worker may update a queue's state columns only (status, run_after, attempts, lease, started_at, finished_at, last_error, updated_at), never the work itself",
+            async run =>
+            {
+                var outcomes = new List<string>();
+                foreach (var set in new[] { "kind = 'delete_everything'", "payload = '{\"url\": \"https://attacker.example\"}'::jsonb", "priority = 1000", "max_attempts = 1000", "dedupe_key = 'squatted'" })
+                    outcomes.Add(await AttackRun.RefusedAsync(() => run.LaneExecuteAsync(DatabaseRoles.Worker, null,
+                        $"UPDATE jobs SET {set} WHERE tenant_id = $1", run.TenantA), Denied));
+                var distinct = outcomes.Distinct().ToList();
+                return "kind, payload, priority, max_attempts, dedupe_key: " + string.Join("; ", distinct);
             });
 
         yield return new Attack("worker-global-writes", WorkerGoal, AsWorker,

@@ -17,8 +17,8 @@ public static partial class AttackCatalogue
     private static IEnumerable<Attack> Limits()
     {
         yield return new Attack("oversized-payload", SizeGoal, Sql,
-            "B's transaction writes a layer whose payload is just over 1 MiB, then its segment's text just over 64 KiB",
-            "max_bytes: the checks ck_layers_payload_max_bytes and ck_segments_text_max_bytes",
+            "B's transaction writes a layer whose payload is just over 1 MiB, then its segment's text just over 64 KiB, then its video's title and url just over 4 KiB",
+            "max_bytes: the checks ck_layers_payload_max_bytes, ck_segments_text_max_bytes, ck_videos_title_max_bytes and ck_videos_url_max_bytes",
             async run =>
             {
                 var payload = await AttackRun.RefusedAsync(() => run.ExecuteAsync(run.TenantB,
@@ -27,7 +27,11 @@ public static partial class AttackCatalogue
                     run.TenantB, run.B.Segment.Id), PostgresErrorCodes.CheckViolation);
                 var text = await AttackRun.RefusedAsync(() => run.ExecuteAsync(run.TenantB,
                     "UPDATE segments SET text = repeat('x', 65537) WHERE id = $1", run.B.Segment.Id), PostgresErrorCodes.CheckViolation);
-                return $"{payload}; text: {text}";
+                var title = await AttackRun.RefusedAsync(() => run.ExecuteAsync(run.TenantB,
+                    "UPDATE videos SET title = repeat('x', 4097) WHERE tenant_id = $1", run.TenantB), PostgresErrorCodes.CheckViolation);
+                var url = await AttackRun.RefusedAsync(() => run.ExecuteAsync(run.TenantB,
+                    "UPDATE videos SET url = repeat('x', 4097) WHERE tenant_id = $1", run.TenantB), PostgresErrorCodes.CheckViolation);
+                return $"{payload}; text: {text}; title: {title}; url: {url}";
             });
 
         yield return new Attack("take-migration-lock", StallGoal, Sql,
