@@ -46,7 +46,7 @@ public sealed class BaselineCommandTests : IDisposable
 
         // A later change applies as on any migrated database, and leaves no drift.
         var schema = System.IO.File.ReadAllText(_copy.SchemaPath);
-        System.IO.File.WriteAllText(_copy.SchemaPath, schema.Replace("      title: text\n", "      title: text\n      rating: integer?\n"));
+        System.IO.File.WriteAllText(_copy.SchemaPath, schema.Replace("      published_at: timestamptz?\n", "      published_at: timestamptz?\n      rating: integer?\n"));
         Assert.Equal(0, (await _copy.RunAsync("migrations", "add", "rating", "--connection", await _postgres.CreateEmptyDatabaseAsync())).Exit);
         (exit, _, errors) = await _copy.RunAsync("migrations", "apply", "--connection", database);
         Assert.True(exit == 0, errors);
@@ -81,7 +81,7 @@ public sealed class BaselineCommandTests : IDisposable
     {
         var database = await BuiltBySchemaSqlAsync();
         var schema = System.IO.File.ReadAllText(_copy.SchemaPath);
-        System.IO.File.WriteAllText(_copy.SchemaPath, schema.Replace("      title: text\n", "      title: text\n      rating: integer?\n"));
+        System.IO.File.WriteAllText(_copy.SchemaPath, schema.Replace("      published_at: timestamptz?\n", "      published_at: timestamptz?\n      rating: integer?\n"));
         var (exit, _, errors) = await _copy.RunAsync("migrations", "baseline", "--connection", database);
         Assert.Equal(1, exit);
         Assert.Contains("schema.yaml has changes no migration captures", errors);

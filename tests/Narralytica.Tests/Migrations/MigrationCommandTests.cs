@@ -46,7 +46,7 @@ public sealed class MigrationCommandTests : IDisposable
         File.WriteAllText(SchemaPath, text.Replace(from, to));
     }
 
-    private const string VideoTitle = "      title: text\n";
+    private const string VideoPublishedAt = "      published_at: timestamptz?\n";
 
     [Fact]
     public async Task Check_passes_on_the_repository_and_exits_2_with_the_pending_sql_after_an_edit()
@@ -55,7 +55,7 @@ public sealed class MigrationCommandTests : IDisposable
         Assert.Equal(0, exit);
         Assert.Contains("Migrations are consistent", output);
 
-        EditSchema(VideoTitle, VideoTitle + "      rating: integer?\n");
+        EditSchema(VideoPublishedAt, VideoPublishedAt + "      rating: integer?\n");
         (exit, output, var errors) = await RunAsync("migrations", "check");
         Assert.Equal(2, exit);
         Assert.Contains("warning NARR3040", errors);
@@ -66,7 +66,7 @@ public sealed class MigrationCommandTests : IDisposable
     [Fact]
     public async Task Add_writes_migrations_that_apply_on_postgresql_and_check_passes_after()
     {
-        EditSchema(VideoTitle, VideoTitle + "      rating: {type: integer?, check: rating BETWEEN 1 AND 5}\n");
+        EditSchema(VideoPublishedAt, VideoPublishedAt + "      rating: {type: integer?, check: rating BETWEEN 1 AND 5}\n");
         EditSchema("      - [published_at desc]\n", "      - [published_at desc]\n      - [rating]\n");
         var before = MigrationNames();
         // A new nullable column holds NULL on every row, so its check cannot fail: nothing to accept.
@@ -100,7 +100,7 @@ public sealed class MigrationCommandTests : IDisposable
     [Fact]
     public async Task Add_refuses_an_unsafe_change_until_it_is_accepted_and_records_the_acceptance()
     {
-        EditSchema("      url: text?\n", "");
+        EditSchema("      url:\n        type: text?\n        max_bytes: 4096\n", "");
         var before = MigrationNames();
         var (exit, _, errors) = await RunAsync("migrations", "add", "drop_url");
         Assert.Equal(1, exit);
@@ -129,7 +129,7 @@ public sealed class MigrationCommandTests : IDisposable
     [InlineData("      rating: {type: smallint, default: \"'high'\"}\n", "the default of videos.rating ('high')", "invalid input syntax for type smallint")]
     public async Task Sql_that_postgresql_rejects_never_reaches_a_migration_and_is_reported_at_its_line(string column, string what, string error)
     {
-        EditSchema(VideoTitle, VideoTitle + column);
+        EditSchema(VideoPublishedAt, VideoPublishedAt + column);
         var line = File.ReadAllLines(SchemaPath).ToList().FindIndex(l => l.StartsWith("      rating:", StringComparison.Ordinal)) + 1;
         var before = MigrationNames();
         var snapshot = File.ReadAllText(MigrationPath(MigrationSet.SnapshotFileName));
@@ -153,7 +153,7 @@ public sealed class MigrationCommandTests : IDisposable
         var before = MigrationNames();
         var sum = File.ReadAllText(MigrationPath(MigrationSum.FileName));
         var snapshot = File.ReadAllText(MigrationPath(MigrationSet.SnapshotFileName));
-        EditSchema(VideoTitle, VideoTitle + "      rating: {type: integer?, check: rating BETWEEN 1 AND 5, default: \"3\"}\n");
+        EditSchema(VideoPublishedAt, VideoPublishedAt + "      rating: {type: integer?, check: rating BETWEEN 1 AND 5, default: \"3\"}\n");
         EditSchema("      - [published_at desc]\n", "      - [published_at desc]\n      - columns: [rating]\n        where: rating > 2\n");
         Assert.Equal(0, (await RunAsync("migrations", "add", "rating", "--allow", "data-dependent")).Exit);
         Assert.Equal(before.Length + 2, MigrationNames().Length);
@@ -176,7 +176,7 @@ public sealed class MigrationCommandTests : IDisposable
     [Fact]
     public async Task Remove_refuses_a_migration_the_database_given_has_applied()
     {
-        EditSchema(VideoTitle, VideoTitle + "      rating: integer?\n");
+        EditSchema(VideoPublishedAt, VideoPublishedAt + "      rating: integer?\n");
         Assert.Equal(0, (await RunAsync("migrations", "add", "rating")).Exit);
         var applied = await _postgres.CreateEmptyDatabaseAsync();
         Assert.Equal(0, (await _copy.RunAsync("migrations", "apply", "--connection", applied)).Exit);
@@ -193,7 +193,7 @@ public sealed class MigrationCommandTests : IDisposable
     {
         // The way out NARR3051 used to suggest: delete the migration, record the sum again. The snapshot still has the column.
         var before = MigrationNames();
-        EditSchema(VideoTitle, VideoTitle + "      rating: integer?\n");
+        EditSchema(VideoPublishedAt, VideoPublishedAt + "      rating: integer?\n");
         Assert.Equal(0, (await RunAsync("migrations", "add", "rating")).Exit);
         File.Delete(MigrationPath(MigrationNames().Except(before).Single()));
         Assert.Equal(0, (await RunAsync("migrations", "hash")).Exit);
@@ -218,7 +218,7 @@ public sealed class MigrationCommandTests : IDisposable
     public async Task Script_prints_the_requested_range_ready_for_psql()
     {
         var before = MigrationNames();
-        EditSchema(VideoTitle, VideoTitle + "      rating: integer?\n");
+        EditSchema(VideoPublishedAt, VideoPublishedAt + "      rating: integer?\n");
         Assert.Equal(0, (await RunAsync("migrations", "add", "rating")).Exit);
         var rating = Assert.Single(MigrationNames().Except(before));
         var (exit, output, _) = await RunAsync("migrations", "script", "--from", before.Length.ToString(System.Globalization.CultureInfo.InvariantCulture));
