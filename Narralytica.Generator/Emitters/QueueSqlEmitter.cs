@@ -28,37 +28,30 @@ internal static class QueueSqlEmitter
         w.Summary("Whether schema.yaml declares a queue table (queue:); without one, the statements below are empty.");
         w.Line($"public static readonly bool IsDeclared = {(declared is null ? "false" : "true")};");
         w.Line();
-        Constant(w, "Table", sql.Table, "The queue table.");
-        Constant(w, "Channel", QueueSql.Channel, "The channel enqueues notify on commit, which idle workers listen on.");
+        w.StringConstant("Table", sql.Table, "The queue table.");
+        w.StringConstant("Channel", QueueSql.Channel, "The channel enqueues notify on commit, which idle workers listen on.");
         w.Summary("Whether the queue has a uniqueness key (unique_key:): an enqueue then takes the key as $8 and adds nothing while a job with the same key waits or runs.");
         w.Line($"public static readonly bool HasUniqueKey = {(sql.HasUniqueKey ? "true" : "false")};");
         w.Line();
-        Constant(w, "Enqueue", sql.Enqueue,
+        w.StringConstant("Enqueue", sql.Enqueue,
             "One job in the caller's tenant and transaction ($1 tenant, $2 id, $3 kind, $4 payload, $5 priority, $6 max attempts,\n" +
             "$7 run after or null for now, $8 the unique key when the queue has one); returns how many were added (0 or 1). The\n" +
             "notification is sent when the transaction commits, and not at all if it rolls back.");
-        Constant(w, "EnqueueMany", sql.EnqueueMany,
+        w.StringConstant("EnqueueMany", sql.EnqueueMany,
             "Many jobs in one statement, from arrays (as Enqueue, each from $2 an array); returns how many were added.");
-        Constant(w, "CancelQueued", sql.CancelQueued, "A queued job of the caller's tenant cancelled before a worker takes it ($1 tenant, $2 id).");
-        Constant(w, "Claim", sql.Claim,
+        w.StringConstant("CancelQueued", sql.CancelQueued, "A queued job of the caller's tenant cancelled before a worker takes it ($1 tenant, $2 id).");
+        w.StringConstant("Claim", sql.Claim,
             "Claims up to $1 jobs of every tenant, fairly ($2 the tenant served last, $3 the lease owner, $4 the lease in seconds):\n" +
             "a tenant's first ready job before any tenant's second, starting after $2; rows locked by another claim are skipped;\n" +
             "an expired lease is claimed again, or failed when its attempts are spent.");
-        Constant(w, "Heartbeat", sql.Heartbeat, "Extends the lease to $5 seconds from now.");
-        Constant(w, "Complete", sql.Complete, "The job succeeded.");
-        Constant(w, "Cancel", sql.Cancel, "The job ends cancelled ($5 the reason, kept as its last error).");
-        Constant(w, "Fail", sql.Fail,
+        w.StringConstant("Heartbeat", sql.Heartbeat, "Extends the lease to $5 seconds from now.");
+        w.StringConstant("Complete", sql.Complete, "The job succeeded.");
+        w.StringConstant("Cancel", sql.Cancel, "The job ends cancelled ($5 the reason, kept as its last error).");
+        w.StringConstant("Fail", sql.Fail,
             "A failed attempt ($5 the error, $6 the backoff in seconds): queued again after the backoff while attempts remain,\nelse failed for good; the error is kept either way.");
-        Constant(w, "Release", sql.Release, "Gives a job back unstarted (a worker draining): queued at once, the attempt not counted.");
+        w.StringConstant("Release", sql.Release, "Gives a job back unstarted (a worker draining): queued at once, the attempt not counted.");
         w.Close();
         w.Close();
         return w.ToString();
-    }
-
-    private static void Constant(SourceWriter w, string name, string value, string summary)
-    {
-        w.Summary(summary);
-        w.Line($"public const string {name} = {SourceWriter.Literal(value)};");
-        w.Line();
     }
 }

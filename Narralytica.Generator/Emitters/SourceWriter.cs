@@ -42,6 +42,14 @@ internal sealed class SourceWriter
 
     public static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
+    /// <summary>A documented <c>public const string</c>, then a blank line.</summary>
+    public void StringConstant(string name, string value, string summary)
+    {
+        Summary(summary);
+        Line($"public const string {name} = {Literal(value)};");
+        Line();
+    }
+
     /// <summary>A C# string literal (verbatim when the text spans lines).</summary>
     public static string Literal(string text)
         => text.Contains("\n")

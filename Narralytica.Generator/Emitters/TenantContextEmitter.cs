@@ -28,26 +28,26 @@ internal static class TenantContextEmitter
             "The tenant is a signed proof (TenantProofSetting), which the database verifies before the\n" +
             "tenant_isolation policies use its tenant. Generated from the definitions the schema's DDL creates the objects under.");
         w.Open("public static class TenantContext");
-        Constant(w, "TenantSetting", TenantIsolation.TenantSetting,
+        w.StringConstant("TenantSetting", TenantIsolation.TenantSetting,
             "The plain tenant setting of databases from before signed tenants: their tenant_isolation policies compare\ntenant_id with it. A current database ignores it.");
-        Constant(w, "TenantProofSetting", TenantProof.ProofSetting,
+        w.StringConstant("TenantProofSetting", TenantProof.ProofSetting,
             "The setting holding the proof of the transaction's tenant; the tenant_isolation policies read its verified tenant.");
-        Constant(w, "SetTenantProofProcedure", TenantProof.SetProofProcedure,
+        w.StringConstant("SetTenantProofProcedure", TenantProof.SetProofProcedure,
             "CALL " + TenantProof.SetProofProcedure + "(text): sets TenantProofSetting for the current transaction (null clears it).");
-        Constant(w, "TenantKeyTable", TenantProof.KeyTable,
+        w.StringConstant("TenantKeyTable", TenantProof.KeyTable,
             "The keys that sign tenant proofs; only the database owner reads them.");
-        Constant(w, "CrossTenantAuditSetting", TenantIsolation.AuditSetting,
+        w.StringConstant("CrossTenantAuditSetting", TenantIsolation.AuditSetting,
             "The setting the readers' " + CallerLanes.ReaderReadPolicy + " policies look up in CrossTenantAuditTable.");
-        Constant(w, "SetTenantProcedure", TenantIsolation.SetTenantProcedure,
+        w.StringConstant("SetTenantProcedure", TenantIsolation.SetTenantProcedure,
             "CALL " + TenantIsolation.SetTenantProcedure + "(uuid): sets TenantSetting for the current transaction (null clears it).");
-        Constant(w, "SetCrossTenantAuditProcedure", TenantIsolation.SetAuditProcedure,
+        w.StringConstant("SetCrossTenantAuditProcedure", TenantIsolation.SetAuditProcedure,
             "CALL " + TenantIsolation.SetAuditProcedure + "(uuid): sets CrossTenantAuditSetting for the current transaction.");
-        Constant(w, "OpenCrossTenantReadFunction", CallerLanes.OpenReadFunction,
+        w.StringConstant("OpenCrossTenantReadFunction", CallerLanes.OpenReadFunction,
             "SELECT " + CallerLanes.OpenReadFunction + "(justification): the readers' audit row, written by the database; returns its id.");
         w.Summary("The longest justification NarralyticaDb.AcrossTenants accepts, in characters (the database's open-read function refuses a longer one too).");
         w.Line($"public const int MaxJustificationLength = {CallerLanes.MaxJustificationLength};");
         w.Line();
-        Constant(w, "CrossTenantAuditTable", TenantIsolation.AuditTable,
+        w.StringConstant("CrossTenantAuditTable", TenantIsolation.AuditTable,
             "One row per use of the escape hatch (NarralyticaDb.AcrossTenants): its id, justification, database user and time.");
         w.Summary(
             "The first command of a fast path's batch on plain PostgreSQL: the tenant's proof for this transaction only. A\n" +
@@ -63,12 +63,5 @@ internal static class TenantContextEmitter
         w.Close();
         w.Close();
         return w.ToString();
-    }
-
-    private static void Constant(SourceWriter w, string name, string value, string summary)
-    {
-        w.Summary(summary);
-        w.Line($"public const string {name} = {SourceWriter.Literal(value)};");
-        w.Line();
     }
 }
