@@ -164,22 +164,9 @@ public class CitusReadPathTests : DatabaseTest
         foreach (var slug in new[] { "citus-read-a", "citus-read-b" })
         {
             var graph = await TenantGraph.CreateAsync(Db, await NewTenantAsync(slug));
-            var segments = Enumerable.Range(1, 23).Select(i => new Segment
-            {
-                TranscriptId = graph.Transcript.Id, Ordinal = i, StartMs = i * 2000, EndMs = i * 2000 + 1000, Text = $"s{i}",
-            }).ToList();
-            await graph.Scope.BulkInsertAsync(segments);
-            var layers = new List<Layer>();
-            for (var i = 0; i < segments.Count; i++)
-            {
-                for (var version = 1; version <= i % 3; version++)
-                    layers.Add(new Layer { SegmentId = segments[i].Id, Kind = "summary", Version = version, Producer = "p", Payload = $"{{\"v\": {version}}}" });
-                if (i % 2 == 0)
-                    layers.Add(new Layer { SegmentId = segments[i].Id, Kind = "topics", Version = 1, Producer = "p", Payload = "[]" });
-            }
-            await graph.Scope.BulkInsertAsync(layers);
+            var (segments, _) = await LayeredSegments.AddAsync(graph);
             if (slug.EndsWith("-a", StringComparison.Ordinal))
-                result = (graph.Scope.TenantId, segments.Prepend(graph.Segment).ToList());
+                result = (graph.Scope.TenantId, segments);
         }
         return result;
     }

@@ -19,21 +19,8 @@ public class FeedTests : DatabaseTest
     private async Task<(TenantScope Scope, List<Segment> Segments, List<Layer> Layers)> SeedAsync(string slug)
     {
         var graph = await TenantGraph.CreateAsync(Db, await NewTenantAsync(slug));
-        var segments = Enumerable.Range(1, 23).Select(i => new Segment
-        {
-            TranscriptId = graph.Transcript.Id, Ordinal = i, StartMs = i * 2000, EndMs = i * 2000 + 1000, Text = $"s{i}",
-        }).ToList();
-        await graph.Scope.BulkInsertAsync(segments);
-        var layers = new List<Layer>();
-        for (var i = 0; i < segments.Count; i++)
-        {
-            for (var version = 1; version <= i % 3; version++)
-                layers.Add(new Layer { SegmentId = segments[i].Id, Kind = "summary", Version = version, Producer = "p", Payload = $"{{\"v\": {version}}}" });
-            if (i % 2 == 0)
-                layers.Add(new Layer { SegmentId = segments[i].Id, Kind = "topics", Version = 1, Producer = "p", Payload = "[]" });
-        }
-        await graph.Scope.BulkInsertAsync(layers);
-        return (graph.Scope, segments.Prepend(graph.Segment).ToList(), layers.Prepend(graph.Layer).ToList());
+        var (segments, layers) = await LayeredSegments.AddAsync(graph);
+        return (graph.Scope, segments, layers);
     }
 
     /// <summary>The answer worked out in C#: segments by id, each with its highest version per kind, by kind.</summary>
