@@ -83,6 +83,57 @@ internal static class BulkInsertEmitter
         w.Close();
     }
 
+    /// <summary>
+    /// On the Citus target, the statement and parameters of <c>BulkInsertAsync</c> instead: the multi-row
+    /// <c>INSERT … VALUES</c> for a number of rows (<c>CitusBulkInsert</c>), its parameters for that many rows, one per
+    /// column and row (<c>DeclareCitusBulkInsert</c>), and their values from a slice of a chunk (<c>BindCitusBulkInsert</c>).
+    /// </summary>
+    public static void WriteCitusStatement(SourceWriter w, CitusBulkInsertSpec citus)
+    {
+        w.Line("// BulkInsertAsync on Citus: one multi-row INSERT … VALUES per statement, one parameter per column and row; each row's tenant_id is the verified proof's.");
+        w.Line($"public const string CitusBulkInsertHead = {SourceWriter.Literal(citus.Head)};");
+        w.Line($"public const int CitusBulkInsertRows = {citus.RowsPerStatement};");
+        w.Line("/// <summary>The statement for <paramref name=\"rows\"/> rows.</summary>");
+        w.Line($"public static string CitusBulkInsert(int rows) => global::Narralytica.Runtime.NarralyticaDb.MultiRowInsert(CitusBulkInsertHead, {SourceWriter.Literal(citus.RowTenant)}, {citus.ParametersPerRow}, rows);");
+    }
+
+    public static void WriteCitusParameters(SourceWriter w, EntitySpec entity, CitusBulkInsertSpec citus)
+    {
+        w.Line();
+        w.Line("/// <summary>Adds the typed parameters of <see cref=\"CitusBulkInsert\"/> for <paramref name=\"rows\"/> rows, in order.</summary>");
+        w.Open($"public static void DeclareCitusBulkInsert({Parameters} parameters, int rows)");
+        w.Open("for (var i = 0; i < rows; i++)");
+        foreach (var property in Sent(entity))
+            w.Line(Declare(CSharpNames.Type(property, entity.Namespace), ScalarDbType(property.Type)));
+        w.Close();
+        w.Close();
+
+        w.Line();
+        w.Line("/// <summary>Sets the parameters of <see cref=\"CitusBulkInsert\"/> to the <paramref name=\"count\"/> rows of <paramref name=\"rows\"/> from <paramref name=\"start\"/>.</summary>");
+        w.Open($"public static void BindCitusBulkInsert({Parameters} parameters, {CSharpNames.Entity(entity)}[] rows, int start, int count)");
+        w.Open("for (var i = 0; i < count; i++)");
+        w.Line("var row = rows[start + i];");
+        w.Line($"var first = i * {citus.ParametersPerRow};");
+        var index = 0;
+        foreach (var property in Sent(entity))
+        {
+            var type = CSharpNames.Type(property, entity.Namespace);
+            var value = !property.Type.IsArray ? $"row.{property.Name}{Utc(property, entity)}"
+                : IsTimestampTz(property.Type) ? $"row.{property.Name} is {{ }} {Values(property)} ? global::System.Array.ConvertAll({Values(property)}, v => v.ToUniversalTime()) : null"
+                : $"row.{property.Name}";
+            w.Line($"((global::Npgsql.NpgsqlParameter<{type}>)parameters[first + {index++}]).TypedValue = {value};");
+        }
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>The NpgsqlDbType of one value of the column (an array column's is an array); none for enums, which the data source maps.</summary>
+    private static string? ScalarDbType(TypeSpec type)
+    {
+        var name = CSharpNames.CopyType(type);
+        return name.Length == 0 ? null : name;
+    }
+
     /// <summary>The properties whose values the statement receives: all but tenant_id, which it takes from the proof.</summary>
     private static System.Collections.Generic.IEnumerable<PropertySpec> Sent(EntitySpec entity)
     {

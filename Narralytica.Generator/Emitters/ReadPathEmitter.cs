@@ -104,7 +104,11 @@ internal static class ReadPathEmitter
             if (feed.CitusLatest is { } citus)
                 w.Line($"public const string {citus.ConstantName} = {SourceWriter.Literal(citus.Sql)};");
         }
-        if (entity.BulkInsertSql is { } bulk)
+        if (entity.CitusBulkInsert is { } citusBulk)
+        {
+            BulkInsertEmitter.WriteCitusStatement(w, citusBulk);
+        }
+        else if (entity.BulkInsertSql is { } bulk)
         {
             w.Line("// BulkInsertAsync: one statement per chunk of rows, each column one typed array; tenant_id is not sent, the statement takes the verified proof's.");
             w.Line($"public const string BulkInsert = {SourceWriter.Literal(bulk)};");
@@ -123,7 +127,9 @@ internal static class ReadPathEmitter
             w.Line($"{property.Name} = {(property.CanBeNull ? $"reader.IsDBNull(first + {i}) ? null : {read}" : read)},");
         }
         w.Close(";");
-        if (entity.IsTenantScoped)
+        if (entity.CitusBulkInsert is { } citusParameters)
+            BulkInsertEmitter.WriteCitusParameters(w, entity, citusParameters);
+        else if (entity.IsTenantScoped)
             BulkInsertEmitter.WriteParameters(w, entity);
         else
             WriteCopyRow(w, entity);
@@ -438,6 +444,18 @@ internal static class ReadPathEmitter
     private static void WriteBulkInsert(SourceWriter w, EntitySpec entity, AccessEmitter.Receiver receiver)
     {
         var db = receiver.Db;
+        if (entity.CitusBulkInsert is not null)
+        {
+            w.Summary($"Inserts <c>{entity.TableName}</c> rows, filling in what the conventions own (id, timestamps): one multi-row INSERT per {entity.CitusBulkInsert.RowsPerStatement} rows, which Citus routes to the tenant's shard." +
+                      "\nEvery row is stamped with this scope's tenant, and a row naming another tenant is refused before anything is sent; the statement takes tenant_id from the transaction's verified proof, never from the rows." +
+                      "\nEvery constraint is checked; on any error nothing of the insert remains. It runs in the caller's transaction, or in one begun here (Citus sends the tenant to the worker only inside a transaction).", escape: false);
+            w.Line("/// <returns>The number of rows inserted.</returns>");
+            w.Open($"public async global::System.Threading.Tasks.Task<ulong> BulkInsertAsync(global::System.Collections.Generic.IEnumerable<{CSharpNames.Entity(entity)}> rows, {Token})");
+            w.Line("global::System.ArgumentNullException.ThrowIfNull(rows);");
+            w.Line($"return await {db}.CitusBulkInsertAsync(scope.TenantId, {RowsClass(entity)}.CitusBulkInsert, {RowsClass(entity)}.CitusBulkInsertRows, rows, row => PrepareInsert(scope, row), {RowsClass(entity)}.DeclareCitusBulkInsert, {RowsClass(entity)}.BindCitusBulkInsert, cancellationToken);");
+            w.Close();
+            return;
+        }
         if (entity.IsTenantScoped)
         {
             w.Summary($"Inserts <c>{entity.TableName}</c> rows, filling in what the conventions own (id, timestamps): one statement per chunk of rows, each column sent as one typed array." +

@@ -23,7 +23,15 @@ internal sealed record EntitySpec(
     string? BulkInsertSql,
     EquatableArray<QuerySpec> Queries,
     EquatableArray<FeedSpec> Feeds,
-    bool OwnTransaction = false);
+    bool OwnTransaction = false,
+    CitusBulkInsertSpec? CitusBulkInsert = null);
+
+/// <summary>
+/// On the Citus target, the statement of a tenant table's <c>BulkInsertAsync</c>
+/// (<see cref="Narralytica.Schema.Sql.Citus.CitusBulkInsert"/>): its start up to <c>VALUES </c>, how each row names its
+/// tenant, the parameters of a row and the rows of a full statement.
+/// </summary>
+internal sealed record CitusBulkInsertSpec(string Head, string RowTenant, int ParametersPerRow, int RowsPerStatement);
 
 /// <summary>One column as a C# property. Texts are plain (the emitters escape them); types are <see cref="TypeSpec"/>s.</summary>
 internal sealed record PropertySpec(

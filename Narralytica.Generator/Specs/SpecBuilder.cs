@@ -3,6 +3,7 @@ using System.Linq;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Naming;
 using Narralytica.Schema.Sql;
+using Narralytica.Schema.Sql.Citus;
 
 namespace Narralytica.Generator.Specs;
 
@@ -103,7 +104,10 @@ internal static class SpecBuilder
             ReadPathSpecBuilder.Find(table, properties, entityName), ReadPathSql.Copy(table),
             table.IsTenantScoped ? BulkInsertSql.Insert(table) : null,
             ReadPathSpecBuilder.Queries(table, properties, model.Target), ReadPathSpecBuilder.Feeds(model, table, properties, entityNames),
-            OwnTransaction: model.Target == DeploymentTarget.Citus && table.IsTenantScoped);
+            OwnTransaction: model.Target == DeploymentTarget.Citus && table.IsTenantScoped,
+            CitusBulkInsert: model.Target == DeploymentTarget.Citus && table.IsTenantScoped
+                ? new CitusBulkInsertSpec(CitusBulkInsert.Head(table), CitusBulkInsert.RowTenant, CitusBulkInsert.ParametersPerRow(table), CitusBulkInsert.RowsPerStatement(table))
+                : null);
     }
 
     /// <summary>
