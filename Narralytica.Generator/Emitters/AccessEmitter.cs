@@ -185,15 +185,41 @@ internal static class AccessEmitter
         }
         w.Open($"public int {verb}({type} row)");
         if (prepare is not null) w.Line(prepare);
-        w.Line("using (scope.Db.WritingFor(scope.TenantId))");
-        w.Line($"    return global::LinqToDB.DataExtensions.{verb}(scope.Db, row);");
+        if (entity.OwnTransaction)
+        {
+            w.Line("using var ownTransaction = scope.Db.Transaction is null ? scope.Db.BeginTransaction() : null;");
+            w.Line("int written;");
+            w.Line("using (scope.Db.WritingFor(scope.TenantId))");
+            w.Line($"    written = global::LinqToDB.DataExtensions.{verb}(scope.Db, row);");
+            w.Line("ownTransaction?.Commit();");
+            w.Line("return written;");
+        }
+        else
+        {
+            w.Line("using (scope.Db.WritingFor(scope.TenantId))");
+            w.Line($"    return global::LinqToDB.DataExtensions.{verb}(scope.Db, row);");
+        }
         w.Close();
         w.Line();
         w.Summary(asyncSummary, escape: false);
         w.Open($"public async global::System.Threading.Tasks.Task<int> {verb}Async({type} row, {Token})");
         if (prepare is not null) w.Line(prepare);
-        w.Line("using (scope.Db.WritingFor(scope.TenantId))");
-        w.Line($"    return await global::LinqToDB.DataExtensions.{verb}Async(scope.Db, row, token: cancellationToken);");
+        if (entity.OwnTransaction)
+        {
+            // On Citus, the tenant reaches the worker only inside a transaction block: one of the write's own when the caller has none.
+            w.Line("await using var ownTransaction = scope.Db.Transaction is null ? await scope.Db.BeginTransactionAsync(cancellationToken) : null;");
+            w.Line("int written;");
+            w.Line("using (scope.Db.WritingFor(scope.TenantId))");
+            w.Line($"    written = await global::LinqToDB.DataExtensions.{verb}Async(scope.Db, row, token: cancellationToken);");
+            w.Line("if (ownTransaction is not null)");
+            w.Line("    await ownTransaction.CommitAsync(cancellationToken);");
+            w.Line("return written;");
+        }
+        else
+        {
+            w.Line("using (scope.Db.WritingFor(scope.TenantId))");
+            w.Line($"    return await global::LinqToDB.DataExtensions.{verb}Async(scope.Db, row, token: cancellationToken);");
+        }
         w.Close();
     }
 }

@@ -31,5 +31,26 @@ public sealed class CitusGeneratorTests
         // ... and only inside a transaction block: a tenant table's read opens its own when the caller has none.
         Assert.Contains(".BeginTransactionAsync(cancellationToken) : null;", layer, StringComparison.Ordinal);
         Assert.Contains(".BeginTransactionAsync(cancellationToken) : null;", segment, StringComparison.Ordinal);
+        // So does a row write through the scope (Insert, Update, Delete), which the worker would otherwise refuse.
+        var scope = sources.Single(s => s.HintName == "TenantScope.g.cs").SourceText.ToString();
+        Assert.Contains("await using var ownTransaction = scope.Db.Transaction is null ? await scope.Db.BeginTransactionAsync(cancellationToken) : null;", scope, StringComparison.Ordinal);
+        Assert.Contains("using var ownTransaction = scope.Db.Transaction is null ? scope.Db.BeginTransaction() : null;", scope, StringComparison.Ordinal);
+        // The bulk insert is the multi-row INSERT … VALUES Citus routes, not the INSERT … SELECT … FROM unnest it would COPY.
+        Assert.Contains("public const string CitusBulkInsertHead = \"INSERT INTO segments (tenant_id, id, transcript_id, ", segment, StringComparison.Ordinal);
+        Assert.Contains("MultiRowInsert(CitusBulkInsertHead, \"narralytica_proven_tenant()\", 10, rows)", segment, StringComparison.Ordinal);
+        Assert.Contains(".CitusBulkInsertAsync(scope.TenantId, SegmentRows.CitusBulkInsert, SegmentRows.CitusBulkInsertRows, rows, ", segment, StringComparison.Ordinal);
+        Assert.DoesNotContain("unnest", segment, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_plain_target_keeps_its_own_bulk_insert_and_row_writes()
+    {
+        var (driver, _, _) = GeneratorHarness.Run(RepositoryFiles.SchemaText);
+        var sources = driver.GetRunResult().Results.Single().GeneratedSources;
+        var segment = sources.Single(s => s.HintName == "Segment.Access.g.cs").SourceText.ToString();
+        var scope = sources.Single(s => s.HintName == "TenantScope.g.cs").SourceText.ToString();
+        Assert.Contains("FROM unnest(", segment, StringComparison.Ordinal);
+        Assert.DoesNotContain("CitusBulkInsert", segment, StringComparison.Ordinal);
+        Assert.DoesNotContain("ownTransaction", scope, StringComparison.Ordinal);
     }
 }
