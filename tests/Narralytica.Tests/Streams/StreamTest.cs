@@ -113,6 +113,21 @@ public abstract class StreamTest : DatabaseTest
         return events;
     }
 
+    /// <summary>Waits (up to a minute) until the slot's confirmed position has reached <paramref name="position"/>.</summary>
+    protected async Task WaitUntilSlotConfirmedAsync(string slot, NpgsqlTypes.NpgsqlLogSequenceNumber position)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        string confirmed;
+        do
+        {
+            confirmed = await ExecuteAsync($"SELECT confirmed_flush_lsn >= '{position}'::pg_lsn FROM pg_replication_slots WHERE slot_name = '{slot}'");
+            if (confirmed == "True")
+                return;
+            await Task.Delay(50);
+        } while (DateTime.UtcNow < deadline);
+        throw new TimeoutException($"The slot {slot} did not record the acknowledgement of {position} within a minute (last answer: '{confirmed}').");
+    }
+
     protected async Task<string> ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
