@@ -54,6 +54,7 @@ internal sealed class TenantCommandInterceptor : CommandInterceptor
         }
         if (tenant is null && audit is null)
             return command;
+        EnsureTransactionWhereRequired(SchemaBindings.Current.SetsTenantByProcedure, eventData.DataConnection?.Transaction is not null);
 
         // linq2db keeps one command per connection and sets its text and parameters anew for each statement.
         var parameters = ((NpgsqlCommand)command).Parameters;
@@ -68,6 +69,20 @@ internal sealed class TenantCommandInterceptor : CommandInterceptor
             ? SetTenant + command.CommandText
             : (tenant is null ? ClearTenant : SetTenant) + SetAudit + command.CommandText;
         return command;
+    }
+
+    /// <summary>
+    /// On Citus the tenant's <c>CALL</c> reaches the shard's node only inside a transaction block: outside one, the node
+    /// sees no tenant and the query silently reads and changes no row. Refuse it before it is sent instead.
+    /// </summary>
+    internal static void EnsureTransactionWhereRequired(bool setsTenantByProcedure, bool inTransaction)
+    {
+        if (setsTenantByProcedure && !inTransaction)
+            throw new InvalidOperationException(
+                "A linq2db query of a tenant scope (or of db.AcrossTenants) ran outside a transaction on the Citus target. Citus carries the " +
+                "tenant to the node holding the shard only inside a transaction, so outside one the query would see and change no row. " +
+                "Run it inside one: `await using var tx = await db.BeginTransactionAsync(); … await tx.CommitAsync();` or scope.InTransactionAsync(…). " +
+                "(The generated helpers, row writes and BulkInsertAsync open their own.)");
     }
 
     /// <summary>The marker itself, or linq2db's numbered copy of it (<c>TenantScopeTenant_1</c>).</summary>
