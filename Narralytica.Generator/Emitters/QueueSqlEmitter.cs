@@ -42,7 +42,8 @@ internal static class QueueSqlEmitter
         w.StringConstant("CancelQueued", sql.CancelQueued, "A queued job of the caller's tenant cancelled before a worker takes it ($1 tenant, $2 id).");
         w.StringConstant("Claim", sql.Claim,
             "Claims up to $1 jobs of every tenant, fairly ($2 the tenant served last, $3 the lease owner, $4 the lease in seconds):\n" +
-            "a tenant's first ready job before any tenant's second, starting after $2; rows locked by another claim are skipped;\n" +
+            "a tenant's first ready job before any tenant's second, starting after $2; each tenant with ready work (found by a skip\n" +
+            "scan of the ready index) locks only its share of $1, and rows locked by another claim are skipped;\n" +
             "an expired lease is claimed again, or failed when its attempts are spent.");
         w.StringConstant("Heartbeat", sql.Heartbeat, "Extends the lease to $5 seconds from now.");
         w.StringConstant("Complete", sql.Complete, "The job succeeded.");

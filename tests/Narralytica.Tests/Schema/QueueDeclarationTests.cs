@@ -80,7 +80,7 @@ public sealed class QueueDeclarationTests
         Assert.True(sql.HasUniqueKey);
         Assert.Contains("INSERT INTO tasks (tenant_id, id, handler, input, rank, max_tries, not_before, once_key)", sql.Enqueue);
         Assert.Contains("ON CONFLICT (tenant_id, once_key) WHERE state IN ('queued', 'running') DO NOTHING", sql.Enqueue);
-        Assert.Contains("ORDER BY j.rank DESC, j.not_before LIMIT $1 FOR UPDATE OF j SKIP LOCKED", sql.Claim);
+        Assert.Contains("ORDER BY j.rank DESC, j.not_before LIMIT $1 / s.seats + CASE WHEN s.seat < $1 % s.seats THEN 1 ELSE 0 END FOR UPDATE OF j SKIP LOCKED", sql.Claim);
         Assert.Contains("state = CASE WHEN j.state = 'running' AND j.tries >= j.max_tries THEN 'failed'::task_state", sql.Claim);
         Assert.Contains("held_by = $3 AND tries = $4", sql.Complete);
         // The claim's inner aliases aside, no conventional name is left.
