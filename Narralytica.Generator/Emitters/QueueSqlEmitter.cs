@@ -15,7 +15,7 @@ internal static class QueueSqlEmitter
     /// all the same (the runtime names it), saying there is no queue, and the runtime refuses to enqueue or claim.</param>
     public static string Emit(QueueSql? declared, string ns)
     {
-        var sql = declared ?? new QueueSql("", false, "", "", "", "", "", "", "", "", "");
+        var sql = declared ?? new QueueSql("", false, "", "", "", "", "", "", "", "", "", "");
         var w = new SourceWriter();
         w.Line(SourceWriter.Header);
         w.Open($"namespace {ns}");
@@ -51,6 +51,9 @@ internal static class QueueSqlEmitter
         w.StringConstant("Fail", sql.Fail,
             "A failed attempt ($5 the error, $6 the backoff in seconds): queued again after the backoff while attempts remain,\nelse failed for good; the error is kept either way.");
         w.StringConstant("Release", sql.Release, "Gives a job back unstarted (a worker draining): queued at once, the attempt not counted.");
+        w.StringConstant("CompleteMany", sql.CompleteMany,
+            "Many claimed jobs succeeded in one statement ($1 tenants, $2 ids, $3 owners, $4 attempts: arrays of the same length),\n" +
+            "each only while still its claim's; returns the tenant and id of every job it completed.");
         w.Close();
         w.Close();
         return w.ToString();

@@ -23,7 +23,8 @@ public sealed record QueueSql(
     string Complete,
     string Cancel,
     string Fail,
-    string Release)
+    string Release,
+    string CompleteMany)
 {
     /// <summary>The channel enqueues notify on commit, which idle workers listen on.</summary>
     public const string Channel = "narralytica_jobs";
@@ -121,6 +122,13 @@ public sealed record QueueSql(
         var thisClaim = $"{tenant} = $1 AND {id} = $2 AND {status} = 'running' AND {owner} = $3 AND {attempts} = $4";
         var heartbeat = $"UPDATE {t} SET {expires} = now() + make_interval(secs => $5){touched} WHERE {thisClaim} RETURNING {expires}";
         var complete = $"UPDATE {t} SET {status} = {Status("succeeded")}, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} WHERE {thisClaim}";
+        // Many claimed jobs succeeded in one statement, each still its claim's ($1 tenants, $2 ids, $3 owners, $4 attempts,
+        // arrays of the same length); returns the tenant and id of each job it completed, so the caller sees which claims were lost.
+        var completeMany =
+            $"UPDATE {t} j SET {status} = {Status("succeeded")}, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} " +
+            "FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[]) AS c (tenant_id, id, owner, attempt) " +
+            $"WHERE j.{tenant} = c.tenant_id AND j.{id} = c.id AND j.{status} = 'running' AND j.{owner} = c.owner AND j.{attempts} = c.attempt " +
+            $"RETURNING j.{tenant}, j.{id}";
         // The job ends cancelled ($5 the reason, kept in last_error).
         var cancel = $"UPDATE {t} SET {status} = {Status("cancelled")}, {lastError} = $5, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} WHERE {thisClaim}";
         // A failed attempt ($5 the error, $6 the backoff in seconds): queued again after the backoff while attempts remain,
@@ -134,6 +142,6 @@ public sealed record QueueSql(
         // Gives a job back unstarted (a worker draining): queued at once, the attempt not counted.
         var release = $"UPDATE {t} SET {status} = {Status("queued")}, {attempts} = {attempts} - 1, {runAfter} = now(), {owner} = NULL, {expires} = NULL{touched} WHERE {thisClaim}";
 
-        return new QueueSql(table.Name, key is not null, enqueue, enqueueMany, cancelQueued, claim, heartbeat, complete, cancel, fail, release);
+        return new QueueSql(table.Name, key is not null, enqueue, enqueueMany, cancelQueued, claim, heartbeat, complete, cancel, fail, release, completeMany);
     }
 }

@@ -84,7 +84,7 @@ public sealed class QueueDeclarationTests
         Assert.Contains("state = CASE WHEN j.state = 'running' AND j.tries >= j.max_tries THEN 'failed'::task_state", sql.Claim);
         Assert.Contains("held_by = $3 AND tries = $4", sql.Complete);
         // The claim's inner aliases aside, no conventional name is left.
-        foreach (var statement in new[] { sql.Enqueue, sql.EnqueueMany, sql.CancelQueued, sql.Claim, sql.Heartbeat, sql.Complete, sql.Cancel, sql.Fail, sql.Release })
+        foreach (var statement in new[] { sql.Enqueue, sql.EnqueueMany, sql.CancelQueued, sql.Claim, sql.Heartbeat, sql.Complete, sql.Cancel, sql.Fail, sql.Release, sql.CompleteMany })
             foreach (var conventional in new[] { " jobs ", "status", "lease_", "last_error", "started_at", "finished_at" })
                 Assert.DoesNotContain(conventional, statement);
     }
