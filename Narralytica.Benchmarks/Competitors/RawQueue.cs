@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
@@ -10,7 +11,7 @@ namespace Narralytica.Benchmarks.Competitors;
 /// <summary>
 /// The baseline queue: what one writes by hand on <c>jobs</c> with raw Npgsql, as the table's owner (no row-level
 /// security, no tenant, no fairness, no lease check on completion): claim up to 10 ready jobs with
-/// <c>FOR UPDATE SKIP LOCKED</c> by priority and time, mark each succeeded by its key. Prepared statements.
+/// <c>FOR UPDATE SKIP LOCKED</c> by priority and time, mark each succeeded by its key (or a claim's jobs at once). Prepared statements.
 /// </summary>
 public static class RawQueue
 {
@@ -22,13 +23,20 @@ public static class RawQueue
     private const string CompleteSql =
         "UPDATE jobs SET status = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, finished_at = now() WHERE tenant_id = $1 AND id = $2";
 
+    private const string CompleteManySql =
+        "UPDATE jobs j SET status = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, finished_at = now() " +
+        "FROM unnest($1::uuid[], $2::uuid[]) AS c (tenant_id, id) WHERE j.tenant_id = c.tenant_id AND j.id = c.id";
+
     private const string InsertSql = "INSERT INTO jobs (tenant_id, id, kind, payload) VALUES ($1, $2, $3, $4)";
 
     private const string InsertManySql =
         "INSERT INTO jobs (tenant_id, id, kind, payload) SELECT $1, j.id, $2, j.payload FROM unnest($3::uuid[], $4::jsonb[]) AS j (id, payload)";
 
-    /// <summary>Runs one claim-and-complete loop until the queue is empty; returns the jobs it completed.</summary>
-    public static async Task<int> DrainAsync(NpgsqlDataSource dataSource, string worker, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Runs one claim-and-complete loop until the queue is empty; returns the jobs it completed. Each job is completed by
+    /// a statement of its own, or with <paramref name="completeClaimAtOnce"/> a claim's jobs by one statement.
+    /// </summary>
+    public static async Task<int> DrainAsync(NpgsqlDataSource dataSource, string worker, bool completeClaimAtOnce = false, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var claim = new NpgsqlCommand(ClaimSql, connection)
@@ -39,8 +47,13 @@ public static class RawQueue
         {
             Parameters = { new NpgsqlParameter<Guid>(), new NpgsqlParameter<Guid>() },
         };
+        await using var completeMany = new NpgsqlCommand(CompleteManySql, connection)
+        {
+            Parameters = { new NpgsqlParameter<Guid[]>(), new NpgsqlParameter<Guid[]>() },
+        };
         await claim.PrepareAsync(cancellationToken);
         await complete.PrepareAsync(cancellationToken);
+        await completeMany.PrepareAsync(cancellationToken);
         var done = 0;
         var claimed = new List<(Guid Tenant, Guid Id)>(10);
         while (true)
@@ -51,6 +64,13 @@ public static class RawQueue
                     claimed.Add((reader.GetGuid(0), reader.GetGuid(1)));
             if (claimed.Count == 0)
                 return done;
+            if (completeClaimAtOnce)
+            {
+                ((NpgsqlParameter<Guid[]>)completeMany.Parameters[0]).TypedValue = claimed.Select(c => c.Tenant).ToArray();
+                ((NpgsqlParameter<Guid[]>)completeMany.Parameters[1]).TypedValue = claimed.Select(c => c.Id).ToArray();
+                done += await completeMany.ExecuteNonQueryAsync(cancellationToken);
+                continue;
+            }
             foreach (var (tenant, id) in claimed)
             {
                 ((NpgsqlParameter<Guid>)complete.Parameters[0]).TypedValue = tenant;

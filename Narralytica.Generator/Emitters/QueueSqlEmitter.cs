@@ -15,7 +15,7 @@ internal static class QueueSqlEmitter
     /// all the same (the runtime names it), saying there is no queue, and the runtime refuses to enqueue or claim.</param>
     public static string Emit(QueueSql? declared, string ns)
     {
-        var sql = declared ?? new QueueSql("", false, "", "", "", "", "", "", "", "", "");
+        var sql = declared ?? new QueueSql("", false, "", "", "", "", "", "", "", "", "", "");
         var w = new SourceWriter();
         w.Line(SourceWriter.Header);
         w.Open($"namespace {ns}");
@@ -42,7 +42,8 @@ internal static class QueueSqlEmitter
         w.StringConstant("CancelQueued", sql.CancelQueued, "A queued job of the caller's tenant cancelled before a worker takes it ($1 tenant, $2 id).");
         w.StringConstant("Claim", sql.Claim,
             "Claims up to $1 jobs of every tenant, fairly ($2 the tenant served last, $3 the lease owner, $4 the lease in seconds):\n" +
-            "a tenant's first ready job before any tenant's second, starting after $2; rows locked by another claim are skipped;\n" +
+            "a tenant's first ready job before any tenant's second, starting after $2; each tenant with ready work (found by a skip\n" +
+            "scan of the ready index) locks only its share of $1, and rows locked by another claim are skipped;\n" +
             "an expired lease is claimed again, or failed when its attempts are spent.");
         w.StringConstant("Heartbeat", sql.Heartbeat, "Extends the lease to $5 seconds from now.");
         w.StringConstant("Complete", sql.Complete, "The job succeeded.");
@@ -50,6 +51,9 @@ internal static class QueueSqlEmitter
         w.StringConstant("Fail", sql.Fail,
             "A failed attempt ($5 the error, $6 the backoff in seconds): queued again after the backoff while attempts remain,\nelse failed for good; the error is kept either way.");
         w.StringConstant("Release", sql.Release, "Gives a job back unstarted (a worker draining): queued at once, the attempt not counted.");
+        w.StringConstant("CompleteMany", sql.CompleteMany,
+            "Many claimed jobs succeeded in one statement ($1 tenants, $2 ids, $3 owners, $4 attempts: arrays of the same length),\n" +
+            "each only while still its claim's; returns the tenant and id of every job it completed.");
         w.Close();
         w.Close();
         return w.ToString();

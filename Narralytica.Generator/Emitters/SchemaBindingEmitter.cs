@@ -35,7 +35,7 @@ internal static class SchemaBindingEmitter
         w.Line();
         w.Summary("The job queue's statements, from the generated JobQueueSql (written from the queue table's declaration).");
         w.Open("public global::Narralytica.Runtime.JobQueueStatements Queue { get; } = JobQueueSql.IsDeclared ? new global::Narralytica.Runtime.JobQueueStatements");
-        foreach (var name in new[] { "IsDeclared", "Table", "Channel", "HasUniqueKey", "Enqueue", "EnqueueMany", "CancelQueued", "Claim", "Heartbeat", "Complete", "Cancel", "Fail", "Release" })
+        foreach (var name in new[] { "IsDeclared", "Table", "Channel", "HasUniqueKey", "Enqueue", "EnqueueMany", "CancelQueued", "Claim", "Heartbeat", "Complete", "Cancel", "Fail", "Release", "CompleteMany" })
             w.Line($"{name} = JobQueueSql.{name},");
         w.Close(" : global::Narralytica.Runtime.JobQueueStatements.None;");
         w.Line();

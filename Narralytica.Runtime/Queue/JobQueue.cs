@@ -90,7 +90,7 @@ public sealed class JobQueue
     public async Task<DateTimeOffset> HeartbeatAsync(ClaimedJob job, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = ClaimCommand(connection, JobQueueSql.Heartbeat, job, new NpgsqlParameter<double> { TypedValue = Options.Lease.TotalSeconds });
+        await using var command = await PreparedAsync(ClaimCommand(connection, JobQueueSql.Heartbeat, job, new NpgsqlParameter<double> { TypedValue = Options.Lease.TotalSeconds }), cancellationToken).ConfigureAwait(false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             throw new LeaseLostException(job, "extend the lease of");
@@ -101,9 +101,37 @@ public sealed class JobQueue
     public async Task CompleteAsync(ClaimedJob job, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = ClaimCommand(connection, JobQueueSql.Complete, job);
+        await using var command = await PreparedAsync(ClaimCommand(connection, JobQueueSql.Complete, job), cancellationToken).ConfigureAwait(false);
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             throw new LeaseLostException(job, "complete");
+    }
+
+    /// <summary>
+    /// Marks the claimed <paramref name="jobs"/> succeeded in one statement (one round trip for a whole claim), on a
+    /// connection of its own. Each is completed only while it is still its claim's; a job whose lease was taken over is
+    /// left as it is and returned, so the caller knows which work may run again. Returns no job when all were completed.
+    /// </summary>
+    public async Task<IReadOnlyList<ClaimedJob>> CompleteAsync(IReadOnlyCollection<ClaimedJob> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 0)
+            return Array.Empty<ClaimedJob>();
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = await PreparedAsync(new NpgsqlCommand(JobQueueSql.CompleteMany, connection)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid[]> { TypedValue = jobs.Select(j => j.TenantId).ToArray() },
+                new NpgsqlParameter<Guid[]> { TypedValue = jobs.Select(j => j.Id).ToArray() },
+                new NpgsqlParameter<string[]> { TypedValue = jobs.Select(j => j.Owner).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+                new NpgsqlParameter<int[]> { TypedValue = jobs.Select(j => j.Attempt).ToArray() },
+            },
+        }, cancellationToken).ConfigureAwait(false);
+        var completed = new HashSet<(Guid, Guid)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                completed.Add((reader.GetGuid(0), reader.GetGuid(1)));
+        return completed.Count == jobs.Count ? Array.Empty<ClaimedJob>() : jobs.Where(j => !completed.Contains((j.TenantId, j.Id))).ToList();
     }
 
     /// <summary>
@@ -121,7 +149,7 @@ public sealed class JobQueue
     public async Task CancelAsync(ClaimedJob job, string reason, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = ClaimCommand(connection, JobQueueSql.Cancel, job, new NpgsqlParameter<string> { TypedValue = reason, NpgsqlDbType = NpgsqlDbType.Text });
+        await using var command = await PreparedAsync(ClaimCommand(connection, JobQueueSql.Cancel, job, new NpgsqlParameter<string> { TypedValue = reason, NpgsqlDbType = NpgsqlDbType.Text }), cancellationToken).ConfigureAwait(false);
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             throw new LeaseLostException(job, "cancel");
     }
@@ -135,9 +163,9 @@ public sealed class JobQueue
         ArgumentNullException.ThrowIfNull(error);
         var backoff = Options.Retry.Delay(job.Attempt);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = ClaimCommand(connection, JobQueueSql.Fail, job,
+        await using var command = await PreparedAsync(ClaimCommand(connection, JobQueueSql.Fail, job,
             new NpgsqlParameter<string> { TypedValue = Truncate(error), NpgsqlDbType = NpgsqlDbType.Text },
-            new NpgsqlParameter<double> { TypedValue = backoff.TotalSeconds });
+            new NpgsqlParameter<double> { TypedValue = backoff.TotalSeconds }), cancellationToken).ConfigureAwait(false);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             throw new LeaseLostException(job, "fail");
@@ -149,7 +177,7 @@ public sealed class JobQueue
     public async Task ReleaseAsync(ClaimedJob job, CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = ClaimCommand(connection, JobQueueSql.Release, job);
+        await using var command = await PreparedAsync(ClaimCommand(connection, JobQueueSql.Release, job), cancellationToken).ConfigureAwait(false);
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             throw new LeaseLostException(job, "release");
     }
@@ -161,11 +189,21 @@ public sealed class JobQueue
         if (scope.TenantId != job.TenantId)
             throw new TenantMismatchException(JobQueueSql.Table, scope.TenantId, job.TenantId);
         var connection = await scope.Db.OpenNpgsqlConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = reason is null
+        await using var command = await PreparedAsync(reason is null
             ? ClaimCommand(connection, sql, job)
-            : ClaimCommand(connection, sql, job, new NpgsqlParameter<string> { TypedValue = reason, NpgsqlDbType = NpgsqlDbType.Text });
+            : ClaimCommand(connection, sql, job, new NpgsqlParameter<string> { TypedValue = reason, NpgsqlDbType = NpgsqlDbType.Text }), cancellationToken).ConfigureAwait(false);
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             throw new LeaseLostException(job, action);
+    }
+
+    /// <summary>
+    /// Prepared on the connection (a server-side statement Npgsql keeps with the pooled connection), so each finish after the
+    /// first on that connection is bound and run without being parsed and planned again.
+    /// </summary>
+    private static async Task<NpgsqlCommand> PreparedAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        return command;
     }
 
     private static NpgsqlCommand ClaimCommand(NpgsqlConnection connection, string sql, ClaimedJob job, params NpgsqlParameter[] more)

@@ -18,4 +18,5 @@ internal static class JobQueueSql
     public static string Cancel => Declared.Cancel;
     public static string Fail => Declared.Fail;
     public static string Release => Declared.Release;
+    public static string CompleteMany => Declared.CompleteMany;
 }

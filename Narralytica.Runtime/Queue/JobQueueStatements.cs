@@ -50,4 +50,7 @@ public sealed record JobQueueStatements
 
     /// <summary>Gives a job back unstarted (a worker draining).</summary>
     public string Release { get; init; } = "";
+
+    /// <summary>Many claimed jobs succeeded in one statement, from arrays; returns the tenant and id of each one completed.</summary>
+    public string CompleteMany { get; init; } = "";
 }

@@ -23,7 +23,8 @@ public sealed record QueueSql(
     string Complete,
     string Cancel,
     string Fail,
-    string Release)
+    string Release,
+    string CompleteMany)
 {
     /// <summary>The channel enqueues notify on commit, which idle workers listen on.</summary>
     public const string Channel = "narralytica_jobs";
@@ -70,26 +71,40 @@ public sealed record QueueSql(
             $"UPDATE {t} SET {status} = {Status("cancelled")}, {finishedAt} = now(){touched} WHERE {tenant} = $1 AND {id} = $2 AND {status} = 'queued' RETURNING 1";
 
         // Claims up to $1 jobs of every tenant, fairly ($2 the tenant served last, $3 the lease owner, $4 the lease in
-        // seconds). Each tenant offers its next ready jobs (by priority, then run_after), and jobs whose lease expired (their
-        // worker stopped); a tenant's first job is taken before any tenant's second (the turn), and within a turn the
-        // tenants after $2 come first, so successive claims go round the tenants. Rows locked by another claim are skipped.
+        // seconds), in one statement that locks little more than it takes:
+        // - the tenants with ready work, found by a skip scan of the ready index (one descent per tenant, never a tenant
+        //   without work): first the tenants after $2 in id order, then from the start up to $2, at most $1 of them (the seats);
+        // - each seated tenant locks its share of $1 (an equal part, the first seats one more for the remainder), its next
+        //   ready jobs by priority then run_after, skipping rows another claim holds;
+        // - jobs whose lease expired (their worker stopped), the oldest first, from the small index of running jobs;
+        // - a tenant's first job is taken before any tenant's second (the turn), and within a turn the tenants after $2 come
+        //   first, so successive claims go round the tenants.
         // An expired job that has used up its attempts is failed instead of claimed (its status comes back as 'failed').
-        var tenants = SqlIdentifier.Quote(TableConventions.TenantsTable);
+        var ready = $"j.{status} = 'queued' AND j.{runAfter} <= now()";
+        string NextBusyTenant(string after) => $"SELECT j.{tenant} FROM {t} j WHERE {ready}{after} ORDER BY j.{tenant} LIMIT 1";
         var spent = $"j.{status} = 'running' AND j.{attempts} >= j.{maxAttempts}";
         var claim =
-            "WITH ready AS (" +
-            $"SELECT r.tenant_id, r.id, r.priority, r.run_after FROM {tenants} t CROSS JOIN LATERAL (" +
+            "WITH RECURSIVE " +
+            $"later (tenant_id) AS (({NextBusyTenant($" AND j.{tenant} > $2")}) UNION ALL " +
+            $"SELECT ({NextBusyTenant($" AND j.{tenant} > l.tenant_id")}) FROM later l WHERE l.tenant_id IS NOT NULL), " +
+            $"earlier (tenant_id) AS (({NextBusyTenant("")}) UNION ALL " +
+            $"SELECT ({NextBusyTenant($" AND j.{tenant} > e.tenant_id")}) FROM earlier e WHERE e.tenant_id < $2), " +
+            "seated AS (" +
+            "SELECT b.tenant_id, row_number() OVER (ORDER BY b.tenant_id <= $2, b.tenant_id) - 1 AS seat, count(*) OVER () AS seats FROM (" +
+            "SELECT a.tenant_id FROM ((SELECT tenant_id FROM later WHERE tenant_id IS NOT NULL LIMIT $1) UNION ALL (SELECT tenant_id FROM earlier WHERE tenant_id <= $2 LIMIT $1)) a " +
+            "ORDER BY a.tenant_id <= $2, a.tenant_id LIMIT $1) b), " +
+            "offered_ready AS (" +
+            "SELECT r.tenant_id, r.id, r.priority, r.run_after FROM seated s CROSS JOIN LATERAL (" +
             $"SELECT j.{tenant} AS tenant_id, j.{id} AS id, j.{priority} AS priority, j.{runAfter} AS run_after FROM {t} j " +
-            $"WHERE j.{tenant} = t.{id} AND j.{status} = 'queued' AND j.{runAfter} <= now() " +
-            $"ORDER BY j.{priority} DESC, j.{runAfter} LIMIT $1 FOR UPDATE OF j SKIP LOCKED) r), " +
-            "expired AS (" +
-            $"SELECT e.tenant_id, e.id, e.priority, e.run_after FROM {tenants} t CROSS JOIN LATERAL (" +
+            $"WHERE j.{tenant} = s.tenant_id AND {ready} " +
+            $"ORDER BY j.{priority} DESC, j.{runAfter} " +
+            "LIMIT $1 / s.seats + CASE WHEN s.seat < $1 % s.seats THEN 1 ELSE 0 END FOR UPDATE OF j SKIP LOCKED) r), " +
+            "offered_expired AS (" +
             $"SELECT j.{tenant} AS tenant_id, j.{id} AS id, j.{priority} AS priority, j.{runAfter} AS run_after FROM {t} j " +
-            $"WHERE j.{tenant} = t.{id} AND j.{status} = 'running' AND j.{expires} < now() " +
-            $"ORDER BY j.{expires} LIMIT $1 FOR UPDATE OF j SKIP LOCKED) e), " +
+            $"WHERE j.{status} = 'running' AND j.{expires} < now() ORDER BY j.{expires} LIMIT $1 FOR UPDATE OF j SKIP LOCKED), " +
             "offered AS (" +
             "SELECT o.tenant_id, o.id, row_number() OVER (PARTITION BY o.tenant_id ORDER BY o.priority DESC, o.run_after, o.id) AS turn " +
-            "FROM (SELECT * FROM ready UNION ALL SELECT * FROM expired) o), " +
+            "FROM (SELECT * FROM offered_ready UNION ALL SELECT * FROM offered_expired) o), " +
             "chosen AS (" +
             "SELECT tenant_id, id, row_number() OVER (ORDER BY turn, tenant_id <= $2, tenant_id) AS place FROM offered ORDER BY turn, tenant_id <= $2, tenant_id LIMIT $1) " +
             $"UPDATE {t} j SET " +
@@ -107,6 +122,13 @@ public sealed record QueueSql(
         var thisClaim = $"{tenant} = $1 AND {id} = $2 AND {status} = 'running' AND {owner} = $3 AND {attempts} = $4";
         var heartbeat = $"UPDATE {t} SET {expires} = now() + make_interval(secs => $5){touched} WHERE {thisClaim} RETURNING {expires}";
         var complete = $"UPDATE {t} SET {status} = {Status("succeeded")}, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} WHERE {thisClaim}";
+        // Many claimed jobs succeeded in one statement, each still its claim's ($1 tenants, $2 ids, $3 owners, $4 attempts,
+        // arrays of the same length); returns the tenant and id of each job it completed, so the caller sees which claims were lost.
+        var completeMany =
+            $"UPDATE {t} j SET {status} = {Status("succeeded")}, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} " +
+            "FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[]) AS c (tenant_id, id, owner, attempt) " +
+            $"WHERE j.{tenant} = c.tenant_id AND j.{id} = c.id AND j.{status} = 'running' AND j.{owner} = c.owner AND j.{attempts} = c.attempt " +
+            $"RETURNING j.{tenant}, j.{id}";
         // The job ends cancelled ($5 the reason, kept in last_error).
         var cancel = $"UPDATE {t} SET {status} = {Status("cancelled")}, {lastError} = $5, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} WHERE {thisClaim}";
         // A failed attempt ($5 the error, $6 the backoff in seconds): queued again after the backoff while attempts remain,
@@ -120,6 +142,6 @@ public sealed record QueueSql(
         // Gives a job back unstarted (a worker draining): queued at once, the attempt not counted.
         var release = $"UPDATE {t} SET {status} = {Status("queued")}, {attempts} = {attempts} - 1, {runAfter} = now(), {owner} = NULL, {expires} = NULL{touched} WHERE {thisClaim}";
 
-        return new QueueSql(table.Name, key is not null, enqueue, enqueueMany, cancelQueued, claim, heartbeat, complete, cancel, fail, release);
+        return new QueueSql(table.Name, key is not null, enqueue, enqueueMany, cancelQueued, claim, heartbeat, complete, cancel, fail, release, completeMany);
     }
 }
