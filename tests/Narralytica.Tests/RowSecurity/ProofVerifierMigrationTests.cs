@@ -3,6 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Narralytica.Schema.Migrations;
+using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
 using Narralytica.Tests.Infrastructure;
 using Xunit;
@@ -37,6 +38,11 @@ public sealed class ProofVerifierMigrationTests : IDisposable
         var plan = SchemaDiffer.Diff(before, model);
         Assert.Equal(new[] { TenantProof.CreateVerifyFunction }, plan.Statements.Select(s => s.Sql));
         Assert.StartsWith("replace function narralytica_proven_tenant: it checks a proof's signature", Assert.Single(plan.Changes).Description);
+
+        // On the Citus target the replacement keeps the function's permission to read the key table on a worker.
+        var citus = SchemaDiffer.Diff(before with { Target = DeploymentTarget.Citus }, model with { Target = DeploymentTarget.Citus });
+        Assert.Equal(new[] { TenantProof.CreateVerifyFunction, "ALTER FUNCTION narralytica_proven_tenant() SET citus.allow_nested_distributed_execution = on;" },
+            citus.Statements.Select(s => s.Sql));
 
         // A signed tenant created by the same migration is created with the current body, once.
         var unsigned = SnapshotReader.Read(text.Replace("signature_first_proof: true\n", "").Replace("tenant_proof: true\n", ""), "snapshot").Model;
