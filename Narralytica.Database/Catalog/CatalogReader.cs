@@ -132,6 +132,8 @@ public static class CatalogReader
             TenantProof = isolation.Proof.IsComplete,
             // The checked open-read function is the plpgsql one; the lanes' first was plain SQL (drift compares the bodies).
             CheckedJustification = isolation.Procedures.Any(p => p.Name == CallerLanes.OpenReadFunction && p.Definition.StartsWith("f plpgsql", StringComparison.Ordinal)),
+            // The function's definition ends with its body (drift compares the whole definition).
+            SignatureFirstProof = isolation.Proof.VerifyFunction?.EndsWith(" " + TenantProof.VerifyBody, StringComparison.Ordinal) == true,
             Streams = await PublicationCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
             GuardedSessions = await SessionGuardCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
         };

@@ -56,6 +56,7 @@ public static class SchemaDrift
             Lanes = expected.Lanes,
             TenantProof = expected.TenantProof,
             CheckedJustification = expected.CheckedJustification,
+            SignatureFirstProof = expected.SignatureFirstProof,
             Tables = live.Tables.Select(t => expected.FindTable(t.Name) is { } declared ? t with { RowSecurity = declared.RowSecurity, Queue = declared.Queue } : t).ToEquatableArray(),
         };
 
@@ -118,6 +119,7 @@ public static class SchemaDrift
             AppSchemaUsage = declared.AppSchemaUsage,
             TenantProof = declared.TenantProof,
             CheckedJustification = declared.CheckedJustification,
+            SignatureFirstProof = declared.SignatureFirstProof,
             Tables = built.Tables.Select(t => declared.FindTable(t.Name) is { } table
                 ? t with
                 {

@@ -20,6 +20,9 @@ internal static class ChangeDescriptions
     public static string GuardSessions()
         => $"take TEMPORARY on the database from PUBLIC (the owner keeps it) and pin the search path of {string.Join(", ", DatabaseRoles.Lanes)} with pg_temp last";
 
+    public static string CheckProofSignatureFirst()
+        => $"replace function {TenantProof.VerifyFunction}: it checks a proof's signature before reading anything else of it (the same proofs accepted, for less work per statement)";
+
     public static string SchemaUsage(string role, bool granted) => $"{(granted ? "grant" : "revoke")} USAGE on the schema {(granted ? "to" : "from")} {role}";
 
     public static string Revoke(Table table, TablePrivileges revoked, string role, bool nowAppendOnly)

@@ -52,6 +52,7 @@ public sealed class SnapshotReader
             TenantProof = Flag(top, "tenant_proof"),
             CheckedJustification = Flag(top, "checked_justification"),
             GuardedSessions = Flag(top, "guarded_sessions"),
+            SignatureFirstProof = Flag(top, "signature_first_proof"),
         };
         return (model, header);
     }

@@ -48,6 +48,13 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     public bool CheckedJustification { get; init; }
 
     /// <summary>
+    /// Whether the signed tenant's verifying function checks the signature before it reads anything else of the proof
+    /// (<see cref="Narralytica.Schema.Sql.TenantProof.VerifyBody"/>): the same proofs accepted, for less work per statement.
+    /// schema.yaml always has it; a snapshot written before does not (its function checked the format first).
+    /// </summary>
+    public bool SignatureFirstProof { get; init; }
+
+    /// <summary>
     /// Whether the lanes' sessions are guarded against objects of the caller's making (<see cref="Narralytica.Schema.Sql.SessionGuards"/>):
     /// TEMPORARY on the database taken from PUBLIC and left to the owner, and each lane role's search path pinned with pg_temp last.
     /// schema.yaml always has it; a snapshot written before does not.

@@ -8,7 +8,8 @@ namespace Narralytica.Schema.Sql;
 /// the text before it under a key of <see cref="KeyTable"/>. The data layer puts it in <see cref="ProofSetting"/> for
 /// one transaction; the <c>tenant_isolation</c> policies take their tenant from <see cref="VerifyFunction"/>, which
 /// checks the proof once per statement (a scalar subquery: an InitPlan) and returns its tenant, or NULL when the proof
-/// is missing, malformed, expired, signed with an unknown or expired key, or signed wrongly. Whatever SQL the
+/// is missing, malformed, expired, signed with an unknown or expired key, or signed wrongly (<see cref="VerifyBody"/>
+/// checks the signature before it reads anything else). Whatever SQL the
 /// application login sends, it can name no tenant it holds no proof for: the key table is readable by its owner only,
 /// and the function runs as that owner with a pinned search path.
 /// </summary>
@@ -54,26 +55,31 @@ public static class TenantProof
                                          ProofSetting + "', coalesce(proof, ''), true) $$;";
 
     /// <summary>
-    /// The verifying function's body. Malformed input returns NULL before any cast can fail; the expiry is compared
-    /// with the statement's time; the key must exist and be unexpired; the signature covers key id, tenant and expiry.
+    /// The verifying function's body: the signature first. Whatever the setting holds, the function reads only the key
+    /// id before the signature is checked: the text up to the last 45 characters is what was signed, the key named by its
+    /// first part must exist and be unexpired, and the 45 characters must be a dot and the base64 HMAC-SHA256 of the
+    /// signed text under that key (compared as text, so a signature that is not base64, or of another length, is simply
+    /// unequal). Nothing in that path can fail: no cast, no decode, so any text an attacker can write returns NULL. Only
+    /// then are the expiry (against the statement's time) and the tenant read, and the signed text must read back
+    /// exactly as <c>TenantKey.Sign</c> writes it (key id, the tenant as uuid prints it, the expiry as bigint prints it),
+    /// so a text a key's holder signed in another shape is refused too (or fails a cast, which only a key's holder can
+    /// make happen). This replaced a body that checked the format with three regular expressions before the signature,
+    /// about 5 µs of server CPU dearer per statement (docs/tenant-safety.md, "What was tried on the verifier").
     /// </summary>
     public const string VerifyBody =
         "DECLARE\n" +
-        "    parts text[] := string_to_array(current_setting('" + ProofSetting + "', true), '.');\n" +
+        "    proof text := current_setting('" + ProofSetting + "', true);\n" +
+        "    signed text := left(proof, -45);\n" +
         "    key bytea;\n" +
         "BEGIN\n" +
-        "    IF array_length(parts, 1) IS DISTINCT FROM 4\n" +
-        "       OR parts[2] !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'\n" +
-        "       OR parts[3] !~ '^[0-9]{1,12}$'\n" +
-        "       OR parts[4] !~ '^[A-Za-z0-9+/]{43}=$'\n" +
-        "       OR parts[3]::bigint <= extract(epoch FROM statement_timestamp()) THEN\n" +
+        "    SELECT k.secret INTO key FROM " + KeyTable + " k WHERE k.id = split_part(signed, '.', 1) AND k.expires_at > statement_timestamp();\n" +
+        "    IF key IS NULL\n" +
+        "       OR '.' || encode(hmac(convert_to(signed, 'UTF8'), key, 'sha256'), 'base64') <> substr(proof, length(proof) - 44)\n" +
+        "       OR split_part(signed, '.', 3)::bigint <= extract(epoch FROM statement_timestamp())\n" +
+        "       OR signed <> split_part(signed, '.', 1) || '.' || split_part(signed, '.', 2)::uuid || '.' || split_part(signed, '.', 3)::bigint THEN\n" +
         "        RETURN NULL;\n" +
         "    END IF;\n" +
-        "    SELECT k.secret INTO key FROM " + KeyTable + " k WHERE k.id = parts[1] AND k.expires_at > statement_timestamp();\n" +
-        "    IF key IS NULL OR hmac(convert_to(parts[1] || '.' || parts[2] || '.' || parts[3], 'UTF8'), key, 'sha256'::text) <> decode(parts[4], 'base64') THEN\n" +
-        "        RETURN NULL;\n" +
-        "    END IF;\n" +
-        "    RETURN parts[2]::uuid;\n" +
+        "    RETURN split_part(signed, '.', 2)::uuid;\n" +
         "END\n";
 
     /// <summary>

@@ -122,7 +122,8 @@ public static class CitusDistribution
         return functions;
     }
 
-    private static string NestedExecution(string function) => $"ALTER FUNCTION {function} SET {CitusForms.NestedExecutionSetting} = on;";
+    /// <summary>Lets <paramref name="function"/> read a reference table inside a shard's statement; a CREATE OR REPLACE of the function drops it, so it is set again after one.</summary>
+    public static string NestedExecution(string function) => $"ALTER FUNCTION {function} SET {CitusForms.NestedExecutionSetting} = on;";
 
     /// <summary>The steps as one psql script, each step in a transaction under a comment with its done-query.</summary>
     public static string Script(SchemaModel model)

@@ -94,21 +94,18 @@ COMMENT ON TABLE narralytica_tenant_keys IS 'Keys that sign tenant proofs (HMAC-
 CREATE PROCEDURE narralytica_set_tenant_proof(proof text) LANGUAGE sql AS $$ SELECT set_config('narralytica.tenant_proof', coalesce(proof, ''), true) $$;
 
 DO $$ BEGIN EXECUTE format('CREATE OR REPLACE FUNCTION narralytica_proven_tenant() RETURNS uuid LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = %s AS %L', concat_ws(', ', 'pg_catalog', quote_ident(current_schema()), (SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'pgcrypto' AND n.nspname <> current_schema()), 'pg_temp'), $body$DECLARE
-    parts text[] := string_to_array(current_setting('narralytica.tenant_proof', true), '.');
+    proof text := current_setting('narralytica.tenant_proof', true);
+    signed text := left(proof, -45);
     key bytea;
 BEGIN
-    IF array_length(parts, 1) IS DISTINCT FROM 4
-       OR parts[2] !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
-       OR parts[3] !~ '^[0-9]{1,12}$'
-       OR parts[4] !~ '^[A-Za-z0-9+/]{43}=$'
-       OR parts[3]::bigint <= extract(epoch FROM statement_timestamp()) THEN
+    SELECT k.secret INTO key FROM narralytica_tenant_keys k WHERE k.id = split_part(signed, '.', 1) AND k.expires_at > statement_timestamp();
+    IF key IS NULL
+       OR '.' || encode(hmac(convert_to(signed, 'UTF8'), key, 'sha256'), 'base64') <> substr(proof, length(proof) - 44)
+       OR split_part(signed, '.', 3)::bigint <= extract(epoch FROM statement_timestamp())
+       OR signed <> split_part(signed, '.', 1) || '.' || split_part(signed, '.', 2)::uuid || '.' || split_part(signed, '.', 3)::bigint THEN
         RETURN NULL;
     END IF;
-    SELECT k.secret INTO key FROM narralytica_tenant_keys k WHERE k.id = parts[1] AND k.expires_at > statement_timestamp();
-    IF key IS NULL OR hmac(convert_to(parts[1] || '.' || parts[2] || '.' || parts[3], 'UTF8'), key, 'sha256'::text) <> decode(parts[4], 'base64') THEN
-        RETURN NULL;
-    END IF;
-    RETURN parts[2]::uuid;
+    RETURN split_part(signed, '.', 2)::uuid;
 END
 $body$); END $$;
 

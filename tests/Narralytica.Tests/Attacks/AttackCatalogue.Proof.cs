@@ -54,6 +54,29 @@ public static partial class AttackCatalogue
                 return "0 rows either way";
             });
 
+        yield return new Attack("proof-malformed", ProofGoal, Sql,
+            "Sets texts shaped to trip the verifier before or instead of its signature check: B's proof truncated or lengthened, its signature replaced by text that is not base64, a signature of 64 bytes, A's id with an extra dot, a non-uuid tenant, an expiry past bigint, text beyond ASCII, a megabyte under the installed key id, dots only",
+            "the verifier checks the signature before it reads or casts anything else; a text that fails it is no tenant, whatever it holds",
+            async run =>
+            {
+                var own = TestTenantKey.Proof(run.TenantB);
+                var signature = own[^44..];
+                var expiry = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+                var texts = new[]
+                {
+                    own[..^1], own + "A", own[..^45], own[..^44] + new string('*', 43) + "=", own[..^44] + "%%%%" + signature[4..], own[..^45] + ":" + signature,
+                    $"{TestTenantKey.Id}.{run.TenantA}.{expiry}.{Convert.ToBase64String(RandomNumberGenerator.GetBytes(64))}",
+                    $"{TestTenantKey.Id}.{run.TenantA}.{expiry}.x.{signature}", $"{TestTenantKey.Id}.not-a-tenant.{expiry}.{signature}",
+                    $"{TestTenantKey.Id}.{run.TenantA}.99999999999999999999999999.{signature}", $"{TestTenantKey.Id}.{run.TenantA}.{expiry}.ü€𝄞.{signature}",
+                    TestTenantKey.Id + "." + new string('A', 1_000_000) + "." + signature, new string('.', 200), "",
+                };
+                var seen = 0L;
+                foreach (var text in texts)
+                    seen += await SegmentsWithProofAsync(run, text);
+                AttackRun.Expect(seen == 0, $"{seen} rows");
+                return $"0 rows for each of {texts.Length} texts, none an error";
+            });
+
         yield return new Attack("proof-switch-in-transaction", ProofGoal, Sql,
             "Inside a transaction that holds B's valid proof, sets the proof setting to a forged proof of A and reads",
             "every statement verifies the proof it runs under",
