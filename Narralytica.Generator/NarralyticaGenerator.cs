@@ -81,6 +81,16 @@ public sealed class NarralyticaGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(queue.Combine(settings), static (output, pair) =>
             output.AddSource(QueueSqlEmitter.FileName, SourceText.From(QueueSqlEmitter.Emit(pair.Left, pair.Right.Namespace), System.Text.Encoding.UTF8)));
 
+        // The pipeline checkpoints' SQL and scope.Checkpoints, from the checkpoints table's declaration; nothing without one.
+        var checkpoints = schemaFiles
+            .Select(static (files, _) => files.Length == 1 && files[0].Compilation.Model is { } schema ? CheckpointSqlSpec.Build(schema) : null)
+            .WithTrackingName(TrackingNames.Checkpoints);
+        context.RegisterSourceOutput(checkpoints.Combine(settings), static (output, pair) =>
+        {
+            if (pair.Left is { } sql)
+                output.AddSource(CheckpointsEmitter.FileName, SourceText.From(CheckpointsEmitter.Emit(sql, pair.Right.Namespace), System.Text.Encoding.UTF8));
+        });
+
         var entities = model
             .SelectMany(static (spec, _) => spec is null ? Enumerable.Empty<EntitySpec>() : spec.Entities)
             .WithTrackingName(TrackingNames.Entities);

@@ -11,4 +11,5 @@ public static class TrackingNames
     public const string Migrations = nameof(Migrations);
     public const string PendingChanges = nameof(PendingChanges);
     public const string Queue = nameof(Queue);
+    public const string Checkpoints = nameof(Checkpoints);
 }

@@ -29,6 +29,7 @@ public static class SchemaCompiler
         var tables = new SchemaValidator(diagnostics).Validate(enums, drafts);
         tables = new ReadPathValidator(diagnostics).Validate(tables);
         new QueueValidator(diagnostics, enums).Validate(tables);
+        new CheckpointValidator(diagnostics).Validate(tables);
         var streams = new StreamValidator(diagnostics).Validate(parser.Streams, tables);
         new CitusValidator(diagnostics).Validate(parser.Target, tables, streams);
 

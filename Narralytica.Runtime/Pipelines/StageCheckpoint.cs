@@ -3,14 +3,17 @@ using System;
 namespace Narralytica.Runtime;
 
 /// <summary>
-/// How far a pipeline stage of one tenant has got (a row of <c>pipeline_checkpoints</c>): <see cref="Position"/> is the
-/// stage's own resume cursor (opaque to the data layer, at most 4 KiB), <see cref="State"/> what else it carries along
-/// (JSON).
+/// How far a pipeline stage of one tenant has got: <see cref="Position"/> is the stage's own resume cursor (kept as text),
+/// <see cref="State"/> what else it carries along (kept as JSON), <see cref="UpdatedAt"/> when it last advanced.
 /// </summary>
-public sealed record StageCheckpoint(string Pipeline, string Stage, string Position, string State, DateTimeOffset UpdatedAt);
+public sealed record StageCheckpoint<TPosition, TState>(string Pipeline, string Stage, TPosition Position, TState State, DateTimeOffset UpdatedAt)
+{
+    /// <summary>The position as the database holds it, which the next advance must still find (null: built by the caller, not read).</summary>
+    internal string? StoredPosition { get; init; }
+}
 
-/// <summary>What a stage step did: the position it reached and the state to keep, or nothing to do (the checkpoint stays).</summary>
-public sealed record StageProgress(string Position, string State = "{}");
+/// <summary>What a stage step did: the position it reached and the state to keep.</summary>
+public sealed record StageProgress<TPosition, TState>(TPosition Position, TState State);
 
 /// <summary>
 /// The checkpoint moved since this stage read it: another run of the same stage advanced it. Nothing of this run's

@@ -53,6 +53,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule QueueColumnType = new("NARR1051", "Queue column of the wrong type", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule QueueClaimNotIndexed = new("NARR1052", "Queue claim not served by an index", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule QueueKeyNotIndexed = new("NARR1053", "Queue unique key without its unique index", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule CheckpointColumnMissing = new("NARR1060", "Checkpoint column missing", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule CheckpointColumnType = new("NARR1061", "Checkpoint column of the wrong type", DiagnosticSeverity.Error, Language);
+    public static readonly DiagnosticRule CheckpointKeyMissing = new("NARR1062", "Checkpoints without a unique key on (tenant_id, pipeline, stage)", DiagnosticSeverity.Error, Language);
     public static readonly DiagnosticRule RejectedByPostgres = new("NARR1040", "SQL in schema.yaml that PostgreSQL rejects", DiagnosticSeverity.Error, Language);
 
     public static readonly DiagnosticRule TenantsTableMissing = new("NARR2001", "Tenant-scoped tables need a global 'tenants' table", DiagnosticSeverity.Error, Tenancy);
@@ -66,6 +69,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticRule CitusQueue = new("NARR2009", "A queue on the Citus target", DiagnosticSeverity.Warning, Tenancy);
     public static readonly DiagnosticRule CitusStream = new("NARR2010", "A stream on the Citus target", DiagnosticSeverity.Warning, Tenancy);
     public static readonly DiagnosticRule QueueOnGlobal = new("NARR2011", "Queue on a global table", DiagnosticSeverity.Error, Tenancy);
+    public static readonly DiagnosticRule CheckpointsOnGlobal = new("NARR2015", "Checkpoints on a global table", DiagnosticSeverity.Error, Tenancy);
 
     public static IReadOnlyList<DiagnosticRule> All { get; } = new[]
     {
@@ -73,8 +77,9 @@ public static class DiagnosticCatalog
         ForeignKeyMissingTable, ForeignKeyMissingColumn, ForeignKeyTypeMismatch, MissingColumn,
         InvalidIdentifier, ReservedWord, WrongShape, MissingKey, BadEnum, DuplicateName,
         ForeignKeyTargetNotUnique, EmptySchema, NameTooLong, DuplicateEntityName, InvalidDefault, UnusedKey, RepeatedKey, BadMaxBytes,
-        BadReadPath, NoBackingIndex, UnboundedWindow, BadStream, QueueColumnMissing, QueueColumnType, QueueClaimNotIndexed, QueueKeyNotIndexed, RejectedByPostgres,
+        BadReadPath, NoBackingIndex, UnboundedWindow, BadStream, QueueColumnMissing, QueueColumnType, QueueClaimNotIndexed, QueueKeyNotIndexed,
+        CheckpointColumnMissing, CheckpointColumnType, CheckpointKeyMissing, RejectedByPostgres,
         TenantsTableMissing, TenantColumnDeclared, TenantNotLeading, GlobalReferencesTenant,
-        NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape, QueueOnGlobal,
+        NullingTenantReference, TenantColumnOnGlobal, IdRule, TenantsTableShape, QueueOnGlobal, CheckpointsOnGlobal,
     };
 }

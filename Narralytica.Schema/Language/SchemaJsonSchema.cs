@@ -59,6 +59,7 @@ public static class SchemaJsonSchema
             ["entity"] = new(Text, "The C# entity name, when the singular of the table name is not the one wanted."),
             ["append_only"] = new(Bool, "Rows are never updated nor deleted (no updated_at; the database refuses UPDATE and DELETE)."),
             ["queue"] = new(Either(Bool, Ref("queue")), "A tenant table of work that workers (narralytica_worker) claim across tenants: they may read, lock and update every tenant's rows of it. true: its columns have the conventional names; a mapping names them (a role left out keeps its conventional name) and may add a unique_key."),
+            ["checkpoints"] = new(Either(Bool, Ref("checkpoints")), "The tenant table the pipeline stages keep their checkpoints in (one per schema): the generated scope.Checkpoints reads and advances them. true: its columns have the conventional names; a mapping names them (a role left out keeps its conventional name)."),
             ["quote"] = new(Bool, "Quote the table name in SQL (to use a reserved word)."),
             ["timestamps"] = new(Either(Bool, OneOf(TimestampsValues)), "created_at and updated_at (true, the default), created_at only (created), or neither (false)."),
             ["columns"] = new(MapOf(Either(Text, Ref("column"))), "The columns, by name: a type (text, varchar(64)?, an enum name…), or a mapping."),
@@ -119,6 +120,14 @@ public static class SchemaJsonSchema
             ["finished_at"] = new(Text, "When the job ended (timestamptz, nullable)."),
             ["last_error"] = new(Text, "The last attempt's error (text or varchar, nullable)."),
             ["unique_key"] = new(Text, "Optional: a column (text or varchar) no two queued or running jobs of a tenant share; an enqueue with a key already waiting or running adds nothing. Needs a unique index on it WHERE status IN ('queued', 'running')."),
+        }),
+        new Mapping("checkpoints", "The columns of the pipeline checkpoints, by role; a role left out is the column of the role's name.", CheckpointKeys, Array.Empty<string>(), new()
+        {
+            ["pipeline"] = new(Text, "The pipeline's name (text or varchar)."),
+            ["stage"] = new(Text, "The stage's name within its pipeline (text or varchar); unique with tenant_id and the pipeline."),
+            ["position"] = new(Text, "The stage's resume cursor, kept as text (text or varchar)."),
+            ["state"] = new(Text, "What else the stage carries along (jsonb)."),
+            ["updated_at"] = new(Text, "When the stage last advanced (timestamptz)."),
         }),
         new Mapping("query", "A generated query helper.", QueryKeys, Array.Empty<string>(), new()
         {

@@ -19,7 +19,7 @@ public static class SchemaVocabulary
     public static IReadOnlyList<string> StreamKeys { get; } = new[] { "doc", "tables" };
 
     /// <summary>A table.</summary>
-    public static IReadOnlyList<string> TableKeys { get; } = new[] { "scope", "doc", "entity", "append_only", "queue", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from", "versions", "queries", "feeds" };
+    public static IReadOnlyList<string> TableKeys { get; } = new[] { "scope", "doc", "entity", "append_only", "queue", "checkpoints", "quote", "timestamps", "columns", "primary_key", "unique", "checks", "indexes", "renamed_from", "versions", "queries", "feeds" };
 
     /// <summary>A column written as a mapping (the short form is its type).</summary>
     public static IReadOnlyList<string> ColumnKeys { get; } = new[] { "type", "nullable", "default", "doc", "references", "on_delete", "unique", "check", "max_bytes", "quote", "renamed_from" };
@@ -35,6 +35,9 @@ public static class SchemaVocabulary
 
     /// <summary>The <c>queue</c> of a table written as a mapping: the column of each role (the short form is <c>true</c>).</summary>
     public static IReadOnlyList<string> QueueKeys { get; } = Model.QueueRoles.All;
+
+    /// <summary>The <c>checkpoints</c> of a table written as a mapping: the column of each role (the short form is <c>true</c>).</summary>
+    public static IReadOnlyList<string> CheckpointKeys { get; } = Model.CheckpointRoles.All;
 
     /// <summary>A query of a table's <c>queries</c>.</summary>
     public static IReadOnlyList<string> QueryKeys { get; } = new[] { "doc", "match", "many", "overlaps", "order_by", "latest" };

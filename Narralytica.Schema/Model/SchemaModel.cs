@@ -179,6 +179,13 @@ public sealed record Table(
     public QueueDeclaration? QueueColumns { get; init; }
 
     /// <summary>
+    /// The pipeline checkpoints' columns by role (<c>checkpoints:</c> of schema.yaml), which the generated checkpoint API is
+    /// written from. Null on a table without it, and on a model read back from a snapshot or a live catalog: it declares
+    /// no database object.
+    /// </summary>
+    public CheckpointDeclaration? CheckpointColumns { get; init; }
+
+    /// <summary>
     /// Whether row-level security is enabled and forced on the table, with the tenant policies of
     /// <see cref="Narralytica.Schema.Sql.TenantIsolation"/>: every tenant-scoped table in schema.yaml.
     /// </summary>

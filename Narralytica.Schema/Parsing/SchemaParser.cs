@@ -187,7 +187,7 @@ internal sealed partial class SchemaParser
             return null;
         var table = new TableDraft(name, key.Span);
         YamlNode? columnsNode = null, primaryKeyNode = null, uniqueNode = null, checksNode = null, indexesNode = null, timestampsNode = null;
-        YamlNode? versionsNode = null, queriesNode = null, feedsNode = null, queueNode = null;
+        YamlNode? versionsNode = null, queriesNode = null, feedsNode = null, queueNode = null, checkpointsNode = null;
         var where = $"table '{name}'";
         var accounted = _read.Keys(mapping, where, TableKeys, (k, value, _) =>
         {
@@ -211,6 +211,7 @@ internal sealed partial class SchemaParser
                 case "entity": table.EntityName = _read.Text(value, $"'entity' of {where}"); break;
                 case "append_only": table.AppendOnly = _read.Bool(value, $"'append_only' of {where}") ?? false; break;
                 case "queue": queueNode = value; break;
+                case "checkpoints": checkpointsNode = value; break;
                 case "quote": table.Quoted = _read.Bool(value, $"'quote' of {where}") ?? false; break;
                 case "timestamps": timestampsNode = value; break;
                 case "columns": columnsNode = value; break;
@@ -255,6 +256,7 @@ internal sealed partial class SchemaParser
         if (queriesNode is not null) ReadQueries(table, queriesNode);
         if (feedsNode is not null) ReadFeeds(table, feedsNode);
         if (queueNode is not null) table.Queue = ReadQueue(table, queueNode);
+        if (checkpointsNode is not null) table.Checkpoints = ReadCheckpoints(table, checkpointsNode);
         return table;
     }
 

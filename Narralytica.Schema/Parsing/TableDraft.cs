@@ -24,6 +24,9 @@ internal sealed class TableDraft
 
     /// <summary><c>queue:</c> (true, or a mapping naming its columns): workers claim its rows across tenants.</summary>
     public QueueDeclaration? Queue { get; set; }
+
+    /// <summary><c>checkpoints:</c> (true, or a mapping naming its columns): the pipeline stages' checkpoints are kept here.</summary>
+    public CheckpointDeclaration? Checkpoints { get; set; }
     public bool Quoted { get; set; }
     public string? RenamedFrom { get; set; }
     public List<Column> Columns { get; } = new();

@@ -38,6 +38,9 @@ internal sealed class SchemaValidator
             if (queue && !draft.IsTenantScoped)
                 Report(DiagnosticCatalog.QueueOnGlobal, draft.Queue!.Span,
                     $"global table '{draft.Name}' is declared a queue; a queue holds tenants' work, claimed fairly by tenant: write 'scope: tenant', or drop 'queue'");
+            if (draft.Checkpoints is not null && !draft.IsTenantScoped)
+                Report(DiagnosticCatalog.CheckpointsOnGlobal, draft.Checkpoints.Span,
+                    $"global table '{draft.Name}' is declared the pipeline checkpoints; a checkpoint is a tenant's, read and advanced in its tenant scope: write 'scope: tenant', or drop 'checkpoints'");
             tables.Add(new Table(draft.Name, draft.Scope.Value, draft.Doc, draft.EntityName, draft.AppendOnly, draft.Quoted,
                 draft.Columns.ToEquatableArray(), draft.PrimaryKey, draft.Uniques.ToEquatableArray(), draft.Checks.ToEquatableArray(),
                 ForeignKeys(draft, byName).ToEquatableArray(), draft.Indexes.ToEquatableArray(), draft.Span)
@@ -53,6 +56,7 @@ internal sealed class SchemaValidator
                 ReaderPrivileges = LanePrivileges.Reader(draft.Scope.Value, draft.AppendOnly),
                 Queue = queue && draft.IsTenantScoped,
                 QueueColumns = draft.IsTenantScoped ? draft.Queue : null,
+                CheckpointColumns = draft.IsTenantScoped ? draft.Checkpoints : null,
                 RowSecurity = draft.IsTenantScoped,
             });
         }

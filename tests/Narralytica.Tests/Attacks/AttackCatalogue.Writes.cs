@@ -83,5 +83,28 @@ public static partial class AttackCatalogue
             "B's transaction rewrites the tenant_id of its own segment to A's",
             "RLS policy tenant_isolation (WITH CHECK)",
             run => AttackRun.RefusedAsync(() => run.ExecuteAsync(run.TenantB, "UPDATE segments SET tenant_id = $1 WHERE id = $2", run.TenantA, run.B.Segment.Id), PostgresErrorCodes.InsufficientPrivilege));
+
+        yield return new Attack("checkpoint-api", "read or move another tenant's pipeline checkpoint", Api,
+            "B's scope reads the stage A's checkpoint is at, and advances it from the checkpoint A read (scope.Checkpoints)",
+            "the checkpoint statements' tenant_id = $1, the scope's tenant; RLS",
+            async run =>
+            {
+                var victim = await run.A.Scope.Checkpoints.AdvanceAsync("ingest", "private", null,
+                    new StageProgress<string, Dictionary<string, int>>("a-7", new() { ["secret"] = 7 }));
+                var seen = await run.B.Scope.Checkpoints.ReadAsync<string, Dictionary<string, int>>("ingest", "private");
+                string moved;
+                try
+                {
+                    await run.B.Scope.Checkpoints.AdvanceAsync("ingest", "private", victim, new StageProgress<string, Dictionary<string, int>>("b-0", new()));
+                    moved = "advanced";
+                }
+                catch (CheckpointConflictException)
+                {
+                    moved = "refused: " + nameof(CheckpointConflictException) + " (B's tenant has no such checkpoint)";
+                }
+                var intact = await run.AdminScalarAsync<string>("SELECT position FROM pipeline_checkpoints WHERE tenant_id = $1 AND stage = 'private'", run.TenantA) == "a-7";
+                AttackRun.Expect(seen is null && moved != "advanced" && intact, $"read: {seen?.Position ?? "nothing"}; advance: {moved}; A's intact: {intact}");
+                return $"read: nothing; advance {moved}";
+            });
     }
 }

@@ -28,6 +28,7 @@ public sealed class CachedModelTests
     {
         TrackingNames.CompiledSchema, TrackingNames.SchemaFiles, TrackingNames.Settings, TrackingNames.Model,
         TrackingNames.Entities, TrackingNames.Migrations, TrackingNames.PendingChanges, TrackingNames.Queue,
+        TrackingNames.Checkpoints,
     };
 
     [Fact]

@@ -78,17 +78,13 @@ public class FeedTests : DatabaseTest
     public async Task Between_pages_the_consumer_may_record_its_cursor_on_the_same_connection()
     {
         var (scope, segments, layers) = await SeedAsync("checkpoint");
-        var checkpoint = new PipelineCheckpoint { Pipeline = "search", Stage = "segments", Position = "" };
-        await scope.InsertAsync(checkpoint);
+        StageCheckpoint<Guid, int>? checkpoint = null;
         var count = 0;
         await foreach (var item in scope.SegmentFeedAsync(pageSize: 6))
-        {
-            checkpoint.Position = item.Segment.Id.ToString();
-            await scope.UpdateAsync(checkpoint);
-            count++;
-        }
+            checkpoint = await scope.Checkpoints.AdvanceAsync("search", "segments", checkpoint, new StageProgress<Guid, int>(item.Segment.Id, ++count));
         Assert.Equal(segments.Count, count);
-        Assert.Equal(segments.Max(s => s.Id).ToString(), (await scope.FindPipelineCheckpointAsync(checkpoint.Id))!.Position);
+        var read = (await scope.Checkpoints.ReadAsync<Guid, int>("search", "segments"))!;
+        Assert.Equal((segments.Max(s => s.Id), segments.Count), (read.Position, read.State));
     }
 
     [Fact]
