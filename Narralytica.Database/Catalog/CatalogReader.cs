@@ -134,6 +134,7 @@ public static class CatalogReader
             CheckedJustification = isolation.Procedures.Any(p => p.Name == CallerLanes.OpenReadFunction && p.Definition.StartsWith("f plpgsql", StringComparison.Ordinal)),
             Streams = await PublicationCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
             GuardedSessions = await SessionGuardCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
+            GuardedLargeObjects = await LargeObjectGuardCatalog.ReadAsync(connection, transaction, cancellationToken),
         };
         return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);
     }

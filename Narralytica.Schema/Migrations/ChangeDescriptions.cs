@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
@@ -19,6 +20,9 @@ internal static class ChangeDescriptions
 
     public static string GuardSessions()
         => $"take TEMPORARY on the database from PUBLIC (the owner keeps it) and pin the search path of {string.Join(", ", DatabaseRoles.Lanes)} with pg_temp last";
+
+    public static string GuardLargeObjects()
+        => $"take EXECUTE on PostgreSQL's large-object functions that create or write one ({string.Join(", ", LargeObjectGuards.Functions.Select(f => f.Substring(0, f.IndexOf('('))).Distinct())}) from PUBLIC";
 
     public static string SchemaUsage(string role, bool granted) => $"{(granted ? "grant" : "revoke")} USAGE on the schema {(granted ? "to" : "from")} {role}";
 

@@ -74,6 +74,7 @@ public sealed partial class SchemaDiffer
         DiffColumnGrants();
         DiffJustificationCheck();
         DiffSessionGuards();
+        DiffLargeObjectGuards();
         DiffStreams();
         foreach (var (name, finding) in _drops)
             if (!_createdNames.Contains(name))

@@ -52,6 +52,7 @@ public sealed class SnapshotReader
             TenantProof = Flag(top, "tenant_proof"),
             CheckedJustification = Flag(top, "checked_justification"),
             GuardedSessions = Flag(top, "guarded_sessions"),
+            GuardedLargeObjects = Flag(top, "guarded_large_objects"),
         };
         return (model, header);
     }
