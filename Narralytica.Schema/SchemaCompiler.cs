@@ -35,6 +35,7 @@ public static class SchemaCompiler
         var ordered = diagnostics.OrderBy(d => d.Span.Line).ThenBy(d => d.Span.Column).ThenBy(d => d.Id).ToEquatableArray();
         // Never half a model: any error means no model at all.
         var model = ordered.Any(d => d.IsError) ? null : new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = true, TenantContext = true, Lanes = true, TenantProof = true, CheckedJustification = true, GuardedSessions = true, Streams = streams.ToEquatableArray(), Target = parser.Target };
+        // schema.yaml always takes large objects from the lanes (a snapshot written before does not).
         if (model is not null)
             model = model with { GuardedLargeObjects = true };
         return new SchemaCompilation(model, ordered);

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Schema.Sql;
@@ -13,7 +14,7 @@ public static class LargeObjectGuardCatalog
 {
     public static async Task<bool> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        var lanes = string.Join(", ", System.Linq.Enumerable.Select(DatabaseRoles.Lanes, SqlIdentifier.Literal));
+        var lanes = string.Join(", ", DatabaseRoles.Lanes.Select(SqlIdentifier.Literal));
         await using var command = new NpgsqlCommand(
             $"SELECT CASE WHEN (SELECT count(*) FROM pg_roles WHERE rolname IN ({lanes})) = {DatabaseRoles.Lanes.Count} THEN NOT ({LargeObjectGuards.LaneMayExecuteCondition()}) ELSE false END",
             connection, transaction);
