@@ -43,13 +43,13 @@ public sealed partial class NarralyticaDb : DataConnection
 
     /// <summary>
     /// The global tables to write, on a connection of the control plane's lane only: created with
-    /// <c>CreateDataSource(…, lane: DatabaseLane.ControlPlane)</c>, connecting as <c>narralytica_control</c>.
+    /// <c>CreateDataSource(…, lane: DatabaseLane.ControlPlane)</c>, connecting as a login of <c>narralytica_control</c> (a member of the role).
     /// </summary>
     public ControlPlane ControlPlane => Lane == DatabaseLane.ControlPlane
         ? new ControlPlane(this)
         : throw new InvalidOperationException(
             $"Writing global tables (users, roles, permissions, tenants, …) is the control plane's: this connection's data source serves {Lane}. " +
-            "Create a data source with NarralyticaDb.CreateDataSource(connectionString, lane: DatabaseLane.ControlPlane), connecting as narralytica_control.");
+            "Create a data source with NarralyticaDb.CreateDataSource(connectionString, lane: DatabaseLane.ControlPlane), connecting as a login that is a member of narralytica_control.");
 
     private readonly TenantProofs? _proofs;
 
@@ -76,7 +76,7 @@ public sealed partial class NarralyticaDb : DataConnection
     /// <c>Search Path</c>, else <c>public</c>. Enum types are mapped in this schema only, so the same tables may exist in
     /// other schemas of the database (staging, one schema per branch).
     /// </param>
-    /// <param name="lane">The caller its connections serve (<see cref="Lane"/>); connect as that lane's role.</param>
+    /// <param name="lane">The caller its connections serve (<see cref="Lane"/>); connect as a login that is a member of that lane's role (the lane roles are NOLOGIN).</param>
     /// <remarks>
     /// A data source made so has no tenant key: it reaches the global tables, and a superuser or a role that bypasses
     /// row-level security reaches every table; a tenant scope's statements need one of the overloads with keys.
@@ -192,7 +192,7 @@ public sealed partial class NarralyticaDb : DataConnection
         if (Lane != DatabaseLane.Reader)
             throw new InvalidOperationException(
                 $"Reading across tenants is the readers' (derived systems, audited): this connection's data source serves {Lane}. " +
-                "Create a data source with NarralyticaDb.CreateDataSource(connectionString, lane: DatabaseLane.Reader), connecting as narralytica_reader.");
+                "Create a data source with NarralyticaDb.CreateDataSource(connectionString, lane: DatabaseLane.Reader), connecting as a login that is a member of narralytica_reader.");
         if (string.IsNullOrWhiteSpace(justification))
             throw new ArgumentException("Say why this code needs every tenant's rows; the justification is kept with the access (a blank one, whitespace only, is refused).", nameof(justification));
         var length = justification.EnumerateRunes().Count();

@@ -25,14 +25,14 @@ public static class DatabaseCommandLine
             Description = $"Password of {Narralytica.Schema.Sql.DatabaseRoles.Owner} [default: {RolesCommand.OwnerPasswordVariable}; none for a new role, unchanged for an existing one]",
             HelpName = "P",
         };
-        var appPassword = new Option<string?>("--app-password")
+        var login = new Option<string[]>("--login")
         {
-            Description = $"Password of {Narralytica.Schema.Sql.DatabaseRoles.App} [default: {RolesCommand.AppPasswordVariable}; none for a new role, unchanged for an existing one]",
-            HelpName = "P",
+            Description = "Also create (or bring to what it needs) a login an application connects as, NAME=LANE with LANE requests, control, worker or reader: " +
+                          "LOGIN, a member of that lane's role only, starting its sessions with the lane's timeouts (requests, worker) and search path. " +
+                          "Its password: NARRALYTICA_LOGIN_<NAME>_PASSWORD (none for a new login, unchanged for an existing one). Repeatable",
+            HelpName = "NAME=LANE",
+            AllowMultipleArgumentsPerToken = false,
         };
-        var controlPassword = LanePassword("--control-password", Narralytica.Schema.Sql.DatabaseRoles.Control, RolesCommand.ControlPasswordVariable);
-        var workerPassword = LanePassword("--worker-password", Narralytica.Schema.Sql.DatabaseRoles.Worker, RolesCommand.WorkerPasswordVariable);
-        var readerPassword = LanePassword("--reader-password", Narralytica.Schema.Sql.DatabaseRoles.Reader, RolesCommand.ReaderPasswordVariable);
         var streamLogin = new Option<string?>("--stream-login")
         {
             Description = "Also create (or bring to what it needs) the login change streams connect with: LOGIN REPLICATION, a member of narralytica_reader only. " +
@@ -45,30 +45,23 @@ public static class DatabaseCommandLine
             HelpName = "P",
         };
         var defaults = Narralytica.Schema.Sql.SessionTimeouts.RequestDefaults;
-        var statementTimeout = TimeoutOption("--statement-timeout", "How long one statement of a request role may run", defaults.Statement);
-        var lockTimeout = TimeoutOption("--lock-timeout", "How long a statement of a request role may wait for a lock before it fails (lock_not_available)", defaults.Lock);
-        var idleTimeout = TimeoutOption("--idle-in-transaction-timeout", "How long a session of a request role may sit idle inside a transaction before it is ended, its locks released", defaults.IdleInTransaction);
-        var create = new Command("create", "Create, or bring to what they need, the LOGIN roles narralytica_owner (runs the migrations), narralytica_app (tenant requests), " +
+        var statementTimeout = TimeoutOption("--statement-timeout", "How long one statement of a --login of the requests or worker lane may run", defaults.Statement);
+        var lockTimeout = TimeoutOption("--lock-timeout", "How long a statement of a --login of the requests or worker lane may wait for a lock before it fails (lock_not_available)", defaults.Lock);
+        var idleTimeout = TimeoutOption("--idle-in-transaction-timeout", "How long a session of a --login of the requests or worker lane may sit idle inside a transaction before it is ended, its locks released", defaults.IdleInTransaction);
+        var create = new Command("create", "Create, or bring to what they need, the LOGIN role narralytica_owner (runs the migrations) and the NOLOGIN lane roles narralytica_app (tenant requests), " +
                                             "narralytica_control (the control plane), narralytica_worker (workers) and narralytica_reader (derived systems): none a member of another, " +
-                                            "none superuser or with BYPASSRLS, CREATEDB or CREATEROLE but the owner; and the timeouts of the roles that serve requests and workers; running it again changes nothing")
-            { connection, ownerPassword, appPassword, controlPassword, workerPassword, readerPassword, streamLogin, streamPassword, statementTimeout, lockTimeout, idleTimeout };
-        create.Handle(parse => new RolesCreateOptions(parse.GetValue(connection), parse.GetValue(ownerPassword), parse.GetValue(appPassword), CommonOptions.Json(parse))
+                                            "none superuser or with BYPASSRLS, CREATEDB or CREATEROLE but the owner; the member logins applications connect as (--login); " +
+                                            "and, run by a superuser, no large objects for the lanes; running it again changes nothing")
+            { connection, ownerPassword, login, streamLogin, streamPassword, statementTimeout, lockTimeout, idleTimeout };
+        create.Handle(parse => new RolesCreateOptions(parse.GetValue(connection), parse.GetValue(ownerPassword), CommonOptions.Json(parse))
         {
-            ControlPassword = parse.GetValue(controlPassword),
-            WorkerPassword = parse.GetValue(workerPassword),
-            ReaderPassword = parse.GetValue(readerPassword),
+            Logins = parse.GetValue(login) ?? System.Array.Empty<string>(),
             StreamLogin = parse.GetValue(streamLogin),
             StreamPassword = parse.GetValue(streamPassword),
             Timeouts = new(parse.GetValue(statementTimeout), parse.GetValue(lockTimeout), parse.GetValue(idleTimeout)),
         }, RolesCommand.CreateAsync);
         return HelpText.Group("roles", "The database roles the data layer runs as", create);
     }
-
-    private static Option<string?> LanePassword(string name, string role, string variable) => new(name)
-    {
-        Description = $"Password of {role} [default: {variable}; none for a new role, unchanged for an existing one]",
-        HelpName = "P",
-    };
 
     private static Option<System.TimeSpan> TimeoutOption(string name, string description, System.TimeSpan defaultValue)
         => new(name)

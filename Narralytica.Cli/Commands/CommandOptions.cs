@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace Narralytica.Cli.Commands;
 
@@ -41,15 +42,14 @@ public sealed record DatabaseOptions(string? Connection, string? SchemaPath, str
 }
 
 /// <summary><c>roles create</c>; passwords default to their environment variables.</summary>
-public sealed record RolesCreateOptions(string? Connection, string? OwnerPassword, string? AppPassword, bool Json)
+public sealed record RolesCreateOptions(string? Connection, string? OwnerPassword, bool Json)
 {
-    public string? ControlPassword { get; init; }
-    public string? WorkerPassword { get; init; }
-    public string? ReaderPassword { get; init; }
+    /// <summary><c>--login NAME=LANE</c>, as written: the member logins to create or bring to what they need.</summary>
+    public IReadOnlyList<string> Logins { get; init; } = Array.Empty<string>();
     /// <summary><c>--stream-login</c>: the change streams' login (REPLICATION, a member of the readers' role only); null for none.</summary>
     public string? StreamLogin { get; init; }
     public string? StreamPassword { get; init; }
-    /// <summary>The timeouts of the roles that serve requests (<c>--statement-timeout</c>, <c>--lock-timeout</c>, <c>--idle-in-transaction-timeout</c>).</summary>
+    /// <summary>The timeouts of the member logins of the lanes that serve requests and workers (<c>--statement-timeout</c>, <c>--lock-timeout</c>, <c>--idle-in-transaction-timeout</c>).</summary>
     public Narralytica.Schema.Sql.SessionTimeouts Timeouts { get; init; } = Narralytica.Schema.Sql.SessionTimeouts.RequestDefaults;
 }
 

@@ -97,29 +97,33 @@ public static class DemoCommand
     }
 
     /// <summary>
-    /// The connections the tour runs on, one per lane: on the throwaway server the demo creates the roles with LOGIN
-    /// (trust authentication) and connects as each; on a given server it switches to each role when the user may (SET
+    /// The connections the tour runs on, one per lane: on the throwaway server the demo creates the roles and a member
+    /// login of each lane (trust authentication) and connects as each; on a given server it switches to each role when the user may (SET
     /// ROLE), or else runs every lane as the user, with the reason printed.
     /// </summary>
     private static async Task<TourLanes> LaneConnectionsAsync(string connectionString, bool throwaway)
     {
-        string As(string role, bool login)
+        // A login connects as itself; a lane role is set by the given user on connecting.
+        string As(string loginOrRole, bool login)
         {
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
             if (login)
-                (builder.Username, builder.Password) = (role, null);
+                (builder.Username, builder.Password) = (loginOrRole, null);
             else
-                builder.Options = ((builder.Options ?? "") + $" -c role={role}").Trim();
+                builder.Options = ((builder.Options ?? "") + $" -c role={loginOrRole}").Trim();
             return builder.ConnectionString;
         }
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         if (throwaway)
         {
-            await RoleSetup.CreateOrUpdateAsync(connection, new RolePasswords(null, null));
-            Console.WriteLine($"Roles:    {DatabaseRoles.Owner}, {string.Join(", ", DatabaseRoles.Lanes)} created with LOGIN; the tour connects as " +
-                              $"{DatabaseRoles.Control} (tenants), {DatabaseRoles.App} (requests) and {DatabaseRoles.Reader} (the cross-tenant read)");
-            return new TourLanes(As(DatabaseRoles.App, true), As(DatabaseRoles.Control, true), As(DatabaseRoles.Reader, true), AsRoles: true);
+            await RoleSetup.CreateOrUpdateAsync(connection, null);
+            foreach (var lane in DatabaseRoles.Lanes)
+                await MemberLoginSetup.CreateOrUpdateAsync(connection, MemberLogins.DefaultLoginOf(lane), lane, null, SessionTimeouts.RequestDefaults);
+            Console.WriteLine($"Roles:    {DatabaseRoles.Owner} and the NOLOGIN lane roles {string.Join(", ", DatabaseRoles.Lanes)} created, with a member login of each; the tour connects as " +
+                              $"{MemberLogins.DefaultLoginOf(DatabaseRoles.Control)} (tenants), {MemberLogins.DefaultLoginOf(DatabaseRoles.App)} (requests) and {MemberLogins.DefaultLoginOf(DatabaseRoles.Reader)} (the cross-tenant read)");
+            return new TourLanes(As(MemberLogins.DefaultLoginOf(DatabaseRoles.App), true), As(MemberLogins.DefaultLoginOf(DatabaseRoles.Control), true),
+                As(MemberLogins.DefaultLoginOf(DatabaseRoles.Reader), true), AsRoles: true);
         }
         var roles = new[] { DatabaseRoles.App, DatabaseRoles.Control, DatabaseRoles.Reader };
         await using var command = new NpgsqlCommand(

@@ -10,9 +10,9 @@ using Npgsql;
 namespace Narralytica.Cli.Commands;
 
 /// <summary>
-/// A PostgreSQL to try things on by hand: a throwaway server with the schema applied, every lane's role created with
-/// LOGIN and a tenant key installed; it prints how to connect as each role and runs until Ctrl-C, which stops the
-/// server and removes its folder.
+/// A PostgreSQL to try things on by hand: a throwaway server with the schema applied, the owner and the lane roles
+/// created with a member login of each lane (<see cref="MemberLogins.DefaultLoginOf"/>) and a tenant key installed; it
+/// prints how to connect as the owner and each lane's login and runs until Ctrl-C, which stops the server and removes its folder.
 /// </summary>
 public static class ServerCommand
 {
@@ -25,7 +25,9 @@ public static class ServerCommand
         await using (var connection = new NpgsqlConnection(target.ConnectionString))
         {
             await connection.OpenAsync(cancellationToken);
-            await RoleSetup.CreateOrUpdateAsync(connection, new RolePasswords(null, null));
+            await RoleSetup.CreateOrUpdateAsync(connection, null);
+            foreach (var lane in DatabaseRoles.Lanes)
+                await MemberLoginSetup.CreateOrUpdateAsync(connection, MemberLogins.DefaultLoginOf(lane), lane, null, SessionTimeouts.RequestDefaults);
         }
         var keyId = "dev-" + Guid.NewGuid().ToString("N").Substring(0, 8);
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -36,10 +38,12 @@ public static class ServerCommand
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        // Trust authentication on 127.0.0.1: each role logs in without a password.
-        var roles = new[] { DatabaseRoles.Owner }.Concat(DatabaseRoles.Lanes).ToArray();
-        var connections = roles.ToDictionary(role => role, role =>
-            new NpgsqlConnectionStringBuilder(target.ConnectionString) { Username = role, Password = null, Pooling = true }.ConnectionString);
+        // Trust authentication on 127.0.0.1: each login logs in without a password. The lane roles are NOLOGIN: each lane is
+        // reached through its member login, under the lane role's name.
+        var logins = new[] { (Name: DatabaseRoles.Owner, Login: DatabaseRoles.Owner) }
+            .Concat(DatabaseRoles.Lanes.Select(lane => (Name: lane, Login: MemberLogins.DefaultLoginOf(lane)))).ToArray();
+        var connections = logins.ToDictionary(l => l.Name, l =>
+            new NpgsqlConnectionStringBuilder(target.ConnectionString) { Username = l.Login, Password = null, Pooling = true }.ConnectionString);
         if (options.Json)
             CliOutput.WriteJson(new
             {

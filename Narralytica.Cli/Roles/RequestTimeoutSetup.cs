@@ -7,66 +7,39 @@ using Npgsql;
 namespace Narralytica.Cli.Roles;
 
 /// <summary>
-/// The second half of <c>roles create</c>: the timeouts of the roles that serve requests
-/// (<see cref="RequestRoleTimeouts"/>), set where they differ from what the role already has, in one transaction.
-/// Role settings apply to sessions that log in as the role, so logins that are only members of it are named, to be
-/// given the same settings.
+/// The timeouts of the lanes that serve requests and workers (<see cref="RequestRoleTimeouts"/>) live on their member
+/// logins (<see cref="MemberLoginSetup"/> sets them on each login <c>--login</c> names): the lane roles are NOLOGIN, and
+/// a role's settings reach only sessions that log in as it. This names every other login of those lanes that starts
+/// without one of them, with the statements that give them, rather than change logins nobody named.
 /// </summary>
 public static class RequestTimeoutSetup
 {
-    /// <summary>Sets the timeouts on every request role; returns one line per role, and a note per role that has member logins.</summary>
-    public static async Task<IReadOnlyList<string>> ApplyAsync(NpgsqlConnection connection, SessionTimeouts timeouts)
+    /// <summary>One note per login of a request lane, not in <paramref name="named"/>, that lacks one of the timeouts in its own settings.</summary>
+    public static async Task<IReadOnlyList<string>> ReportAsync(NpgsqlConnection connection, SessionTimeouts timeouts, IReadOnlyCollection<string> named)
     {
         var done = new List<string>();
-        await using var transaction = await connection.BeginTransactionAsync();
+        // A login with its own value of a timeout keeps it (its operator's choice); one without the setting at all starts with none.
+        var wanted = RequestRoleTimeouts.Settings(timeouts).Select(s => s.Setting + "=").ToList();
         foreach (var role in RequestRoleTimeouts.Roles)
-        {
-            var current = await CurrentSettingsAsync(connection, transaction, role);
-            var wanted = RequestRoleTimeouts.Settings(timeouts).Select(s => (s.Setting, Value: RequestRoleTimeouts.Value(s.Value))).ToList();
-            var described = string.Join(", ", wanted.Select(w => $"{w.Setting} {w.Value}"));
-            var changed = wanted.Where(w => !current.Contains($"{w.Setting}={w.Value}")).ToList();
-            if (changed.Count == 0)
-                done.Add($"{role} has {described}: unchanged");
-            else
-            {
-                foreach (var statement in RequestRoleTimeouts.Statements(new[] { role }, timeouts))
-                {
-                    await using var command = new NpgsqlCommand(statement, connection, transaction);
-                    await command.ExecuteNonQueryAsync();
-                }
-                done.Add($"set {role}: {described} (every new session of it starts with them; 0 is none)");
-            }
-            if (await MemberLoginsAsync(connection, transaction, role) is { Count: > 0 } members)
-                done.Add($"note: {string.Join(", ", members)} log in as members of {role} and start without its settings; give each the same: " +
-                         string.Join(" ", RequestRoleTimeouts.Statements(new[] { members[0] }, timeouts)));
-        }
-        await transaction.CommitAsync();
+            foreach (var (login, settings) in await MemberLoginsAsync(connection, role))
+                if (!named.Contains(login) && !wanted.All(w => settings.Any(s => s.StartsWith(w, System.StringComparison.Ordinal))))
+                    done.Add($"note: {login} logs in as a member of {role} without the lane's timeouts; name it (--login {login}={MemberLogins.LaneOfRole(role)}) or run: " +
+                             string.Join(" ", RequestRoleTimeouts.Statements(new[] { login }, timeouts)));
         return done;
     }
 
-    /// <summary>The role's own settings (for every database), as PostgreSQL keeps them: <c>setting=value</c>.</summary>
-    private static async Task<HashSet<string>> CurrentSettingsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string role)
+    /// <summary>Each login that is a member of <paramref name="role"/>, with its own settings for every database (<c>setting=value</c>).</summary>
+    private static async Task<List<(string Login, HashSet<string> Settings)>> MemberLoginsAsync(NpgsqlConnection connection, string role)
     {
         await using var command = new NpgsqlCommand(
-            "SELECT unnest(setconfig) FROM pg_db_role_setting WHERE setdatabase = 0 AND setrole = (SELECT oid FROM pg_roles WHERE rolname = $1)", connection, transaction);
+            "SELECT r.rolname::text, coalesce((SELECT s.setconfig FROM pg_db_role_setting s WHERE s.setdatabase = 0 AND s.setrole = r.oid), '{}') " +
+            "FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = $1) AND r.rolcanlogin ORDER BY 1",
+            connection);
         command.Parameters.Add(new NpgsqlParameter { Value = role });
-        var settings = new HashSet<string>();
+        var members = new List<(string, HashSet<string>)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            settings.Add(reader.GetString(0));
-        return settings;
-    }
-
-    private static async Task<List<string>> MemberLoginsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string role)
-    {
-        await using var command = new NpgsqlCommand(
-            "SELECT r.rolname::text FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member WHERE m.roleid = (SELECT oid FROM pg_roles WHERE rolname = $1) AND r.rolcanlogin ORDER BY 1",
-            connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter { Value = role });
-        var members = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-            members.Add(reader.GetString(0));
+            members.Add((reader.GetString(0), new HashSet<string>(reader.GetFieldValue<string[]>(1))));
         return members;
     }
 }

@@ -8,21 +8,15 @@ using Npgsql;
 
 namespace Narralytica.Cli.Roles;
 
-/// <summary>The passwords <see cref="RoleSetup"/> sets, one per role; null leaves a new role without one and an existing one's unchanged.</summary>
-public sealed record RolePasswords(string? Owner, string? App)
-{
-    public string? Control { get; init; }
-    public string? Worker { get; init; }
-    public string? Reader { get; init; }
-}
-
 /// <summary>
-/// Creates the owner role and the lanes' roles (application, control plane, workers, readers) with LOGIN, or brings
-/// existing ones to the attributes they need, in one transaction, and takes back any membership of one of them in
-/// another (a member may SET ROLE to, and inherits the privileges of, the role it belongs to: lanes would be one).
-/// Re-running changes nothing. The migrations grant each lane its table privileges; this gives the roles a way in and
-/// the owner the right to create the schema, and, when run by a superuser, BYPASSRLS to the owner (row-level security
-/// is forced on the tables it owns). No lane bypasses it.
+/// Creates the owner role (LOGIN) and the lanes' roles (application, control plane, workers, readers: NOLOGIN), or
+/// brings existing ones to the attributes they need, in one transaction, and takes back any membership of one of them
+/// in another (a member may SET ROLE to, and inherits the privileges of, the role it belongs to: lanes would be one).
+/// Re-running changes nothing. The migrations grant each lane its table privileges; applications connect through
+/// member logins of the lanes (<see cref="MemberLoginSetup"/>): a member may SET ROLE to its lane and ALTER ROLE it,
+/// so a lane role that could log in would let one login change the password and the session defaults of every
+/// session logging in as the lane. This also gives the owner the right to create the schema, and, when run by a
+/// superuser, BYPASSRLS to the owner (row-level security is forced on the tables it owns). No lane bypasses it.
 /// </summary>
 public static class RoleSetup
 {
@@ -45,25 +39,18 @@ public static class RoleSetup
     /// </summary>
     private static readonly (string Column, string Clause)[] OwnerWanted = { ("rolbypassrls", "BYPASSRLS") };
 
-    /// <summary>Creates or updates the owner and the application role only, as before the lanes; see <see cref="CreateOrUpdateAsync(NpgsqlConnection, RolePasswords)"/>.</summary>
-    public static Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string? ownerPassword, string? appPassword)
-        => CreateOrUpdateAsync(connection, new RolePasswords(ownerPassword, appPassword));
-
-    /// <summary>Creates or updates every role; returns one line per thing done, for the output.</summary>
-    public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, RolePasswords passwords)
+    /// <summary>Creates or updates every role, the owner with <paramref name="ownerPassword"/> when given; returns one line per thing done, for the output.</summary>
+    public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string? ownerPassword)
     {
-        var (ownerPassword, appPassword) = (passwords.Owner, passwords.App);
         var superuser = await EnsureMayCreateRolesAsync(connection);
         var done = new List<string>();
         await using var transaction = await connection.BeginTransactionAsync();
-        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Owner, OwnerForbidden, superuser ? OwnerWanted : Array.Empty<(string, string)>(), ownerPassword));
+        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Owner, OwnerForbidden, superuser ? OwnerWanted : Array.Empty<(string, string)>(), login: true, ownerPassword));
         if (!superuser && !await SingleRowAsync(connection, transaction, $"SELECT rolbypassrls FROM pg_roles WHERE rolname = '{DatabaseRoles.Owner}'", r => r.GetBoolean(0)))
             done.Add($"note: {DatabaseRoles.Owner} is bound by row-level security (only a superuser can give it BYPASSRLS): data migrations that read or change " +
                      $"tenant rows should set a signed proof of each tenant in {TenantProof.ProofSetting} (TenantKey.Sign), or run as a superuser");
-        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.App, AppForbidden, Array.Empty<(string, string)>(), appPassword));
-        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Control, AppForbidden, Array.Empty<(string, string)>(), passwords.Control));
-        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Worker, AppForbidden, Array.Empty<(string, string)>(), passwords.Worker));
-        done.Add(await EnsureRoleAsync(connection, transaction, DatabaseRoles.Reader, AppForbidden, Array.Empty<(string, string)>(), passwords.Reader));
+        foreach (var lane in DatabaseRoles.Lanes)
+            done.Add(await EnsureRoleAsync(connection, transaction, lane, AppForbidden, Array.Empty<(string, string)>(), login: false, password: null));
         done.AddRange(await RevokeMembershipsAsync(connection, transaction));
         done.Add(await GrantOwnerCreateAsync(connection, transaction));
         await transaction.CommitAsync();
@@ -87,8 +74,9 @@ public static class RoleSetup
     }
 
     private static async Task<string> EnsureRoleAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string role,
-        (string Column, string Clause)[] forbidden, (string Column, string Clause)[] wanted, string? password)
+        (string Column, string Clause)[] forbidden, (string Column, string Clause)[] wanted, bool login, string? password)
     {
+        var loginClause = login ? "LOGIN" : "NOLOGIN";
         var columns = string.Join(", ", forbidden.Concat(wanted).Select(f => f.Column));
         var current = await SingleRowOrNullAsync(connection, transaction, $"SELECT rolcanlogin, {columns} FROM pg_roles WHERE rolname = '{role}'",
             r => Enumerable.Range(0, r.FieldCount).Select(r.GetBoolean).ToArray());
@@ -97,22 +85,27 @@ public static class RoleSetup
         if (current is null)
         {
             var clauses = string.Join(" ", forbidden.Concat(wanted).Select(f => f.Clause));
-            await ExecuteAsync(connection, transaction, $"CREATE ROLE {role} LOGIN {clauses}{passwordClause}");
-            return $"created {role}: LOGIN {clauses}{passwordNote}";
+            await ExecuteAsync(connection, transaction, $"CREATE ROLE {role} {loginClause} {clauses}{passwordClause}");
+            return $"created {role}: {loginClause} {clauses}{passwordNote}";
         }
         // Only what differs is altered: PostgreSQL lets only a superuser name SUPERUSER or BYPASSRLS, even to turn them off.
         bool[] held = current;
         var changes = new List<string>();
-        if (!held[0])
-            changes.Add("LOGIN");
+        if (held[0] != login)
+            changes.Add(loginClause);
         changes.AddRange(forbidden.Where((_, i) => held[i + 1]).Select(f => f.Clause));
         changes.AddRange(wanted.Where((_, i) => !held[forbidden.Length + i + 1]).Select(w => w.Clause));
         if (changes.Count == 0 && password is null)
-            return $"{role} exists with {string.Join(", ", wanted.Select(w => w.Clause).Prepend("LOGIN"))} and none of {string.Join(", ", forbidden.Select(f => f.Clause.Substring(2)))}: unchanged";
-        await ExecuteAsync(connection, transaction, $"ALTER ROLE {role} {string.Join(" ", changes)}{passwordClause}");
+            return $"{role} exists with {string.Join(", ", wanted.Select(w => w.Clause).Prepend(loginClause))} and none of {string.Join(", ", forbidden.Select(f => f.Clause.Substring(2)))}: unchanged";
+        // A lane role that could log in until now loses its password too, should LOGIN ever be given back.
+        var dropPassword = !login && held[0] ? " PASSWORD NULL" : "";
+        await ExecuteAsync(connection, transaction, $"ALTER ROLE {role} {string.Join(" ", changes)}{passwordClause}{dropPassword}");
         if (password is not null)
             changes.Add("password set");
-        return $"updated {role}: {string.Join(", ", changes)}";
+        var why = dropPassword.Length > 0
+            ? $" (password removed: a member could change a lane role's password and the settings of every session logging in as it; connect through member logins, roles create --login NAME={MemberLogins.LaneOfRole(role)})"
+            : "";
+        return $"updated {role}: {string.Join(", ", changes)}{why}";
     }
 
     /// <summary>Every membership between two of the five roles, taken back: each lane holds its own privileges and nobody else's.</summary>

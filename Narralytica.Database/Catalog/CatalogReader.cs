@@ -136,6 +136,7 @@ public static class CatalogReader
             SignatureFirstProof = isolation.Proof.VerifyFunction?.EndsWith(" " + TenantProof.VerifyBody, StringComparison.Ordinal) == true,
             Streams = await PublicationCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
             GuardedSessions = await SessionGuardCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
+            GuardedLargeObjects = await LargeObjectGuardCatalog.ReadAsync(connection, transaction, cancellationToken),
         };
         return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);
     }

@@ -37,6 +37,7 @@ public static class SchemaDrift
             .Concat(isolation.Differences)
             .Concat(plan.Changes.Select(c => Classify(c.Description)))
             .Concat(await ReplicationDrift.CompareAsync(connection))
+            .Concat(await LaneLoginDrift.CompareAsync(connection))
             .ToList();
         var statements = isolation.Before.Select(InMain).Concat(plan.Statements).Concat(isolation.After.Select(InMain)).ToList();
         return new DriftReport(schema, differences, plan with { Statements = statements });

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Sql;
@@ -22,6 +23,9 @@ internal static class ChangeDescriptions
 
     public static string CheckProofSignatureFirst()
         => $"replace function {TenantProof.VerifyFunction}: it checks a proof's signature before reading anything else of it (the same proofs accepted, for less work per statement)";
+
+    public static string GuardLargeObjects()
+        => $"take EXECUTE on PostgreSQL's large-object functions that create or write one ({string.Join(", ", LargeObjectGuards.Functions.Select(f => f.Substring(0, f.IndexOf('('))).Distinct())}) from PUBLIC";
 
     public static string SchemaUsage(string role, bool granted) => $"{(granted ? "grant" : "revoke")} USAGE on the schema {(granted ? "to" : "from")} {role}";
 

@@ -75,6 +75,7 @@ public sealed partial class SchemaDiffer
         DiffJustificationCheck();
         DiffSessionGuards();
         DiffProofVerifier();
+        DiffLargeObjectGuards();
         DiffStreams();
         foreach (var (name, finding) in _drops)
             if (!_createdNames.Contains(name))

@@ -53,6 +53,7 @@ public sealed class SnapshotReader
             CheckedJustification = Flag(top, "checked_justification"),
             GuardedSessions = Flag(top, "guarded_sessions"),
             SignatureFirstProof = Flag(top, "signature_first_proof"),
+            GuardedLargeObjects = Flag(top, "guarded_large_objects"),
         };
         return (model, header);
     }

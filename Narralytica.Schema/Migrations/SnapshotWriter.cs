@@ -31,6 +31,8 @@ public static class SnapshotWriter
             text.Append("guarded_sessions: true\n");
         if (model.SignatureFirstProof)
             text.Append("signature_first_proof: true\n");
+        if (model.GuardedLargeObjects)
+            text.Append("guarded_large_objects: true\n");
 
         text.Append("enums:").Append(model.Enums.Count == 0 ? " {}\n" : "\n");
         foreach (var enumType in model.Enums)

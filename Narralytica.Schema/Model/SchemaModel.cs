@@ -62,6 +62,13 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     public bool GuardedSessions { get; init; }
 
     /// <summary>
+    /// Whether no lane may create or write large objects (<see cref="Narralytica.Schema.Sql.LargeObjectGuards"/>): EXECUTE on
+    /// PostgreSQL's large-object functions taken from PUBLIC in the database. schema.yaml always has it; a snapshot written
+    /// before does not.
+    /// </summary>
+    public bool GuardedLargeObjects { get; init; }
+
+    /// <summary>
     /// Where the database runs (schema.yaml's <c>target:</c>): the SQL the migrations and drift write for it. It is
     /// not part of the snapshot, since it says how to change the database, not what the database holds.
     /// </summary>

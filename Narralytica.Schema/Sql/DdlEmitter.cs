@@ -56,6 +56,8 @@ public static class DdlEmitter
         // The database's own settings last: they are not objects of the schema, and nothing above depends on them.
         if (model.Lanes && model.GuardedSessions)
             statements.AddRange(SessionGuards.Create());
+        if (model.Lanes && model.GuardedLargeObjects)
+            statements.Add(LargeObjectGuards.Revoke());
         return statements;
     }
 

@@ -64,14 +64,17 @@ public sealed class InterruptionTests
         Assert.True(next.Process.WaitForExit((int)Patience.TotalMilliseconds));
     }
 
-    /// <summary>The connection string the server printed for <paramref name="role"/> logs in as that role.</summary>
+    /// <summary>
+    /// The connection string the server printed for the lane role <paramref name="role"/> logs in as the lane's member
+    /// login (the lane roles are NOLOGIN), which holds the role's privileges.
+    /// </summary>
     private static async Task AssertConnectsAsAsync(string output, string role)
     {
         var line = output.Split('\n').Single(l => l.TrimStart().StartsWith(role + " "));
         await using var connection = new NpgsqlConnection(line.Trim().Substring(role.Length).Trim());
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT current_user::text", connection);
-        Assert.Equal(role, await command.ExecuteScalarAsync());
+        await using var command = new NpgsqlCommand($"SELECT current_user::text || ' ' || pg_has_role('{role}', 'USAGE')", connection);
+        Assert.Equal($"{role}_login true", await command.ExecuteScalarAsync());
     }
 
     private static bool IsRunning(int pid)

@@ -11,9 +11,9 @@ using Xunit;
 namespace Narralytica.Tests.Roles;
 
 /// <summary>
-/// The timeouts <c>roles create</c> gives the roles that serve requests, on a cluster of its own (roles belong to the
-/// cluster): present after it runs, overridden option by option, and what they do to a session of
-/// <c>narralytica_app</c> that holds a table lock in an idle transaction, and to one that waits behind it.
+/// The timeouts <c>roles create</c> gives the member logins of the lanes that serve requests and workers, on a cluster
+/// of its own (roles belong to the cluster): present after it runs, overridden option by option, and what they do to a
+/// session of a requests' login that holds a table lock in an idle transaction, and to one that waits behind it.
 /// </summary>
 public sealed class RoleTimeoutTests : IAsyncLifetime
 {
@@ -24,28 +24,27 @@ public sealed class RoleTimeoutTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
-    public async Task Roles_create_sets_the_request_timeouts_says_so_once_and_takes_each_override_0_disabling()
+    public async Task Roles_create_sets_the_request_timeouts_on_each_login_it_names_and_takes_each_override_0_disabling()
     {
         var connection = await _server.CreateDatabaseAsync("timeouts");
-        var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection);
+        var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--login", "web_app=requests", "--login", "jobs_app=worker");
         Assert.True(exit == 0, output + errors);
-        Assert.Contains("set narralytica_app: statement_timeout 30s, lock_timeout 5s, idle_in_transaction_session_timeout 10s", output);
-        Assert.Equal("{statement_timeout=30s,lock_timeout=5s,idle_in_transaction_session_timeout=10s}", await AppSettingsAsync(connection));
+        Assert.Contains("set web_app: statement_timeout 30s, lock_timeout 5s, idle_in_transaction_session_timeout 10s", output);
+        Assert.Contains("set jobs_app: statement_timeout 30s, lock_timeout 5s, idle_in_transaction_session_timeout 10s", output);
+        Assert.Equal("{statement_timeout=30s,lock_timeout=5s,idle_in_transaction_session_timeout=10s}", await LoginSettingsAsync(connection, "web_app"));
         Assert.Equal("30s 5s 10s", await ScalarAsync(AsApp(connection),
             "SELECT current_setting('statement_timeout') || ' ' || current_setting('lock_timeout') || ' ' || current_setting('idle_in_transaction_session_timeout')"));
+        // The lane's role itself has none: nobody logs in as it.
+        Assert.Null(await ScalarAsync(connection, "SELECT setconfig::text FROM pg_db_role_setting WHERE setdatabase = 0 AND setrole = 'narralytica_app'::regrole"));
 
-        (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection);
-        Assert.True(exit == 0, output + errors);
-        Assert.Contains("narralytica_app has statement_timeout 30s, lock_timeout 5s, idle_in_transaction_session_timeout 10s: unchanged", output);
-
-        // A login that is only a member of the role starts without the role's settings: it is named, with what to run.
+        // A login that is only a member of the role, not named, starts without the timeouts: it is named, with what to run.
         await PostgresFixture.ExecuteAsync(connection, "CREATE ROLE service_login LOGIN IN ROLE narralytica_app");
-        (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection,
+        (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--login", "web_app=requests",
             "--statement-timeout", "0", "--lock-timeout", "250ms", "--idle-in-transaction-timeout", "2m");
         Assert.True(exit == 0, output + errors);
-        Assert.Equal("{statement_timeout=0,lock_timeout=250ms,idle_in_transaction_session_timeout=2min}", await AppSettingsAsync(connection));
+        Assert.Equal("{statement_timeout=0,lock_timeout=250ms,idle_in_transaction_session_timeout=2min}", await LoginSettingsAsync(connection, "web_app"));
         Assert.Equal("0", await ScalarAsync(AsApp(connection), "SELECT current_setting('statement_timeout')"));
-        Assert.Contains("note: service_login log in as members of narralytica_app and start without its settings; give each the same: " +
+        Assert.Contains("note: service_login logs in as a member of narralytica_app without the lane's timeouts; name it (--login service_login=requests) or run: " +
                         "ALTER ROLE service_login SET statement_timeout = '0';", output);
 
         (exit, _, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--lock-timeout", "5");
@@ -59,7 +58,7 @@ public sealed class RoleTimeoutTests : IAsyncLifetime
         var connection = await _server.CreateDatabaseAsync("held");
         await using (var dataSource = NpgsqlDataSource.Create(connection))
             await new SchemaMigrator(dataSource).ApplyAsync();
-        var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection,
+        var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--login", "web_app=requests",
             "--lock-timeout", "300ms", "--idle-in-transaction-timeout", "1s");
         Assert.True(exit == 0, output + errors);
 
@@ -90,13 +89,13 @@ public sealed class RoleTimeoutTests : IAsyncLifetime
         Assert.Equal(0L, await ScalarAsync(AsApp(connection), "SELECT count(*) FROM segments"));
     }
 
-    /// <summary>The same database as narralytica_app itself, its own login (trust authentication), unpooled.</summary>
+    /// <summary>The same database as web_app, a member login of narralytica_app (trust authentication), unpooled.</summary>
     private static string AsApp(string connection)
-        => new NpgsqlConnectionStringBuilder(connection) { Username = "narralytica_app", Pooling = false }.ConnectionString;
+        => new NpgsqlConnectionStringBuilder(connection) { Username = "web_app", Pooling = false }.ConnectionString;
 
-    private static async Task<string> AppSettingsAsync(string connection)
+    private static async Task<string> LoginSettingsAsync(string connection, string login)
         => (string)(await ScalarAsync(connection,
-            "SELECT setconfig::text FROM pg_db_role_setting WHERE setdatabase = 0 AND setrole = 'narralytica_app'::regrole"))!;
+            $"SELECT setconfig::text FROM pg_db_role_setting WHERE setdatabase = 0 AND setrole = '{login}'::regrole"))!;
 
     private static async Task<object?> ScalarAsync(string connectionString, string sql)
     {
