@@ -59,9 +59,13 @@ public sealed class RoleTimeoutTests : IAsyncLifetime
         await using (var dataSource = NpgsqlDataSource.Create(connection))
             await new SchemaMigrator(dataSource).ApplyAsync();
         var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--login", "web_app=requests",
-            "--lock-timeout", "300ms", "--idle-in-transaction-timeout", "1s");
+            "--lock-timeout", "300ms", "--idle-in-transaction-timeout", "3s");
         Assert.True(exit == 0, output + errors);
 
+        // The waiter connects first: on a loaded machine, connecting after the lock could take longer than the idle
+        // timeout, and the lock would be gone before its statement arrives.
+        await using var waiter = new NpgsqlConnection(AsApp(connection));
+        await waiter.OpenAsync();
         await using var holder = new NpgsqlConnection(AsApp(connection));
         await holder.OpenAsync();
         var transaction = await holder.BeginTransactionAsync();
@@ -70,7 +74,7 @@ public sealed class RoleTimeoutTests : IAsyncLifetime
 
         // Every other session's statement on the table waits, and gives up after lock_timeout rather than queue.
         var clock = Stopwatch.StartNew();
-        var waiting = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(AsApp(connection), "SELECT count(*) FROM segments"));
+        var waiting = await Assert.ThrowsAsync<PostgresException>(() => new NpgsqlCommand("SELECT count(*) FROM segments", waiter).ExecuteScalarAsync());
         Assert.Equal(PostgresErrorCodes.LockNotAvailable, waiting.SqlState);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"gave up after {clock.Elapsed}"); // not the 30 s statement_timeout
 
@@ -81,7 +85,7 @@ public sealed class RoleTimeoutTests : IAsyncLifetime
             await Task.Delay(100);
         }
         // Measured from the client, which may learn of the lock late on a loaded machine: half the timeout is a safe floor.
-        Assert.True(idle.Elapsed >= TimeSpan.FromMilliseconds(500), $"ended after {idle.Elapsed}, before its timeout");
+        Assert.True(idle.Elapsed >= TimeSpan.FromMilliseconds(1500), $"ended after {idle.Elapsed}, before its timeout");
         var ended = await Assert.ThrowsAnyAsync<NpgsqlException>(() => new NpgsqlCommand("SELECT 1", holder, transaction).ExecuteScalarAsync());
         // 25P03 idle_in_transaction_session_timeout, when the server's last message is read before the closed socket.
         Assert.True(ended is PostgresException { SqlState: "25P03" } || holder.State != System.Data.ConnectionState.Open,
