@@ -45,10 +45,12 @@ public static class RolesCommand
         foreach (var (login, role) in logins)
             actions.AddRange(await MemberLoginSetup.CreateOrUpdateAsync(connection, login, role,
                 NullIfEmpty(Environment.GetEnvironmentVariable(MemberLoginSetup.PasswordVariable(login))), options.Timeouts));
-        actions.AddRange(await RequestTimeoutSetup.ReportAsync(connection, options.Timeouts, logins.Select(l => l.Login).ToList()));
-        if (NullIfEmpty(options.StreamLogin) is { } streamLogin)
+        var streamLogin = NullIfEmpty(options.StreamLogin);
+        if (streamLogin is not null)
             actions.AddRange(await StreamLoginSetup.CreateOrUpdateAsync(connection, streamLogin,
-                NullIfEmpty(options.StreamPassword ?? Environment.GetEnvironmentVariable(StreamPasswordVariable))));
+                NullIfEmpty(options.StreamPassword ?? Environment.GetEnvironmentVariable(StreamPasswordVariable)), options.Timeouts));
+        var namedLogins = logins.Select(l => l.Login).Concat(streamLogin is null ? Array.Empty<string>() : new[] { streamLogin }).ToList();
+        actions.AddRange(await RequestTimeoutSetup.ReportAsync(connection, options.Timeouts, namedLogins));
         foreach (var variable in FormerLanePasswordVariables.Where(v => NullIfEmpty(Environment.GetEnvironmentVariable(v)) is not null))
             actions.Add($"note: {variable} is not read: the lane roles are NOLOGIN and have no password; give each application a member login (--login NAME=LANE, its password in {MemberLoginSetup.PasswordVariable("NAME")})");
         foreach (var line in actions)

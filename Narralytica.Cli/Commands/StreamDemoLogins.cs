@@ -46,7 +46,7 @@ public sealed class StreamDemoLogins
         await using (var connection = new NpgsqlConnection(demoConnectionString))
         {
             await connection.OpenAsync();
-            await StreamLoginSetup.CreateOrUpdateAsync(connection, reader, readerPassword);
+            await StreamLoginSetup.CreateOrUpdateAsync(connection, reader, readerPassword, SessionTimeouts.RequestDefaults);
         }
         var logins = new StreamDemoLogins(serverConnectionString, reader, search,
             As(demoConnectionString, reader, readerPassword), As(demoConnectionString, search, searchPassword));

@@ -69,11 +69,11 @@ public static class MemberLoginSetup
         if (schema is null)
             done.Add($"note: no current schema on this connection, so {login}'s search path is not pinned here (the data source sets its own on every connection)");
         var settings = schema is not null ? MemberLogins.Settings(login, role, timeouts, database, schema)
-            : RequestRoleTimeouts.Roles.Contains(role) ? RequestRoleTimeouts.Statements(new[] { login }, timeouts) : new List<string>();
+            : RequestRoleTimeouts.Roles.Contains(role) ? RequestRoleTimeouts.Statements(new[] { login }, RequestRoleTimeouts.For(role, timeouts)) : new List<string>();
         foreach (var statement in settings)
             await ExecuteAsync(connection, transaction, statement);
         var timeoutNote = RequestRoleTimeouts.Roles.Contains(role)
-            ? string.Join(", ", RequestRoleTimeouts.Settings(timeouts).Select(s => $"{s.Setting} {RequestRoleTimeouts.Value(s.Value)}")) + "; "
+            ? string.Join(", ", RequestRoleTimeouts.Settings(RequestRoleTimeouts.For(role, timeouts)).Select(s => $"{s.Setting} {RequestRoleTimeouts.Value(s.Value)}")) + "; "
             : "";
         if (schema is not null)
             done.Add($"set {login}: {timeoutNote}search path in {database} {SqlIdentifier.Quote(schema)}, {SessionGuards.SearchPathTail} (every new session of the login starts with them; 0 is none)");

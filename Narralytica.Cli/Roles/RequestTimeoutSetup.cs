@@ -7,7 +7,7 @@ using Npgsql;
 namespace Narralytica.Cli.Roles;
 
 /// <summary>
-/// The timeouts of the lanes that serve requests and workers (<see cref="RequestRoleTimeouts"/>) live on their member
+/// The timeouts of the lanes (<see cref="RequestRoleTimeouts"/>) live on their member
 /// logins (<see cref="MemberLoginSetup"/> sets them on each login <c>--login</c> names): the lane roles are NOLOGIN, and
 /// a role's settings reach only sessions that log in as it. This names every other login of those lanes that starts
 /// without one of them, with the statements that give them, rather than change logins nobody named.
@@ -23,9 +23,17 @@ public static class RequestTimeoutSetup
         foreach (var role in RequestRoleTimeouts.Roles)
             foreach (var (login, settings) in await MemberLoginsAsync(connection, role))
                 if (!named.Contains(login) && !wanted.All(w => settings.Any(s => s.StartsWith(w, System.StringComparison.Ordinal))))
-                    done.Add($"note: {login} logs in as a member of {role} without the lane's timeouts; name it (--login {login}={MemberLogins.LaneOfRole(role)}) or run: " +
-                             string.Join(" ", RequestRoleTimeouts.Statements(new[] { login }, timeouts)));
+                    done.Add($"note: {login} logs in as a member of {role} without the lane's timeouts; " +
+                             (StreamLogin.MemberOf == role && await IsStreamLoginAsync(connection, login) ? $"name it (--stream-login {login})" : $"name it (--login {login}={MemberLogins.LaneOfRole(role)})") +
+                             " or run: " + string.Join(" ", RequestRoleTimeouts.Statements(new[] { login }, RequestRoleTimeouts.For(role, timeouts))));
         return done;
+    }
+
+    private static async Task<bool> IsStreamLoginAsync(NpgsqlConnection connection, string login)
+    {
+        await using var command = new NpgsqlCommand("SELECT rolreplication FROM pg_roles WHERE rolname = $1", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = login });
+        return await command.ExecuteScalarAsync() is true;
     }
 
     /// <summary>Each login that is a member of <paramref name="role"/>, with its own settings for every database (<c>setting=value</c>).</summary>

@@ -31,8 +31,11 @@ public static class StreamLoginSetup
                                "Name a new login, e.g. --stream-login search_stream.", ErrorCodes.Usage);
     }
 
-    /// <summary>Creates the login or brings it to <see cref="StreamLogin.Attributes"/> and one membership; one line per thing done.</summary>
-    public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string login, string? password)
+    /// <summary>
+    /// Creates the login or brings it to <see cref="StreamLogin.Attributes"/>, one membership and the readers' timeouts
+    /// (<see cref="RequestRoleTimeouts.For"/>, from <paramref name="timeouts"/> of requests); one line per thing done.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string login, string? password, SessionTimeouts timeouts)
     {
         RequireOwnName(login);
         var quoted = SqlIdentifier.Quote(login);
@@ -59,6 +62,12 @@ public static class StreamLoginSetup
                     done.Add($"stream login {login} exists with {StreamLogin.Attributes}: unchanged");
             }
             done.AddRange(await KeepOneMembershipAsync(connection, transaction, login));
+            // Its SQL is a reader's, and so is what it may hold: an idle snapshot transaction must not keep a migration waiting.
+            var readerTimeouts = RequestRoleTimeouts.For(StreamLogin.MemberOf, timeouts);
+            foreach (var statement in RequestRoleTimeouts.Statements(new[] { login }, readerTimeouts))
+                await ExecuteAsync(connection, transaction, statement);
+            done.Add($"set {login}: " + string.Join(", ", RequestRoleTimeouts.Settings(readerTimeouts).Select(s => $"{s.Setting} {RequestRoleTimeouts.Value(s.Value)}")) +
+                     " (every new session of the login starts with them; 0 is none)");
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {

@@ -32,15 +32,15 @@ public static class MemberLogins
     public static string DefaultLoginOf(string role) => role + "_login";
 
     /// <summary>
-    /// The settings a new session of <paramref name="login"/> starts with: for a lane that serves requests or workers
-    /// (<see cref="RequestRoleTimeouts.Roles"/>) its timeouts (in every database), and in <paramref name="database"/> the
+    /// The settings a new session of <paramref name="login"/> starts with: its lane's timeouts
+    /// (<see cref="RequestRoleTimeouts.For"/>, in every database), and in <paramref name="database"/> the
     /// search path <paramref name="schema"/>, then <see cref="SessionGuards.SearchPathTail"/>.
     /// </summary>
     public static IReadOnlyList<string> Settings(string login, string role, SessionTimeouts timeouts, string database, string schema)
     {
         var statements = new List<string>();
         if (RequestRoleTimeouts.Roles.Contains(role))
-            statements.AddRange(RequestRoleTimeouts.Statements(new[] { login }, timeouts));
+            statements.AddRange(RequestRoleTimeouts.Statements(new[] { login }, RequestRoleTimeouts.For(role, timeouts)));
         statements.Add($"ALTER ROLE {SqlIdentifier.Quote(login)} IN DATABASE {SqlIdentifier.Quote(database)} SET search_path = {SqlIdentifier.Quote(schema)}, {SessionGuards.SearchPathTail};");
         return statements;
     }

@@ -29,10 +29,27 @@ public sealed record SessionTimeouts(TimeSpan Statement, TimeSpan Lock, TimeSpan
 public static class RequestRoleTimeouts
 {
     /// <summary>
-    /// The roles whose sessions get the timeouts: tenant requests and workers, the lanes that hold row and table locks on
-    /// tenant tables. The control plane and the readers are left to their operators (a rebuild read may run long).
+    /// The roles whose member logins get the timeouts: every lane. Any of them can take a lock and sit on it (the control
+    /// plane a row lock on <c>tenants</c> that every tenant's insert checks, a reader a table lock a migration waits for),
+    /// so each gets a bound; the readers' long reads keep their statements unbounded (<see cref="For"/>).
     /// </summary>
-    public static IReadOnlyList<string> Roles { get; } = new[] { DatabaseRoles.App, DatabaseRoles.Worker };
+    public static IReadOnlyList<string> Roles { get; } = new[] { DatabaseRoles.App, DatabaseRoles.Worker, DatabaseRoles.Control, DatabaseRoles.Reader };
+
+    /// <summary>The shortest idle-in-transaction time of a reader: a rebuild reads a page, writes it elsewhere, and reads on.</summary>
+    public static TimeSpan ReaderIdleInTransactionFloor { get; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The timeouts of <paramref name="role"/>'s logins, given those of requests: the same for requests, workers and the
+    /// control plane; for readers (and stream logins, members of the readers' lane) no statement limit, since a derived
+    /// system's rebuild reads a whole tenant, and at least <see cref="ReaderIdleInTransactionFloor"/> idle in a transaction.
+    /// </summary>
+    public static SessionTimeouts For(string role, SessionTimeouts requests)
+        => role != DatabaseRoles.Reader ? requests : requests with
+        {
+            Statement = TimeSpan.Zero,
+            IdleInTransaction = requests.IdleInTransaction == TimeSpan.Zero || requests.IdleInTransaction >= ReaderIdleInTransactionFloor
+                ? requests.IdleInTransaction : ReaderIdleInTransactionFloor,
+        };
 
     /// <summary>PostgreSQL's settings, each with its value in <paramref name="timeouts"/>.</summary>
     public static IReadOnlyList<(string Setting, TimeSpan Value)> Settings(SessionTimeouts timeouts) => new[]

@@ -89,5 +89,45 @@ public static partial class AttackCatalogue
                     $"the lock went after {idle.Elapsed}, before the timeout: something else ended it");
                 return $"A's read {waited}; the idle transaction was ended, its lock released";
             });
+
+        yield return new Attack("control-hold-tenant-row", StallGoal, Sql,
+            "A transaction of the control plane's login takes FOR UPDATE on tenant A's tenants row (which every insert of A's checks through its foreign key) and stays idle; A then inserts a video",
+            "the control plane's logins get the lanes' timeouts too (roles create --login NAME=control): the idle transaction is ended after idle_in_transaction_session_timeout, its row lock with it, and A's insert goes through",
+            async run =>
+            {
+                // Shortened for the test (300 ms and 1 s), given as roles create gives them to a control login, then taken back.
+                var login = AttackDatabase.LoginOf(DatabaseRoles.Control);
+                var database = new NpgsqlConnectionStringBuilder(run.AdminConnectionString).Database!;
+                var timeouts = RequestRoleTimeouts.For(DatabaseRoles.Control, new SessionTimeouts(TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(300), TimeSpan.FromSeconds(1)));
+                foreach (var statement in RequestRoleTimeouts.Statements(new[] { login }, timeouts, database))
+                    await run.AdminScalarAsync<object?>(statement);
+                try
+                {
+                    await using var holder = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(run.LaneConnectionString(DatabaseRoles.Control)) { Pooling = false }.ConnectionString);
+                    await holder.OpenAsync();
+                    var transaction = await holder.BeginTransactionAsync();
+                    await using (var lockRow = new NpgsqlCommand("SELECT id FROM tenants WHERE id = $1 FOR UPDATE", holder, transaction))
+                    {
+                        lockRow.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.TenantA });
+                        AttackRun.Expect(await lockRow.ExecuteScalarAsync() is Guid, "the control plane could not lock A's tenants row at all");
+                    }
+                    var idle = Stopwatch.StartNew();
+                    while (await run.AdminScalarAsync<long>("SELECT count(*) FROM pg_locks WHERE relation = 'tenants'::regclass AND mode = 'RowShareLock' AND granted AND pid = $1", holder.ProcessID) > 0)
+                    {
+                        AttackRun.Expect(idle.Elapsed < TimeSpan.FromSeconds(30), "the control plane's idle transaction still holds A's tenants row after 30 s");
+                        await Task.Delay(100);
+                    }
+                    AttackRun.Expect(idle.Elapsed >= TimeSpan.FromMilliseconds(500), $"the lock went after {idle.Elapsed}, before the timeout: something else ended it");
+                    var before = await run.VictimRowsAsync("videos");
+                    await run.Db.ForTenant(run.TenantA).InsertAsync(new Video { Source = VideoSource.Upload, ExternalId = "after-control-lock", Title = "t", Metadata = "{}" });
+                    AttackRun.Expect(await run.VictimRowsAsync("videos") == before + 1, "A's insert did not land after the lock was gone");
+                    return "the control plane's idle transaction was ended after its idle timeout, A's tenants row released; A's insert then went through";
+                }
+                finally
+                {
+                    foreach (var (setting, _) in RequestRoleTimeouts.Settings(timeouts))
+                        await run.AdminScalarAsync<object?>($"ALTER ROLE {SqlIdentifier.Quote(login)} IN DATABASE {SqlIdentifier.Quote(database)} RESET {setting}");
+                }
+            });
     }
 }

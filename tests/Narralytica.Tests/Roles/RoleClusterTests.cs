@@ -74,22 +74,28 @@ public sealed class RoleClusterTests : IAsyncLifetime
         // A login that was in two lanes is brought back to one.
         await PostgresFixture.ExecuteAsync(connection, "CREATE ROLE web_app LOGIN IN ROLE narralytica_app, narralytica_reader");
         var (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection,
-            "--login", "web_app=requests", "--login", "search_reader=reader", "--statement-timeout", "20s");
+            "--login", "web_app=requests", "--login", "search_reader=reader", "--login", "ops=control", "--statement-timeout", "20s");
         Assert.True(exit == 0, output + errors);
         Assert.Contains("login web_app exists with LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT: unchanged", output);
         Assert.Contains("revoked membership of web_app in narralytica_reader: a member login belongs to one lane only", output);
         Assert.Contains("created login search_reader: LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT", output);
         Assert.Contains("granted narralytica_reader to search_reader: it connects as the reader lane", output);
         Assert.Contains("set web_app: statement_timeout 20s, lock_timeout 5s, idle_in_transaction_session_timeout 10s; search path in logins public, pg_catalog, pg_temp", output);
-        Assert.Contains("set search_reader: search path in logins public, pg_catalog, pg_temp", output);
-        Assert.Contains("connect each application as its login: web_app (requests), search_reader (reader)", output);
+        // Every lane's logins get a bound on locks and idle transactions (a control plane's row lock on tenants, or a
+        // reader's table lock, would otherwise stall every tenant or a migration); readers' statements stay unbounded.
+        Assert.Contains("set search_reader: statement_timeout 0, lock_timeout 5s, idle_in_transaction_session_timeout 1min; search path in logins public, pg_catalog, pg_temp", output);
+        Assert.Contains("set ops: statement_timeout 20s, lock_timeout 5s, idle_in_transaction_session_timeout 10s; search path in logins public, pg_catalog, pg_temp", output);
+        Assert.Contains("connect each application as its login: web_app (requests), search_reader (reader), ops (control)", output);
 
         // Trust authentication: the login connects as itself, with its lane's settings; the lane's role cannot log in.
         var webApp = new NpgsqlConnectionStringBuilder(connection) { Username = "web_app", Pooling = false }.ConnectionString;
         Assert.Equal("20s 5s 10s public, pg_catalog, pg_temp narralytica_app", await ScalarAsync(webApp,
             "SELECT current_setting('statement_timeout') || ' ' || current_setting('lock_timeout') || ' ' || current_setting('idle_in_transaction_session_timeout') || ' ' || " +
             "current_setting('search_path') || ' ' || (SELECT string_agg(r.rolname, ',') FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid WHERE a.member = 'web_app'::regrole)"));
-        Assert.Equal("0", await ScalarAsync(new NpgsqlConnectionStringBuilder(connection) { Username = "search_reader", Pooling = false }.ConnectionString, "SELECT current_setting('statement_timeout')"));
+        Assert.Equal("0 5s 1min", await ScalarAsync(new NpgsqlConnectionStringBuilder(connection) { Username = "search_reader", Pooling = false }.ConnectionString,
+            "SELECT current_setting('statement_timeout') || ' ' || current_setting('lock_timeout') || ' ' || current_setting('idle_in_transaction_session_timeout')"));
+        Assert.Equal("20s 5s 10s", await ScalarAsync(new NpgsqlConnectionStringBuilder(connection) { Username = "ops", Pooling = false }.ConnectionString,
+            "SELECT current_setting('statement_timeout') || ' ' || current_setting('lock_timeout') || ' ' || current_setting('idle_in_transaction_session_timeout')"));
         var refused = await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync(new NpgsqlConnectionStringBuilder(connection) { Username = "narralytica_app", Pooling = false }.ConnectionString, "SELECT 1"));
         Assert.Equal("28000", refused.SqlState); // role "narralytica_app" is not permitted to log in
 
@@ -98,7 +104,7 @@ public sealed class RoleClusterTests : IAsyncLifetime
         await using (var db = new NarralyticaDb(source))
             Assert.Empty(await db.ForTenant(Guid.CreateVersion7()).Videos.ToListAsync());
 
-        (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--login", "web_app=requests", "--login", "search_reader=reader", "--statement-timeout", "20s");
+        (exit, output, errors) = await CommandLine.RunAsync("roles", "create", "--connection", connection, "--login", "web_app=requests", "--login", "search_reader=reader", "--login", "ops=control", "--statement-timeout", "20s");
         Assert.True(exit == 0, output + errors);
         Assert.Contains("login search_reader exists with LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION INHERIT: unchanged", output);
         Assert.DoesNotContain("granted", output.Replace("granted narralytica_owner CREATE", ""));

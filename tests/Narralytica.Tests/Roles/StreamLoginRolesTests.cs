@@ -45,6 +45,10 @@ public sealed class StreamLoginRolesTests : IAsyncLifetime
         Assert.Contains("revoked membership of search_stream in narralytica_app: the stream login is a member of narralytica_reader only", output);
         Assert.Contains("granted narralytica_reader to search_stream", output);
         Assert.Contains("; change streams as search_stream.", output);
+        // A reader's bounds: an idle snapshot transaction cannot keep a migration waiting for longer than a minute.
+        Assert.Contains("set search_stream: statement_timeout 0, lock_timeout 5s, idle_in_transaction_session_timeout 1min", output);
+        Assert.Equal("{statement_timeout=0,lock_timeout=5s,idle_in_transaction_session_timeout=1min}", await ScalarAsync(connection,
+            "SELECT setconfig::text FROM pg_db_role_setting WHERE setdatabase = 0 AND setrole = 'search_stream'::regrole"));
         Assert.Equal(true, await ScalarAsync(connection,
             "SELECT rolcanlogin AND rolreplication AND NOT (rolsuper OR rolbypassrls OR rolcreatedb OR rolcreaterole) FROM pg_roles WHERE rolname = 'search_stream'"));
         Assert.Equal("narralytica_reader", await ScalarAsync(connection,
