@@ -15,7 +15,7 @@ namespace Narralytica.Benchmarks.HotPaths;
 /// <summary>
 /// Claim-and-complete throughput of the job queue with 1, 4 and 8 workers, each on connections of its own, over the
 /// same backlog spread over every tenant of the data set: the generated queue (<see cref="JobQueue"/>, as
-/// <c>narralytica_worker</c>: claims of 10, fair across tenants, leases checked on completion), the hand-written raw
+/// <c>narralytica_worker</c>: claims of 10, fair across tenants, leases checked on completion, through a <see cref="JobQueueSession"/>: one connection per worker, statements prepared once), the hand-written raw
 /// Npgsql SKIP LOCKED loop as the table's owner (<see cref="RawQueue"/>, the baseline), and Hangfire.PostgreSql's server.
 /// Both loops also run with a claim's jobs completed by one statement (<c>…ClaimAtOnce</c>) instead of one each.
 /// Each invocation starts from a fresh backlog (the setup, not measured); Rows/s is jobs per second.
@@ -98,14 +98,15 @@ public class QueueThroughputBenchmarks : DatabaseBenchmark
         var done = await Task.WhenAll(Enumerable.Range(0, Workers).Select(i => Task.Run(async () =>
         {
             var queue = new JobQueue(_worker, new JobQueueOptions { WorkerId = "bench-" + i });
+            await using var session = queue.OpenSession();
             var count = 0;
             while (true)
             {
-                var jobs = await queue.ClaimAsync(10);
+                var jobs = await session.ClaimAsync(10);
                 if (jobs.Count == 0)
                     return count;
                 foreach (var job in jobs)
-                    await queue.CompleteAsync(job);
+                    await session.CompleteAsync(job);
                 count += jobs.Count;
             }
         })));
@@ -125,13 +126,14 @@ public class QueueThroughputBenchmarks : DatabaseBenchmark
         var done = await Task.WhenAll(Enumerable.Range(0, Workers).Select(i => Task.Run(async () =>
         {
             var queue = new JobQueue(_worker, new JobQueueOptions { WorkerId = "bench-" + i });
+            await using var session = queue.OpenSession();
             var count = 0;
             while (true)
             {
-                var jobs = await queue.ClaimAsync(10);
+                var jobs = await session.ClaimAsync(10);
                 if (jobs.Count == 0)
                     return count;
-                if ((await queue.CompleteAsync(jobs)).Count > 0)
+                if ((await session.CompleteAsync(jobs)).Count > 0)
                     throw new InvalidOperationException("A claim was lost: the lease is 30 s, far longer than a job here.");
                 count += jobs.Count;
             }

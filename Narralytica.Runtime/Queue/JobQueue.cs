@@ -51,23 +51,47 @@ public sealed class JobQueue
     public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int max, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
-        Guid after;
-        lock (_cursorLock)
-            after = _lastTenant;
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(JobQueueSql.Claim, connection)
-        {
-            Parameters =
-            {
-                new NpgsqlParameter<int> { TypedValue = max },
-                new NpgsqlParameter<Guid> { TypedValue = after },
-                new NpgsqlParameter<string> { TypedValue = Options.WorkerId, NpgsqlDbType = NpgsqlDbType.Text },
-                new NpgsqlParameter<double> { TypedValue = Options.Lease.TotalSeconds },
-            },
-        };
+        await using var command = NewClaimCommand(connection);
+        ((NpgsqlParameter<int>)command.Parameters[0]).TypedValue = max;
+        ((NpgsqlParameter<Guid>)command.Parameters[1]).TypedValue = ClaimCursor;
         await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
-        var claimed = new List<(long Place, ClaimedJob Job)>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        return await ReadClaimAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A claim loop's own connection, with the claim and completions prepared on it once: the fastest way to claim and
+    /// complete from one loop (<see cref="JobWorker"/> claims through one). Dispose it when the loop ends.
+    /// </summary>
+    public JobQueueSession OpenSession() => new(this);
+
+    /// <summary>The tenant served last, which the next claim starts after (shared by every claim of this queue).</summary>
+    internal Guid ClaimCursor
+    {
+        get
+        {
+            lock (_cursorLock)
+                return _lastTenant;
+        }
+    }
+
+    /// <summary>The claim statement for <paramref name="connection"/>: $1 how many and $2 the cursor are bound per call.</summary>
+    internal NpgsqlCommand NewClaimCommand(NpgsqlConnection connection) => new(JobQueueSql.Claim, connection)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<int>(),
+            new NpgsqlParameter<Guid>(),
+            new NpgsqlParameter<string> { TypedValue = Options.WorkerId, NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter<double> { TypedValue = Options.Lease.TotalSeconds },
+        },
+    };
+
+    /// <summary>Runs a claim and reads its jobs in the order the claim served them, then moves the fairness cursor.</summary>
+    internal async Task<IReadOnlyList<ClaimedJob>> ReadClaimAsync(NpgsqlCommand claim, CancellationToken cancellationToken)
+    {
+        var claimed = new List<(long Place, ClaimedJob Job)>(((NpgsqlParameter<int>)claim.Parameters[0]).TypedValue);
+        await using (var reader = await claim.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 // An expired job with no attempt left comes back failed: it is finished, not claimed.
@@ -78,10 +102,14 @@ public sealed class JobQueue
                     reader.GetInt32(6), reader.GetInt32(7), Options.WorkerId, reader.GetFieldValue<DateTimeOffset>(9),
                     reader.IsDBNull(10) ? null : reader.GetString(10))));
             }
-        var jobs = claimed.OrderBy(c => c.Place).Select(c => c.Job).ToList();
-        if (jobs.Count > 0)
-            lock (_cursorLock)
-                _lastTenant = jobs[^1].TenantId;
+        if (claimed.Count == 0)
+            return Array.Empty<ClaimedJob>();
+        claimed.Sort(static (a, b) => a.Place.CompareTo(b.Place));
+        var jobs = new ClaimedJob[claimed.Count];
+        for (var i = 0; i < jobs.Length; i++)
+            jobs[i] = claimed[i].Job;
+        lock (_cursorLock)
+            _lastTenant = jobs[^1].TenantId;
         return jobs;
     }
 
@@ -117,18 +145,50 @@ public sealed class JobQueue
         if (jobs.Count == 0)
             return Array.Empty<ClaimedJob>();
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = await PreparedAsync(new NpgsqlCommand(JobQueueSql.CompleteMany, connection)
+        await using var command = NewCompleteManyCommand(connection);
+        BindClaims(command, jobs);
+        await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadCompletedAsync(command, jobs, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The statement completing many claims at once, from arrays of each claim's tenant, id, owner and attempt.</summary>
+    internal static NpgsqlCommand NewCompleteManyCommand(NpgsqlConnection connection) => new(JobQueueSql.CompleteMany, connection)
+    {
+        Parameters =
         {
-            Parameters =
-            {
-                new NpgsqlParameter<Guid[]> { TypedValue = jobs.Select(j => j.TenantId).ToArray() },
-                new NpgsqlParameter<Guid[]> { TypedValue = jobs.Select(j => j.Id).ToArray() },
-                new NpgsqlParameter<string[]> { TypedValue = jobs.Select(j => j.Owner).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
-                new NpgsqlParameter<int[]> { TypedValue = jobs.Select(j => j.Attempt).ToArray() },
-            },
-        }, cancellationToken).ConfigureAwait(false);
-        var completed = new HashSet<(Guid, Guid)>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            new NpgsqlParameter<Guid[]>(),
+            new NpgsqlParameter<Guid[]>(),
+            new NpgsqlParameter<string[]> { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text },
+            new NpgsqlParameter<int[]>(),
+        },
+    };
+
+    internal static void BindClaims(NpgsqlCommand completeMany, IReadOnlyCollection<ClaimedJob> jobs)
+    {
+        var tenants = new Guid[jobs.Count];
+        var ids = new Guid[jobs.Count];
+        var owners = new string[jobs.Count];
+        var attempts = new int[jobs.Count];
+        var i = 0;
+        foreach (var job in jobs)
+        {
+            tenants[i] = job.TenantId;
+            ids[i] = job.Id;
+            owners[i] = job.Owner;
+            attempts[i] = job.Attempt;
+            i++;
+        }
+        ((NpgsqlParameter<Guid[]>)completeMany.Parameters[0]).TypedValue = tenants;
+        ((NpgsqlParameter<Guid[]>)completeMany.Parameters[1]).TypedValue = ids;
+        ((NpgsqlParameter<string[]>)completeMany.Parameters[2]).TypedValue = owners;
+        ((NpgsqlParameter<int[]>)completeMany.Parameters[3]).TypedValue = attempts;
+    }
+
+    /// <summary>Runs a bound completion of many; returns the jobs it did not complete (their claim was taken over).</summary>
+    internal static async Task<IReadOnlyList<ClaimedJob>> ReadCompletedAsync(NpgsqlCommand completeMany, IReadOnlyCollection<ClaimedJob> jobs, CancellationToken cancellationToken)
+    {
+        var completed = new HashSet<(Guid, Guid)>(jobs.Count);
+        await using (var reader = await completeMany.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 completed.Add((reader.GetGuid(0), reader.GetGuid(1)));
         return completed.Count == jobs.Count ? Array.Empty<ClaimedJob>() : jobs.Where(j => !completed.Contains((j.TenantId, j.Id))).ToList();
@@ -204,6 +264,26 @@ public sealed class JobQueue
     {
         await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
         return command;
+    }
+
+    /// <summary>A statement finishing one claim ($1 to $4: tenant, id, owner, attempt), bound per call by <see cref="BindClaim"/>.</summary>
+    internal static NpgsqlCommand NewFinishCommand(NpgsqlConnection connection, string sql) => new(sql, connection)
+    {
+        Parameters =
+        {
+            new NpgsqlParameter<Guid>(),
+            new NpgsqlParameter<Guid>(),
+            new NpgsqlParameter<string> { NpgsqlDbType = NpgsqlDbType.Text },
+            new NpgsqlParameter<int>(),
+        },
+    };
+
+    internal static void BindClaim(NpgsqlCommand finish, ClaimedJob job)
+    {
+        ((NpgsqlParameter<Guid>)finish.Parameters[0]).TypedValue = job.TenantId;
+        ((NpgsqlParameter<Guid>)finish.Parameters[1]).TypedValue = job.Id;
+        ((NpgsqlParameter<string>)finish.Parameters[2]).TypedValue = job.Owner;
+        ((NpgsqlParameter<int>)finish.Parameters[3]).TypedValue = job.Attempt;
     }
 
     private static NpgsqlCommand ClaimCommand(NpgsqlConnection connection, string sql, ClaimedJob job, params NpgsqlParameter[] more)

@@ -46,6 +46,8 @@ public sealed class JobWorker
         var running = new ConcurrentDictionary<Task, bool>();
         using var slots = new SemaphoreSlim(_options.Concurrency, _options.Concurrency);
         await using var wakeUp = _options.Listen ? new JobWakeUp(Queue.DataSource, _options.PollInterval) : null;
+        // The claim loop keeps one connection with its claim prepared; handlers finish in their own tenant's transaction.
+        await using var claims = Queue.OpenSession();
         try
         {
             while (!stop.IsCancellationRequested)
@@ -58,7 +60,7 @@ public sealed class JobWorker
                 IReadOnlyList<ClaimedJob> jobs;
                 try
                 {
-                    jobs = await Queue.ClaimAsync(free, stop).ConfigureAwait(false);
+                    jobs = await claims.ClaimAsync(free, stop).ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is NpgsqlException or TimeoutException && !stop.IsCancellationRequested)
                 {
