@@ -15,11 +15,11 @@ namespace Narralytica.Cli.Roles;
 /// </summary>
 public static class StreamLoginSetup
 {
-    /// <summary>The attributes compared on an existing login: (column, what it must be, the clause that makes it so).</summary>
-    private static readonly (string Column, bool Wanted, string Clause)[] Attributes =
+    /// <summary>The attributes of <see cref="StreamLogin.Attributes"/>, compared on an existing login.</summary>
+    private static readonly LoginAttribute[] Attributes =
     {
-        ("rolcanlogin", true, "LOGIN"), ("rolreplication", true, "REPLICATION"), ("rolsuper", false, "NOSUPERUSER"),
-        ("rolbypassrls", false, "NOBYPASSRLS"), ("rolcreatedb", false, "NOCREATEDB"), ("rolcreaterole", false, "NOCREATEROLE"),
+        new("rolcanlogin", true, "LOGIN"), new("rolreplication", true, "REPLICATION"), new("rolsuper", false, "NOSUPERUSER"),
+        new("rolbypassrls", false, "NOBYPASSRLS"), new("rolcreatedb", false, "NOCREATEDB"), new("rolcreaterole", false, "NOCREATEROLE"),
     };
 
     /// <summary>Refuses, before anything is done, a stream login named as one of the data layer's roles.</summary>
@@ -38,36 +38,18 @@ public static class StreamLoginSetup
     public static async Task<IReadOnlyList<string>> CreateOrUpdateAsync(NpgsqlConnection connection, string login, string? password, SessionTimeouts timeouts)
     {
         RequireOwnName(login);
-        var quoted = SqlIdentifier.Quote(login);
         var done = new List<string>();
         await using var transaction = await connection.BeginTransactionAsync();
         try
         {
-            var held = await ReadAttributesAsync(connection, transaction, login);
-            var passwordClause = password is null ? "" : " PASSWORD " + SqlIdentifier.Literal(password);
-            if (held is null)
-            {
-                await ExecuteAsync(connection, transaction, $"CREATE ROLE {quoted} {StreamLogin.Attributes}{passwordClause}");
-                done.Add($"created stream login {login}: {StreamLogin.Attributes}{(password is null ? "" : ", password set")}");
-            }
-            else
-            {
-                var changes = Attributes.Where((a, i) => held[i] != a.Wanted).Select(a => a.Clause).ToList();
-                if (changes.Count > 0 || password is not null)
-                {
-                    await ExecuteAsync(connection, transaction, $"ALTER ROLE {quoted} {string.Join(" ", changes)}{passwordClause}");
-                    done.Add($"updated stream login {login}: {string.Join(", ", password is null ? changes : changes.Append("password set"))}");
-                }
-                else
-                    done.Add($"stream login {login} exists with {StreamLogin.Attributes}: unchanged");
-            }
-            done.AddRange(await KeepOneMembershipAsync(connection, transaction, login));
+            done.Add(await LoginRole.CreateOrAlterAsync(connection, transaction, "stream login", login, Attributes, password));
+            done.AddRange(await LoginRole.KeepOneMembershipAsync(connection, transaction, login, StreamLogin.MemberOf,
+                $"the stream login is a member of {StreamLogin.MemberOf} only", "its snapshot read is the readers' audited read"));
             // Its SQL is a reader's, and so is what it may hold: an idle snapshot transaction must not keep a migration waiting.
             var readerTimeouts = RequestRoleTimeouts.For(StreamLogin.MemberOf, timeouts);
             foreach (var statement in RequestRoleTimeouts.Statements(new[] { login }, readerTimeouts))
-                await ExecuteAsync(connection, transaction, statement);
-            done.Add($"set {login}: " + string.Join(", ", RequestRoleTimeouts.Settings(readerTimeouts).Select(s => $"{s.Setting} {RequestRoleTimeouts.Value(s.Value)}")) +
-                     " (every new session of the login starts with them; 0 is none)");
+                await LoginRole.ExecuteAsync(connection, transaction, statement);
+            done.Add($"set {login}: {RequestRoleTimeouts.Describe(readerTimeouts)} (every new session of the login starts with them; 0 is none)");
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
         {
@@ -78,46 +60,5 @@ public static class StreamLoginSetup
         }
         await transaction.CommitAsync();
         return done;
-    }
-
-    private static async Task<bool[]?> ReadAttributesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string login)
-    {
-        await using var command = new NpgsqlCommand($"SELECT {string.Join(", ", Attributes.Select(a => a.Column))} FROM pg_roles WHERE rolname = $1", connection, transaction);
-        command.Parameters.AddWithValue(login);
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? Enumerable.Range(0, reader.FieldCount).Select(reader.GetBoolean).ToArray() : null;
-    }
-
-    /// <summary>The login's memberships: <see cref="StreamLogin.MemberOf"/> granted, every other taken back.</summary>
-    private static async Task<List<string>> KeepOneMembershipAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string login)
-    {
-        var roles = new List<string>();
-        await using (var command = new NpgsqlCommand(
-            "SELECT r.rolname::text FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE m.rolname = $1 ORDER BY 1",
-            connection, transaction))
-        {
-            command.Parameters.AddWithValue(login);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-                roles.Add(reader.GetString(0));
-        }
-        var done = new List<string>();
-        foreach (var role in roles.Where(r => r != StreamLogin.MemberOf))
-        {
-            await ExecuteAsync(connection, transaction, $"REVOKE {SqlIdentifier.Quote(role)} FROM {SqlIdentifier.Quote(login)}");
-            done.Add($"revoked membership of {login} in {role}: the stream login is a member of {StreamLogin.MemberOf} only");
-        }
-        if (!roles.Contains(StreamLogin.MemberOf))
-        {
-            await ExecuteAsync(connection, transaction, $"GRANT {StreamLogin.MemberOf} TO {SqlIdentifier.Quote(login)}");
-            done.Add($"granted {StreamLogin.MemberOf} to {login}: its snapshot read is the readers' audited read");
-        }
-        return done;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync();
     }
 }

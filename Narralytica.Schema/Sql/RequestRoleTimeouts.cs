@@ -59,6 +59,10 @@ public static class RequestRoleTimeouts
         ("idle_in_transaction_session_timeout", timeouts.IdleInTransaction),
     };
 
+    /// <summary>The timeouts as <c>roles create</c> reports them: <c>statement_timeout 30s, lock_timeout 5s, …</c>.</summary>
+    public static string Describe(SessionTimeouts timeouts)
+        => string.Join(", ", Settings(timeouts).Select(s => $"{s.Setting} {Value(s.Value)}"));
+
     /// <summary>
     /// <c>ALTER ROLE role SET setting = 'value'</c> for each role and setting; with <paramref name="database"/>, for
     /// sessions in that database only (<c>IN DATABASE</c>), which takes precedence over the role's own.
