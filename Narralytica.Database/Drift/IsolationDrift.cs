@@ -155,6 +155,14 @@ public sealed class IsolationDrift
             return;
         }
         var kind = TenantIsolation.CreateProcedure(name) is null ? "function" : "procedure";
+        if (CallerLanes.FunctionNames.Contains(name) && live.Any(p => p.Arguments == expected.Arguments))
+        {
+            // Replaced in place: the readers' policies call the read function, so dropping it would be refused.
+            Add("changed", $"{kind} {name}: its definition differs from schema.yaml's");
+            Before.AddRange(live.Where(p => p.Arguments != expected.Arguments).Select(Drop));
+            Before.AddRange(CallerLanes.CreateFunction(name, orReplace: true));
+            return;
+        }
         if (live.Count == 0)
             Add("missing", $"{kind} {name}");
         else
