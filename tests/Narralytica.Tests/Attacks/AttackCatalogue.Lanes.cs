@@ -335,11 +335,13 @@ public static partial class AttackCatalogue
             async run =>
             {
                 const string flood = "SELECT count(narralytica_open_cross_tenant_read(repeat('y', 500))) FROM generate_series(1, $1)";
+                const string trailOfReader = "SELECT count(*) FROM narralytica_cross_tenant_audits WHERE database_user = $1 AND expires_at > now()";
                 var refused = await AttackRun.RefusedAsync(() => run.LaneCountAsync(DatabaseRoles.Reader, null, null, flood, 20000), CallerLanes.TooManyOpenReadsState);
+                var afterFlood = await run.AdminScalarAsync<long>(trailOfReader, AttackDatabase.LoginOf(DatabaseRoles.Reader));
+                AttackRun.Expect(afterFlood == 0, $"{afterFlood} audit rows left by the refused flood");
                 var opened = await run.LaneCountAsync(DatabaseRoles.Reader, null, null, flood, CallerLanes.MaxOpenAuditsPerLogin);
                 var oneMore = await AttackRun.RefusedAsync(() => run.OpenReaderAuditAsync("attack test: one past the bound"), CallerLanes.TooManyOpenReadsState);
-                var trail = await run.AdminScalarAsync<long>(
-                    "SELECT count(*) FROM narralytica_cross_tenant_audits WHERE database_user = $1 AND expires_at > now()", AttackDatabase.LoginOf(DatabaseRoles.Reader));
+                var trail = await run.AdminScalarAsync<long>(trailOfReader, AttackDatabase.LoginOf(DatabaseRoles.Reader));
                 AttackRun.Expect(opened == CallerLanes.MaxOpenAuditsPerLogin && trail == CallerLanes.MaxOpenAuditsPerLogin,
                     $"{opened} opened, {trail} unexpired audit rows of the reader");
                 return $"20,000 at once: {refused}, nothing written; {opened} opened; one more: the same; the trail holds {trail} unexpired rows of the login";
