@@ -35,7 +35,7 @@ public static class SchemaCompiler
 
         var ordered = diagnostics.OrderBy(d => d.Span.Line).ThenBy(d => d.Span.Column).ThenBy(d => d.Id).ToEquatableArray();
         // Never half a model: any error means no model at all.
-        var model = ordered.Any(d => d.IsError) ? null : new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = true, TenantContext = true, Lanes = true, TenantProof = true, CheckedJustification = true, SignatureFirstProof = true, GuardedSessions = true, GuardedLargeObjects = true, Streams = streams.ToEquatableArray(), Target = parser.Target };
+        var model = ordered.Any(d => d.IsError) ? null : new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = true, TenantContext = true, Lanes = true, TenantProof = true, CheckedJustification = true, SignatureFirstProof = true, BoundedReaderAudit = true, GuardedSessions = true, GuardedLargeObjects = true, Streams = streams.ToEquatableArray(), Target = parser.Target };
         return new SchemaCompilation(model, ordered);
     }
 }

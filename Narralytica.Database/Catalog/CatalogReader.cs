@@ -134,6 +134,8 @@ public static class CatalogReader
             CheckedJustification = isolation.Procedures.Any(p => p.Name == CallerLanes.OpenReadFunction && p.Definition.StartsWith("f plpgsql", StringComparison.Ordinal)),
             // The function's definition ends with its body (drift compares the whole definition).
             SignatureFirstProof = isolation.Proof.VerifyFunction?.EndsWith(" " + TenantProof.VerifyBody, StringComparison.Ordinal) == true,
+            // The bounded functions check the window per statement; the earlier ones compared with the transaction's start.
+            BoundedReaderAudit = isolation.Procedures.Any(p => p.Name == CallerLanes.ReadAllowedFunction && p.Definition.Contains("statement_timestamp()")),
             Streams = await PublicationCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
             GuardedSessions = await SessionGuardCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
             GuardedLargeObjects = await LargeObjectGuardCatalog.ReadAsync(connection, transaction, cancellationToken),

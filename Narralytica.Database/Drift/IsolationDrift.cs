@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Narralytica.Database.Catalog;
@@ -155,6 +156,17 @@ public sealed class IsolationDrift
             return;
         }
         var kind = TenantIsolation.CreateProcedure(name) is null ? "function" : "procedure";
+        if (CallerLanes.FunctionNames.Contains(name) && live.Any(p => p.Arguments == expected.Arguments))
+        {
+            // Replaced in place: the readers' policies call the read function, so dropping it would be refused.
+            Add("changed", $"{kind} {name}: its definition differs from schema.yaml's");
+            Before.AddRange(live.Where(p => p.Arguments != expected.Arguments).Select(Drop));
+            Before.AddRange(CallerLanes.CreateFunction(name, orReplace: true));
+            // A replacement keeps the function's grants: EXECUTE given by hand to anyone but the readers is taken back.
+            foreach (var grantee in ExecuteGrantees(live.First(p => p.Arguments == expected.Arguments)).Where(g => g != DatabaseRoles.Reader))
+                Before.Add($"REVOKE ALL ON FUNCTION {SqlIdentifier.Quote(name)}({expected.Arguments}) FROM {(grantee == "public" ? "PUBLIC" : SqlIdentifier.Quote(grantee))};");
+            return;
+        }
         if (live.Count == 0)
             Add("missing", $"{kind} {name}");
         else
@@ -166,6 +178,15 @@ public sealed class IsolationDrift
             Before.Add(procedure);
         else
             Before.AddRange(CallerLanes.CreateFunction(name));
+    }
+
+    /// <summary>Who holds EXECUTE on a routine besides its owner, as <see cref="IsolationCatalog"/> writes it in the definition ("… execute a,b …").</summary>
+    private static IEnumerable<string> ExecuteGrantees(RoutineDefinition routine)
+    {
+        const string marker = " execute ";
+        var start = routine.Definition.IndexOf(marker, StringComparison.Ordinal) + marker.Length;
+        var list = routine.Definition.Substring(start, routine.Definition.IndexOf(' ', start) - start);
+        return list == "owner" ? Enumerable.Empty<string>() : list.Split(',');
     }
 
     private void CompareTable(Table table, TableRowSecurity live, TableRowSecurity expected, bool signedTenant)

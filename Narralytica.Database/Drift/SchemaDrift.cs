@@ -58,6 +58,7 @@ public static class SchemaDrift
             TenantProof = expected.TenantProof,
             CheckedJustification = expected.CheckedJustification,
             SignatureFirstProof = expected.SignatureFirstProof,
+            BoundedReaderAudit = expected.BoundedReaderAudit,
             Tables = live.Tables.Select(t => expected.FindTable(t.Name) is { } declared ? t with { RowSecurity = declared.RowSecurity, Queue = declared.Queue } : t).ToEquatableArray(),
         };
 
@@ -121,6 +122,7 @@ public static class SchemaDrift
             TenantProof = declared.TenantProof,
             CheckedJustification = declared.CheckedJustification,
             SignatureFirstProof = declared.SignatureFirstProof,
+            BoundedReaderAudit = declared.BoundedReaderAudit,
             Tables = built.Tables.Select(t => declared.FindTable(t.Name) is { } table
                 ? t with
                 {

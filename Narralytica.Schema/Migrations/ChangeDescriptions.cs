@@ -24,6 +24,10 @@ internal static class ChangeDescriptions
     public static string CheckProofSignatureFirst()
         => $"replace function {TenantProof.VerifyFunction}: it checks a proof's signature before reading anything else of it (the same proofs accepted, for less work per statement)";
 
+    public static string BoundReaderAudit()
+        => $"replace functions {CallerLanes.ReadAllowedFunction} and {CallerLanes.OpenReadFunction}: an audit row's window is checked at each statement, " +
+           $"and a login may hold at most {CallerLanes.MaxOpenAuditsPerLogin} unexpired cross-tenant reads";
+
     public static string GuardLargeObjects()
         => $"take EXECUTE on PostgreSQL's large-object functions that create or write one ({string.Join(", ", LargeObjectGuards.Functions.Select(f => f.Substring(0, f.IndexOf('('))).Distinct())}) from PUBLIC";
 

@@ -73,6 +73,7 @@ public sealed partial class SchemaDiffer
         }
         DiffColumnGrants();
         DiffJustificationCheck();
+        DiffReaderAudit();
         DiffSessionGuards();
         DiffProofVerifier();
         DiffLargeObjectGuards();

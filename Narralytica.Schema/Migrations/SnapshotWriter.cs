@@ -33,6 +33,8 @@ public static class SnapshotWriter
             text.Append("signature_first_proof: true\n");
         if (model.GuardedLargeObjects)
             text.Append("guarded_large_objects: true\n");
+        if (model.BoundedReaderAudit)
+            text.Append("bounded_reader_audit: true\n");
 
         text.Append("enums:").Append(model.Enums.Count == 0 ? " {}\n" : "\n");
         foreach (var enumType in model.Enums)

@@ -55,6 +55,14 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     public bool SignatureFirstProof { get; init; }
 
     /// <summary>
+    /// Whether the readers' audit functions check the window at each statement (<c>statement_timestamp()</c>, not the
+    /// transaction's start) and the open-read function refuses a login past
+    /// <see cref="Narralytica.Schema.Sql.CallerLanes.MaxOpenAuditsPerLogin"/> unexpired rows. schema.yaml always has it; a
+    /// snapshot written before does not (its window held for a whole transaction, and opens were unbounded).
+    /// </summary>
+    public bool BoundedReaderAudit { get; init; }
+
+    /// <summary>
     /// Whether the lanes' sessions are guarded against objects of the caller's making (<see cref="Narralytica.Schema.Sql.SessionGuards"/>):
     /// TEMPORARY on the database taken from PUBLIC and left to the owner, and each lane role's search path pinned with pg_temp last.
     /// schema.yaml always has it; a snapshot written before does not.

@@ -54,6 +54,16 @@ public static class CallerLanes
     /// <summary>The SQLSTATE of a refused justification: invalid_parameter_value.</summary>
     public const string RefusedJustificationState = "22023";
 
+    /// <summary>
+    /// The most unexpired audit rows one login may hold at once. A derived system opens one row per read or snapshot
+    /// (<c>AcrossTenants</c>, a stream's snapshot) and each lasts <see cref="AuditLifetime"/>, so a hundred means a read
+    /// every six seconds for ten minutes; past it the trail would be flooded, not used.
+    /// </summary>
+    public const int MaxOpenAuditsPerLogin = 100;
+
+    /// <summary>The SQLSTATE of an open-read refused at <see cref="MaxOpenAuditsPerLogin"/>: program_limit_exceeded.</summary>
+    public const string TooManyOpenReadsState = "54000";
+
     private const string OpenReadBody =
         "INSERT INTO " + TenantIsolation.AuditTable + " (id, justification, database_user, created_at, " + ExpiresColumn + ") " +
         "VALUES (gen_random_uuid(), justification, session_user, now(), now() + interval '" + AuditLifetime + "') RETURNING id";
@@ -75,9 +85,41 @@ public static class CallerLanes
         "    RETURN audit;\n" +
         "END\n";
 
+    /// <summary>
+    /// The open-read function's body since <see cref="SchemaModel.BoundedReaderAudit"/>: the justification checked as in
+    /// <see cref="CheckedOpenReadBody"/>, then at most <see cref="MaxOpenAuditsPerLogin"/> unexpired rows per login. Opens are
+    /// taken one at a time (the lock conflicts with itself only, so reads of the trail go on), which keeps the count exact
+    /// when one login opens from many connections at once.
+    /// </summary>
+    private static readonly string BoundedOpenReadBody =
+        "DECLARE\n" +
+        "    audit uuid;\n" +
+        "    open_reads bigint;\n" +
+        "BEGIN\n" +
+        "    IF $1 IS NULL OR $1 !~ '" + JustificationPattern + "' OR char_length($1) > " + MaxJustificationLength + " THEN\n" +
+        "        RAISE EXCEPTION USING ERRCODE = '" + RefusedJustificationState + "',\n" +
+        "            MESSAGE = 'a cross-tenant read needs a justification that says why: not blank, and at most " + MaxJustificationLength + " characters (this one has ' || coalesce(char_length($1), 0) || ')',\n" +
+        "            HINT = 'say in a sentence why the code needs every tenant''s rows; point to a ticket for the details';\n" +
+        "    END IF;\n" +
+        "    LOCK TABLE " + TenantIsolation.AuditTable + " IN SHARE ROW EXCLUSIVE MODE;\n" +
+        "    SELECT count(*) INTO open_reads FROM " + TenantIsolation.AuditTable + " a WHERE a.database_user = session_user AND a." + ExpiresColumn + " > statement_timestamp();\n" +
+        "    IF open_reads >= " + MaxOpenAuditsPerLogin + " THEN\n" +
+        "        RAISE EXCEPTION USING ERRCODE = '" + TooManyOpenReadsState + "',\n" +
+        "            MESSAGE = 'login ' || session_user || ' already holds " + MaxOpenAuditsPerLogin + " unexpired cross-tenant reads, the most one login may hold',\n" +
+        "            HINT = 'an audit row opens reads for " + AuditLifetime + ": read under the one already open, or wait until the oldest expires';\n" +
+        "    END IF;\n" +
+        "    " + OpenReadBody + " INTO audit;\n" +
+        "    RETURN audit;\n" +
+        "END\n";
+
+    /// <summary>
+    /// Whether the transaction's audit row opens cross-tenant reads, checked at each statement's start
+    /// (<c>statement_timestamp()</c>, as the signed tenant's verifier does): a transaction begun inside the window
+    /// reads no more once the row expires, however long it stays open.
+    /// </summary>
     private const string ReadAllowedBody =
         "SELECT EXISTS (SELECT FROM " + TenantIsolation.AuditTable + " a WHERE a.id = " + TenantIsolation.CurrentAudit +
-        " AND a.database_user = session_user AND a." + ExpiresColumn + " > now() AND a.created_at <> transaction_timestamp())";
+        " AND a.database_user = session_user AND a." + ExpiresColumn + " > statement_timestamp() AND a.created_at <> transaction_timestamp())";
 
     /// <summary>The audit table as the lanes have it: <see cref="TenantIsolation.CreateAuditTable"/> with its expiry.</summary>
     public const string CreateAuditTable = "CREATE TABLE " + TenantIsolation.AuditTable + " (\n" +
@@ -114,10 +156,14 @@ public static class CallerLanes
     /// One function with its privileges: created for the schema the statement runs in (the search path is pinned to it,
     /// then pg_temp, so nothing a caller creates elsewhere is found first), EXECUTE taken from PUBLIC and given to the readers.
     /// </summary>
-    public static IReadOnlyList<string> CreateFunction(string name) => name switch
+    /// <param name="orReplace">
+    /// Replace a function of the same name and arguments in place (CREATE OR REPLACE): the policies call the read
+    /// function, so it cannot be dropped while they exist.
+    /// </param>
+    public static IReadOnlyList<string> CreateFunction(string name, bool orReplace = false) => name switch
     {
-        OpenReadFunction => Create(OpenReadFunction, "justification text", "uuid", "plpgsql", "VOLATILE", CheckedOpenReadBody),
-        ReadAllowedFunction => Create(ReadAllowedFunction, "", "boolean", "sql", "STABLE", ReadAllowedBody),
+        OpenReadFunction => Create(OpenReadFunction, "justification text", "uuid", "plpgsql", "VOLATILE", BoundedOpenReadBody, orReplace),
+        ReadAllowedFunction => Create(ReadAllowedFunction, "", "boolean", "sql", "STABLE", ReadAllowedBody, orReplace),
         _ => new string[0],
     };
 
@@ -127,6 +173,16 @@ public static class CallerLanes
     /// </summary>
     public static string ReplaceOpenReadWithCheckedJustification()
         => Create(OpenReadFunction, "justification text", "uuid", "plpgsql", "VOLATILE", CheckedOpenReadBody, orReplace: true)[0];
+
+    /// <summary>
+    /// Replaces both functions of lanes that predate <see cref="SchemaModel.BoundedReaderAudit"/> with the bounded open-read
+    /// (<see cref="BoundedOpenReadBody"/>) and the per-statement window (<see cref="ReadAllowedBody"/>); their grants stay.
+    /// </summary>
+    public static IReadOnlyList<string> ReplaceWithBoundedAudit() => new[]
+    {
+        CreateFunction(OpenReadFunction, orReplace: true)[0],
+        CreateFunction(ReadAllowedFunction, orReplace: true)[0],
+    };
 
     private static IReadOnlyList<string> Create(string name, string arguments, string returns, string language, string volatility, string body, bool orReplace = false)
     {

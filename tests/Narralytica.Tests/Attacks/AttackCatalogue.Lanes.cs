@@ -294,7 +294,7 @@ public static partial class AttackCatalogue
 
         yield return new Attack("reader-expired-audit", ReaderGoal, AsReader,
             "Reuse its own audit row after it expired (its expiry moved to the past, as ten minutes later)",
-            $"RLS policy reader_cross_tenant_read: expires_at > now(); a row opens reads for {CallerLanes.AuditLifetime}",
+            $"RLS policy reader_cross_tenant_read: expires_at > statement_timestamp(); a row opens reads for {CallerLanes.AuditLifetime}",
             async run =>
             {
                 var audit = await run.OpenReaderAuditAsync("attack test: an audit row expires");
@@ -303,6 +303,48 @@ public static partial class AttackCatalogue
                 var after = await run.LaneCountAsync(DatabaseRoles.Reader, null, audit, "SELECT count(*) FROM segments");
                 AttackRun.Expect(before == 2 && after == 0, $"{before} tenants before expiry, {after} rows after");
                 return $"before expiry: {before} tenants; after: {after} rows";
+            });
+
+        yield return new Attack("reader-outlast-audit-in-transaction", ReaderGoal, AsReader,
+            "Begin a transaction while its audit row is open (its expiry moved to a few seconds ahead, as near the end of ten minutes), " +
+            "read, stay in the transaction until the row has expired, and read again",
+            "narralytica_cross_tenant_read_allowed compares the expiry with statement_timestamp(), not the transaction's start: each statement checks the window",
+            async run =>
+            {
+                var audit = await run.OpenReaderAuditAsync("attack test: the window is checked per statement");
+                var (before, after, begunInside) = await run.AsLaneAsync(DatabaseRoles.Reader, null, async connection =>
+                {
+                    // The transaction has begun (the audit is set in it); only now does the row come near its end.
+                    var expiry = await run.AdminScalarAsync<DateTime>(
+                        "UPDATE narralytica_cross_tenant_audits SET expires_at = clock_timestamp() + interval '5 seconds' WHERE id = $1 RETURNING expires_at", audit);
+                    var tenants = await AttackRun.ScalarAsync<long>(connection, "SELECT count(DISTINCT tenant_id) FROM segments");
+                    await WaitUntilStatementsPassAsync(connection, expiry);
+                    var rows = await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM segments");
+                    var inside = await AttackRun.ScalarAsync<bool>(connection, "SELECT now() < $1", expiry);
+                    return (tenants, rows, inside);
+                }, audit);
+                AttackRun.Expect(begunInside, "the transaction did not begin before the row expired, so it proves nothing");
+                AttackRun.Expect(before == 2 && after == 0, $"{before} tenants before expiry, {after} rows after, in the same transaction");
+                return $"the same transaction: {before} tenants before the expiry, {after} rows after";
+            });
+
+        yield return new Attack("reader-flood-audit-trail", ReaderGoal, AsReader,
+            "Flood the trail: SELECT count(narralytica_open_cross_tenant_read(repeat('y', 500))) FROM generate_series(1, 20000), " +
+            $"then open exactly {CallerLanes.MaxOpenAuditsPerLogin} rows and one more",
+            $"narralytica_open_cross_tenant_read refuses a login that holds {CallerLanes.MaxOpenAuditsPerLogin} unexpired rows (SQLSTATE {CallerLanes.TooManyOpenReadsState}); opens are counted one at a time",
+            async run =>
+            {
+                const string flood = "SELECT count(narralytica_open_cross_tenant_read(repeat('y', 500))) FROM generate_series(1, $1)";
+                const string trailOfReader = "SELECT count(*) FROM narralytica_cross_tenant_audits WHERE database_user = $1 AND expires_at > now()";
+                var refused = await AttackRun.RefusedAsync(() => run.LaneCountAsync(DatabaseRoles.Reader, null, null, flood, 20000), CallerLanes.TooManyOpenReadsState);
+                var afterFlood = await run.AdminScalarAsync<long>(trailOfReader, AttackDatabase.LoginOf(DatabaseRoles.Reader));
+                AttackRun.Expect(afterFlood == 0, $"{afterFlood} audit rows left by the refused flood");
+                var opened = await run.LaneCountAsync(DatabaseRoles.Reader, null, null, flood, CallerLanes.MaxOpenAuditsPerLogin);
+                var oneMore = await AttackRun.RefusedAsync(() => run.OpenReaderAuditAsync("attack test: one past the bound"), CallerLanes.TooManyOpenReadsState);
+                var trail = await run.AdminScalarAsync<long>(trailOfReader, AttackDatabase.LoginOf(DatabaseRoles.Reader));
+                AttackRun.Expect(opened == CallerLanes.MaxOpenAuditsPerLogin && trail == CallerLanes.MaxOpenAuditsPerLogin,
+                    $"{opened} opened, {trail} unexpired audit rows of the reader");
+                return $"20,000 at once: {refused}, nothing written; {opened} opened; one more: the same; the trail holds {trail} unexpired rows of the login";
             });
 
         yield return new Attack("reader-forge-audit-fields", ReaderGoal, AsReader,
@@ -399,6 +441,21 @@ public static partial class AttackCatalogue
                 AttackRun.Expect(memberships == 0, $"{memberships} memberships between the roles");
                 return $"{outcomes.Count} of {outcomes.Count} refused (42501 permission denied to set role); 0 memberships between the five roles";
             });
+    }
+
+    /// <summary>
+    /// Waits, in the transaction of <paramref name="connection"/>, until a statement starts after <paramref name="moment"/>:
+    /// asked of the server's clock, so a slow machine only waits longer.
+    /// </summary>
+    private static async Task WaitUntilStatementsPassAsync(NpgsqlConnection connection, DateTime moment)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (!await AttackRun.ScalarAsync<bool>(connection, "SELECT statement_timestamp() > $1", moment))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new XunitException($"the server's clock did not pass {moment:O} within two minutes");
+            await Task.Delay(250);
+        }
     }
 
     /// <summary>The data layer's own refusal: what request code gets when it asks for another lane's API.</summary>
