@@ -46,39 +46,8 @@ public sealed class CitusBulkInsertStatementTests
     }
 
     [Fact]
-    public async Task Without_a_policy_on_the_write_the_multi_row_statement_still_writes_only_the_proven_tenant_and_nothing_without_a_proof()
-    {
-        await using var run = await AttackRun.StartAsync(await CitusFormAttackTests.CreateAsync(_postgres));
-        await using (var admin = new NpgsqlConnection(run.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            await AttackRun.ExecuteAsync(admin, "ALTER TABLE segments DISABLE ROW LEVEL SECURITY");
-        }
-        var victimBefore = await run.VictimRowsAsync("segments");
-
-        // B's proof: both rows are B's; rows naming A's transcript do not exist under B.
-        var written = await run.AsAppAsync(run.TenantB, connection => TwoSegmentsAsync(connection, run.B.Transcript.Id, 80));
-        var ofB = await run.AdminScalarAsync<long>("SELECT count(*) FROM segments WHERE tenant_id = $1 AND ordinal IN (80, 81)", run.TenantB);
-        var crossing = await AttackRun.RefusedAsync(() => run.AsAppAsync(run.TenantB, connection => TwoSegmentsAsync(connection, run.A.Transcript.Id, 82)),
-            PostgresErrorCodes.ForeignKeyViolation);
-
-        // No proof, or one signed with a key of the caller's own: no tenant, and tenant_id's NOT NULL refuses the rows.
-        var none = await AttackRun.RefusedAsync(() => run.AsAppAsync(null, connection => TwoSegmentsAsync(connection, run.A.Transcript.Id, 84)),
-            PostgresErrorCodes.NotNullViolation);
-        var forged = await AttackRun.RefusedAsync(() => run.AsAppAsync(null, async connection =>
-        {
-            var proof = TestTenantKey.Proof(run.TenantA, secret: System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            await AttackRun.ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Runtime.TenantContext.TenantProofSetting}', $1, true)", proof);
-            return await TwoSegmentsAsync(connection, run.A.Transcript.Id, 86);
-        }), PostgresErrorCodes.NotNullViolation);
-
-        Assert.Equal(2, written);
-        Assert.Equal(2, ofB);
-        Assert.Equal(victimBefore, await run.VictimRowsAsync("segments"));
-        Assert.Contains("23503", crossing);
-        Assert.Contains("23502", none);
-        Assert.Contains("23502", forged);
-    }
+    public Task Without_a_policy_on_the_write_the_multi_row_statement_still_writes_only_the_proven_tenant_and_nothing_without_a_proof()
+        => ProvenTenantBulkWrites.AssertOnlyTheProvenTenantAsync(_postgres, rowsPerWrite: 2, firstOrdinal: 80, TwoSegmentsAsync);
 
     [Fact]
     public async Task CitusBulkInsertAsync_writes_a_large_input_for_the_scope_s_tenant_all_or_nothing()

@@ -32,39 +32,8 @@ public sealed class CitusBulkInsertTests
     public CitusBulkInsertTests(PostgresFixture postgres) => _postgres = postgres;
 
     [Fact]
-    public async Task Without_a_policy_on_the_write_the_bulk_statement_still_writes_only_the_proven_tenant_and_nothing_without_a_proof()
-    {
-        await using var run = await AttackRun.StartAsync(await CitusFormAttackTests.CreateAsync(_postgres));
-        await using (var admin = new NpgsqlConnection(run.AdminConnectionString))
-        {
-            await admin.OpenAsync();
-            await AttackRun.ExecuteAsync(admin, "ALTER TABLE segments DISABLE ROW LEVEL SECURITY");
-        }
-        var victimBefore = await run.VictimRowsAsync("segments");
-
-        // B's proof: the row is B's, whatever the caller meant; A's transcript does not exist under B.
-        var written = await run.AsAppAsync(run.TenantB, connection => BulkSegmentAsync(connection, run.B.Transcript.Id, 70));
-        var ofB = await run.AdminScalarAsync<long>("SELECT count(*) FROM segments WHERE tenant_id = $1 AND ordinal = 70", run.TenantB);
-        var crossing = await AttackRun.RefusedAsync(() => run.AsAppAsync(run.TenantB, connection => BulkSegmentAsync(connection, run.A.Transcript.Id, 71)),
-            PostgresErrorCodes.ForeignKeyViolation);
-
-        // No proof, or one signed with a key of the caller's own: no tenant, and tenant_id's NOT NULL refuses every row.
-        var none = await AttackRun.RefusedAsync(() => run.AsAppAsync(null, connection => BulkSegmentAsync(connection, run.A.Transcript.Id, 72)),
-            PostgresErrorCodes.NotNullViolation);
-        var forged = await AttackRun.RefusedAsync(() => run.AsAppAsync(null, async connection =>
-        {
-            var proof = TestTenantKey.Proof(run.TenantA, secret: System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            await AttackRun.ScalarAsync<string>(connection, $"SELECT set_config('{Narralytica.Runtime.TenantContext.TenantProofSetting}', $1, true)", proof);
-            return await BulkSegmentAsync(connection, run.A.Transcript.Id, 73);
-        }), PostgresErrorCodes.NotNullViolation);
-
-        Assert.Equal(1, written);
-        Assert.Equal(1, ofB);
-        Assert.Equal(victimBefore, await run.VictimRowsAsync("segments"));
-        Assert.Contains("23503", crossing);
-        Assert.Contains("23502", none);
-        Assert.Contains("23502", forged);
-    }
+    public Task Without_a_policy_on_the_write_the_bulk_statement_still_writes_only_the_proven_tenant_and_nothing_without_a_proof()
+        => ProvenTenantBulkWrites.AssertOnlyTheProvenTenantAsync(_postgres, rowsPerWrite: 1, firstOrdinal: 70, BulkSegmentAsync);
 
     [Fact]
     public async Task The_generated_BulkInsertAsync_works_under_the_Citus_forms()
