@@ -3,6 +3,7 @@ using System.Linq;
 using Narralytica.Schema.Diagnostics;
 using Narralytica.Schema.Model;
 using Narralytica.Schema.Parsing;
+using Narralytica.Schema.Sql;
 using Narralytica.Schema.Validation;
 using Narralytica.Schema.Yaml;
 
@@ -35,7 +36,9 @@ public static class SchemaCompiler
 
         var ordered = diagnostics.OrderBy(d => d.Span.Line).ThenBy(d => d.Span.Column).ThenBy(d => d.Id).ToEquatableArray();
         // Never half a model: any error means no model at all.
-        var model = ordered.Any(d => d.IsError) ? null : new SchemaModel(enums.ToEquatableArray(), tables.ToEquatableArray()) { AppSchemaUsage = true, TenantContext = true, Lanes = true, TenantProof = true, CheckedJustification = true, SignatureFirstProof = true, BoundedReaderAudit = true, GuardedSessions = true, GuardedLargeObjects = true, Streams = streams.ToEquatableArray(), Target = parser.Target };
+        // A queue's workers go through its functions, whose definitions the model keeps in short.
+        var withQueueFunctions = tables.Select(t => t.QueueColumns is null ? t : t with { QueueFunctions = QueueFunctions.Fingerprint(t) });
+        var model = ordered.Any(d => d.IsError) ? null : new SchemaModel(enums.ToEquatableArray(), withQueueFunctions.ToEquatableArray()) { AppSchemaUsage = true, TenantContext = true, Lanes = true, TenantProof = true, CheckedJustification = true, SignatureFirstProof = true, BoundedReaderAudit = true, GuardedSessions = true, GuardedLargeObjects = true, Streams = streams.ToEquatableArray(), Target = parser.Target };
         return new SchemaCompilation(model, ordered);
     }
 }

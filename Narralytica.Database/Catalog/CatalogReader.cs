@@ -19,6 +19,9 @@ namespace Narralytica.Database.Catalog;
 /// </summary>
 public static class CatalogReader
 {
+    /// <summary>What a live queue table's <see cref="Table.QueueFunctions"/> says: its workers go through the functions, whatever they are.</summary>
+    public const string LiveQueueFunctions = "live";
+
     /// <summary>
     /// Tables the data layer keeps for itself, never part of schema.yaml: the migration history, the migrator's lock,
     /// and the audit table of cross-tenant reads, which is part of the tenant context (<see cref="IsolationCatalog"/>).
@@ -120,7 +123,10 @@ public static class CatalogReader
                 WorkerPrivileges = Held(DatabaseRoles.Worker, name),
                 WorkerUpdateColumns = columnGrants.Where(g => g.Table == name && g.Role == DatabaseRoles.Worker && g.Privilege == "UPDATE").Select(g => g.Column).ToEquatableArray(),
                 ReaderPrivileges = Held(DatabaseRoles.Reader, name),
-                Queue = isolation.RowSecurityOf(name).Find(CallerLanes.QueueClaimPolicy) is not null,
+                Queue = isolation.RowSecurityOf(name).Find(CallerLanes.QueueClaimPolicy) is not null || isolation.RowSecurityOf(name).Find(CallerLanes.QueueFunctionsPolicy) is not null,
+                // The catalog holds the functions, not schema.yaml's declaration they were written from: drift compares
+                // their definitions (IsolationDrift), and the live table only says that its workers go through them.
+                QueueFunctions = isolation.RowSecurityOf(name).Find(CallerLanes.QueueFunctionsPolicy) is not null ? LiveQueueFunctions : "",
                 RowSecurity = isolation.RowSecurityOf(name).IsComplete(isolation.TenantContext, isolation.Lanes),
             });
         }

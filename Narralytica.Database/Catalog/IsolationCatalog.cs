@@ -50,8 +50,11 @@ public sealed record IsolationCatalog(
 
     public static readonly string[] ProcedureNames = { TenantIsolation.SetTenantProcedure, TenantIsolation.SetAuditProcedure };
 
-    /// <summary>The routines drift compares: the two procedures of the tenant context and the readers' two functions.</summary>
-    public static readonly string[] RoutineNames = ProcedureNames.Concat(CallerLanes.FunctionNames).ToArray();
+    /// <summary>The routines of the isolation: the two procedures of the tenant context and the readers' two functions.</summary>
+    public static readonly string[] ContextRoutineNames = ProcedureNames.Concat(CallerLanes.FunctionNames).ToArray();
+
+    /// <summary>The routines drift reads and compares: those of the isolation, and the queue's functions (<see cref="QueueFunctions"/>).</summary>
+    public static readonly string[] RoutineNames = ContextRoutineNames.Concat(QueueFunctions.Names).ToArray();
 
     /// <summary>The tenant context exists when the audit table and both procedures do (whatever their definitions, which drift compares).</summary>
     public bool TenantContext => AuditTable && ProcedureNames.All(name => Procedures.Any(p => p.Name == name));

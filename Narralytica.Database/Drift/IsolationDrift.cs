@@ -44,8 +44,9 @@ public sealed class IsolationDrift
         drift.CompareAuditTable(live, expected, expectedModel);
         drift.CompareLaneSchemaUsage(live, expectedModel);
         drift.CompareProof(live.Proof, expected.Proof);
-        foreach (var name in IsolationCatalog.RoutineNames)
+        foreach (var name in IsolationCatalog.ContextRoutineNames)
             drift.CompareProcedure(name, live.Procedures.Where(p => p.Name == name).ToList(), expected.Procedures.FirstOrDefault(p => p.Name == name));
+        drift.CompareQueueFunctions(live, expected, expectedModel);
         foreach (var table in expectedModel.Tables.Where(t => liveModel.FindTable(t.Name) is not null))
             drift.CompareTable(table, live.RowSecurityOf(table.Name), expected.RowSecurityOf(table.Name), expectedModel.TenantProof);
         return drift;
@@ -178,6 +179,34 @@ public sealed class IsolationDrift
             Before.Add(procedure);
         else
             Before.AddRange(CallerLanes.CreateFunction(name));
+    }
+
+    /// <summary>
+    /// The queue's functions (<see cref="QueueFunctions"/>): missing, extra, or defined otherwise than schema.yaml's queue
+    /// writes them (their statements, SECURITY DEFINER, pinned search path, who may EXECUTE them). All are created again
+    /// (in place) once the differ's statements ran, so they name the table as it then is; an overload made by hand, or a
+    /// function left after the queue was dropped, is dropped; EXECUTE given by hand to anyone but the workers is taken back.
+    /// </summary>
+    private void CompareQueueFunctions(IsolationCatalog live, IsolationCatalog expected, SchemaModel expectedModel)
+    {
+        var differing = QueueFunctions.Names.Where(name =>
+            !live.Procedures.Where(p => p.Name == name).SequenceEqual(expected.Procedures.Where(p => p.Name == name))).ToList();
+        if (differing.Count == 0)
+            return;
+        foreach (var name in differing)
+        {
+            var declared = expected.Procedures.FirstOrDefault(p => p.Name == name);
+            var held = live.Procedures.Where(p => p.Name == name).ToList();
+            Add(held.Count == 0 ? "missing" : declared is null ? "extra" : "changed",
+                held.Count == 0 || declared is null ? $"function {name}" : $"function {name}: its definition differs from schema.yaml's queue");
+            foreach (var other in held.Where(p => declared is null || p.Arguments != declared.Arguments))
+                After.Add($"DROP FUNCTION {SqlIdentifier.Quote(name)}({other.Arguments});");
+            if (declared is not null && held.FirstOrDefault(p => p.Arguments == declared.Arguments) is { } replaced)
+                foreach (var grantee in ExecuteGrantees(replaced).Where(g => g != DatabaseRoles.Worker && g != "public"))
+                    After.Add($"REVOKE ALL ON FUNCTION {SqlIdentifier.Quote(name)}({declared.Arguments}) FROM {SqlIdentifier.Quote(grantee)};");
+        }
+        if (expectedModel.Tables.FirstOrDefault(t => t.QueueFunctions.Length > 0) is { } queue)
+            After.AddRange(QueueFunctions.Create(queue));
     }
 
     /// <summary>Who holds EXECUTE on a routine besides its owner, as <see cref="IsolationCatalog"/> writes it in the definition ("… execute a,b …").</summary>

@@ -59,7 +59,7 @@ public static class SchemaDrift
             CheckedJustification = expected.CheckedJustification,
             SignatureFirstProof = expected.SignatureFirstProof,
             BoundedReaderAudit = expected.BoundedReaderAudit,
-            Tables = live.Tables.Select(t => expected.FindTable(t.Name) is { } declared ? t with { RowSecurity = declared.RowSecurity, Queue = declared.Queue } : t).ToEquatableArray(),
+            Tables = live.Tables.Select(t => expected.FindTable(t.Name) is { } declared ? t with { RowSecurity = declared.RowSecurity, Queue = declared.Queue, QueueFunctions = declared.QueueFunctions } : t).ToEquatableArray(),
         };
 
     private static SchemaModel WithoutSkipped(SchemaModel expected, CatalogModel live)

@@ -60,6 +60,10 @@ internal static class SnapshotRestore
             Checks = InOrderOf(live.Checks.Select(k => Pick(k, built.Checks.FirstOrDefault(b => b.Name == k.Name), declared.Checks.FirstOrDefault(d => d.Name == k.Name))), declared.Checks, x => x.Name),
             ForeignKeys = InOrderOf(live.ForeignKeys.Select(k => Pick(k, built.ForeignKeys.FirstOrDefault(b => b.Name == k.Name), declared.ForeignKeys.FirstOrDefault(d => d.Name == k.Name))), declared.ForeignKeys, x => x.Name),
             Indexes = InOrderOf(live.Indexes.Select(i => Pick(i, built.Indexes.FirstOrDefault(b => b.Name == i.Name), declared.Indexes.FirstOrDefault(d => d.Name == i.Name))), declared.Indexes, x => x.Name),
+            // The catalog holds the queue's functions but not the columns they were written from: those of the snapshot,
+            // which the exact rebuild of the restored snapshot then checks against what the migrations built.
+            QueueFunctions = live.QueueFunctions.Length > 0 ? declared.QueueFunctions : "",
+            QueueColumns = live.QueueFunctions.Length > 0 ? declared.QueueColumns : null,
             // The catalog lists granted columns in the table's physical order, where a column a migration added comes last.
             WorkerUpdateColumns = InOrderOf(live.WorkerUpdateColumns.Select(c => new ColumnName(c)), declared.Columns.Select(c => new ColumnName(c.Name)).ToEquatableArray(), c => c.Name)
                 .Select(c => c.Name).ToEquatableArray(),

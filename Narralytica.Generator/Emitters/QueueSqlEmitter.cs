@@ -23,7 +23,9 @@ internal static class QueueSqlEmitter
             $"The SQL of the job queue on {sql.Table}, written from its 'queue:' declaration in schema.yaml. A job is queued until a\n" +
             "worker claims it (running, with a lease owned by that worker until it expires), then succeeded, cancelled, queued\n" +
             "again for a retry, or failed for good. Every statement that finishes a claim names the claim it finishes (tenant, id,\n" +
-            "owner and attempt number: $1 to $4): a worker whose lease was taken over changes nothing.");
+            "owner and attempt number: $1 to $4): a worker whose lease was taken over changes nothing. The workers' statements\n" +
+            "(Claim to CompleteMany) call the queue's functions, which the migrations create from the same declaration and which\n" +
+            "run as the table's owner: the workers' role holds no privilege of its own on other tenants' jobs.");
         w.Open("internal static class JobQueueSql");
         w.Summary("Whether schema.yaml declares a queue table (queue:); without one, the statements below are empty.");
         w.Line($"public static readonly bool IsDeclared = {(declared is null ? "false" : "true")};");

@@ -9,8 +9,9 @@ using NpgsqlTypes;
 namespace Narralytica.Runtime;
 
 /// <summary>
-/// The workers' side of the queue on <c>jobs</c>, on the workers' lane (<c>narralytica_worker</c>, whose policies
-/// <c>queue_claim</c> and <c>queue_finish</c> let it see, lock and update every tenant's jobs, and nothing else of theirs):
+/// The workers' side of the queue on <c>jobs</c>, on the workers' lane (<c>narralytica_worker</c>, which claims and
+/// finishes jobs through the queue's functions, generated from schema.yaml and run as the table's owner, and holds no
+/// privilege of its own on other tenants' jobs):
 /// claim jobs fairly across tenants, hold them with a lease and heartbeats, and complete, cancel, fail (with retries) or
 /// release them. Every statement on a claimed job names the claim (owner and attempt), so a worker whose lease expired
 /// and was taken over changes nothing (<see cref="LeaseLostException"/>). <see cref="JobWorker"/> runs handlers on it.
@@ -36,6 +37,9 @@ public sealed class JobQueue
         _dataSource = workerDataSource;
     }
 
+    /// <summary>The most jobs one claim takes (the queue's claim function refuses more).</summary>
+    public const int MaxClaim = 1000;
+
     /// <summary>The worker id, lease and retry policy of this queue's claims.</summary>
     public JobQueueOptions Options { get; }
 
@@ -51,6 +55,7 @@ public sealed class JobQueue
     public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int max, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(max, MaxClaim);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = NewClaimCommand(connection);
         ((NpgsqlParameter<int>)command.Parameters[0]).TypedValue = max;
@@ -130,7 +135,7 @@ public sealed class JobQueue
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = await PreparedAsync(ClaimCommand(connection, JobQueueSql.Complete, job), cancellationToken).ConfigureAwait(false);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        if (!await FinishedAsync(command, cancellationToken).ConfigureAwait(false))
             throw new LeaseLostException(job, "complete");
     }
 
@@ -210,7 +215,7 @@ public sealed class JobQueue
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = await PreparedAsync(ClaimCommand(connection, JobQueueSql.Cancel, job, new NpgsqlParameter<string> { TypedValue = reason, NpgsqlDbType = NpgsqlDbType.Text }), cancellationToken).ConfigureAwait(false);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        if (!await FinishedAsync(command, cancellationToken).ConfigureAwait(false))
             throw new LeaseLostException(job, "cancel");
     }
 
@@ -238,7 +243,7 @@ public sealed class JobQueue
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = await PreparedAsync(ClaimCommand(connection, JobQueueSql.Release, job), cancellationToken).ConfigureAwait(false);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        if (!await FinishedAsync(command, cancellationToken).ConfigureAwait(false))
             throw new LeaseLostException(job, "release");
     }
 
@@ -252,9 +257,13 @@ public sealed class JobQueue
         await using var command = await PreparedAsync(reason is null
             ? ClaimCommand(connection, sql, job)
             : ClaimCommand(connection, sql, job, new NpgsqlParameter<string> { TypedValue = reason, NpgsqlDbType = NpgsqlDbType.Text }), cancellationToken).ConfigureAwait(false);
-        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        if (!await FinishedAsync(command, cancellationToken).ConfigureAwait(false))
             throw new LeaseLostException(job, action);
     }
+
+    /// <summary>Runs a complete, cancel or release: the queue's function says whether it changed the job (false: the claim was lost).</summary>
+    internal static async Task<bool> FinishedAsync(NpgsqlCommand finish, CancellationToken cancellationToken)
+        => await finish.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true;
 
     /// <summary>
     /// Prepared on the connection (a server-side statement Npgsql keeps with the pooled connection), so each finish after the

@@ -26,5 +26,9 @@ public sealed record JobQueueOptions
             throw new ArgumentException("A worker id needs 1 to 200 characters; it is written into jobs.lease_owner.", nameof(WorkerId));
         if (Lease < TimeSpan.FromSeconds(1))
             throw new ArgumentOutOfRangeException(nameof(Lease), Lease, "A lease shorter than a second would expire before a heartbeat could extend it.");
+        if (Lease > TimeSpan.FromDays(1))
+            throw new ArgumentOutOfRangeException(nameof(Lease), Lease, "A lease lasts at most a day (the queue's functions refuse more): a worker that stopped would hold its jobs that long.");
+        if (Retry.MaxDelay > TimeSpan.FromDays(30))
+            throw new ArgumentOutOfRangeException(nameof(Retry), Retry.MaxDelay, "A retry waits at most 30 days (the queue's functions refuse more); lower Retry.MaxDelay.");
     }
 }

@@ -30,6 +30,7 @@ public sealed class JobQueueSession : IAsyncDisposable
     public async Task<IReadOnlyList<ClaimedJob>> ClaimAsync(int max, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(max, JobQueue.MaxClaim);
         await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
         ((NpgsqlParameter<int>)_claim.Parameters[0]).TypedValue = max;
         ((NpgsqlParameter<Guid>)_claim.Parameters[1]).TypedValue = _queue.ClaimCursor;
@@ -43,7 +44,7 @@ public sealed class JobQueueSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(job);
         await EnsureOpenAsync(cancellationToken).ConfigureAwait(false);
         JobQueue.BindClaim(_complete, job);
-        if (await RunAsync(() => _complete.ExecuteNonQueryAsync(cancellationToken)).ConfigureAwait(false) != 1)
+        if (!await RunAsync(() => JobQueue.FinishedAsync(_complete, cancellationToken)).ConfigureAwait(false))
             throw new LeaseLostException(job, "complete");
     }
 

@@ -24,6 +24,13 @@ internal static class ChangeDescriptions
     public static string CheckProofSignatureFirst()
         => $"replace function {TenantProof.VerifyFunction}: it checks a proof's signature before reading anything else of it (the same proofs accepted, for less work per statement)";
 
+    public static string ReplaceQueueFunctions(Table table, bool first)
+        => first
+            ? $"create the queue's functions on {table.Name} ({string.Join(", ", QueueFunctions.Names)}): workers claim and finish jobs through them, and hold no privilege on other tenants' jobs"
+            : $"replace the queue's functions on {table.Name}: their statements follow the table's queue columns";
+
+    public static string DropQueueFunctions() => $"drop the queue's functions ({string.Join(", ", QueueFunctions.Names)}): no table is a queue";
+
     public static string BoundReaderAudit()
         => $"replace functions {CallerLanes.ReadAllowedFunction} and {CallerLanes.OpenReadFunction}: an audit row's window is checked at each statement, " +
            $"and a login may hold at most {CallerLanes.MaxOpenAuditsPerLogin} unexpired cross-tenant reads";

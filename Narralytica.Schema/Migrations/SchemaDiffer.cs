@@ -72,6 +72,7 @@ public sealed partial class SchemaDiffer
                 DiffTable(old, _renames.Translate(old), table);
         }
         DiffColumnGrants();
+        DiffQueueFunctions();
         DiffJustificationCheck();
         DiffReaderAudit();
         DiffSessionGuards();

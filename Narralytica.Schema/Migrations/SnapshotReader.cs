@@ -104,6 +104,11 @@ public sealed class SnapshotReader
             WorkerUpdateColumns = Find(fields, "worker_update_columns") is { } updatable ? Names(updatable) : EquatableArray<string>.Empty,
             ReaderPrivileges = ReadPrivileges(fields, "reader_privileges"),
             Queue = Flag(fields, "queue"),
+            // Missing in a snapshot written before the queue's functions: its workers held policies of their own then.
+            QueueFunctions = Optional(fields, "queue_functions") ?? "",
+            QueueColumns = Find(fields, "queue_columns") is { } queue
+                ? new QueueDeclaration(Mapping(queue, "'queue_columns'").Entries.Select(e => new QueueColumn(e.Key.Value, Text(e.Value), SourceSpan.None)).ToEquatableArray(), SourceSpan.None)
+                : null,
             RowSecurity = Flag(fields, "row_security"),
         };
     }

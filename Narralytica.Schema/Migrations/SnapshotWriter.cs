@@ -86,6 +86,14 @@ public static class SnapshotWriter
         }
         if (table.Queue)
             text.Append("    queue: true\n");
+        if (table.QueueFunctions.Length > 0 && table.QueueColumns is { } queue)
+        {
+            // The queue's functions are built from its columns, so the snapshot keeps both: what they are, and what they name.
+            text.Append("    queue_functions: ").Append(table.QueueFunctions).Append('\n');
+            text.Append("    queue_columns:\n");
+            foreach (var column in queue.Columns)
+                text.Append("      ").Append(column.Role).Append(": ").Append(Scalar(column.Column)).Append('\n');
+        }
         if (table.RowSecurity)
             text.Append("    row_security: true\n");
 

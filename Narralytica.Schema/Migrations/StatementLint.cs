@@ -130,7 +130,7 @@ public static class StatementLint
         var name = Unquote(policy.Groups["name"].Value);
         var table = policy.Groups["table"].Value;
         var tenantPolicy = name is TenantIsolation.TenantPolicy or TenantIsolation.CrossTenantReadPolicy
-            or CallerLanes.ReaderReadPolicy or CallerLanes.QueueClaimPolicy or CallerLanes.QueueFinishPolicy;
+            or CallerLanes.ReaderReadPolicy or CallerLanes.QueueClaimPolicy or CallerLanes.QueueFinishPolicy or CallerLanes.QueueFunctionsPolicy;
         return policy.Groups["verb"].Value.ToUpperInvariant() switch
         {
             "DROP" when tenantPolicy => null,

@@ -188,10 +188,18 @@ public sealed record Table(
 
     /// <summary>
     /// The queue's columns by role (<c>queue:</c> of schema.yaml; <c>queue: true</c> names the conventional ones), which the
-    /// runtime's queue SQL is written from. Null on a table that is no queue, and on a model read back from a snapshot or a
-    /// live catalog, which know of the queue only through its policies (<see cref="Queue"/>).
+    /// runtime's queue SQL and the queue's functions are written from. Null on a table that is no queue, on a model read
+    /// back from a live catalog, which knows of the queue only through its policies (<see cref="Queue"/>), and on one read
+    /// from a snapshot written before the queue's functions (a snapshot since keeps the columns with the functions).
     /// </summary>
     public QueueDeclaration? QueueColumns { get; init; }
+
+    /// <summary>
+    /// On a queue table, what its workers' functions are (<see cref="Narralytica.Schema.Sql.QueueFunctions.Fingerprint"/>),
+    /// which the snapshot keeps so that a migration replaces them when they change. Empty on a table that is no queue, and
+    /// on a queue of a schema from before the functions, whose workers held policies of their own.
+    /// </summary>
+    public string QueueFunctions { get; init; } = "";
 
     /// <summary>
     /// The pipeline checkpoints' columns by role (<c>checkpoints:</c> of schema.yaml), which the generated checkpoint API is

@@ -15,9 +15,11 @@ namespace Narralytica.Schema.Sql;
 /// no lane holds any privilege on the audit table, so none can write, rewrite or read the trail; its owner reads it).
 /// </para>
 /// <para>
-/// The claim: on a <c>queue: true</c> table the workers' role reads and updates every tenant's rows
-/// (<see cref="QueueClaimPolicy"/>, <see cref="QueueFinishPolicy"/>), which <c>SELECT … FOR UPDATE SKIP LOCKED</c> needs;
-/// inserts and deletes, and every other tenant table, stay under <see cref="TenantIsolation.TenantPolicy"/>.
+/// The claim: on a queue table the workers call the queue's functions (<see cref="QueueFunctions"/>), which run as the
+/// owner; the owner passes the forced row-level security there through <see cref="QueueFunctionsPolicy"/>. The workers'
+/// role itself reads and writes jobs, like every other tenant table, under <see cref="TenantIsolation.TenantPolicy"/>.
+/// Schemas from before the functions gave the workers' role two policies of its own instead, which read and updated
+/// every tenant's rows (<see cref="QueueClaimPolicy"/>, <see cref="QueueFinishPolicy"/>): a migration replaces them.
 /// </para>
 /// </summary>
 public static class CallerLanes
@@ -31,10 +33,16 @@ public static class CallerLanes
     /// <summary>The readers' policy on every tenant table: SELECT of every tenant's rows under an open audit row of the same login.</summary>
     public const string ReaderReadPolicy = "reader_cross_tenant_read";
 
-    /// <summary>The workers' policies on a queue table: see and lock (SELECT), then update (UPDATE), every tenant's rows.</summary>
+    /// <summary>The workers' policies on a queue table before the queue's functions: see and lock (SELECT), then update (UPDATE), every tenant's rows.</summary>
     public const string QueueClaimPolicy = "queue_claim";
 
     public const string QueueFinishPolicy = "queue_finish";
+
+    /// <summary>The owner's policy on a queue table: every tenant's rows, inside the queue's functions only (<see cref="QueueFunctions.Setting"/>).</summary>
+    public const string QueueFunctionsPolicy = "queue_functions";
+
+    /// <summary>The condition of <see cref="QueueFunctionsPolicy"/>: the setting the queue's functions turn on around their statement.</summary>
+    public const string QueueFunctionsCondition = "current_setting('" + QueueFunctions.Setting + "', true) = 'on'";
 
     /// <summary>The audit column the lanes add: after it, the row opens nothing.</summary>
     public const string ExpiresColumn = "expires_at";
@@ -217,4 +225,7 @@ public static class CallerLanes
 
     public static string CreateQueueFinishPolicy(Table table)
         => $"CREATE POLICY {QueueFinishPolicy} ON {SqlFragments.Name(table)} FOR UPDATE TO {DatabaseRoles.Worker} USING (true) WITH CHECK (true);";
+
+    public static string CreateQueueFunctionsPolicy(Table table)
+        => $"CREATE POLICY {QueueFunctionsPolicy} ON {SqlFragments.Name(table)} TO {DatabaseRoles.Owner} USING ({QueueFunctionsCondition}) WITH CHECK ({QueueFunctionsCondition});";
 }

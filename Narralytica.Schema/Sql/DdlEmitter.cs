@@ -92,6 +92,9 @@ public static class DdlEmitter
         if (table.RowSecurity)
             foreach (var statement in TenantIsolation.Enable(table, tenantContext, lanes, signedTenant))
                 yield return statement;
+        if (lanes && table.QueueFunctions.Length > 0)
+            foreach (var statement in QueueFunctions.Create(table))
+                yield return statement;
     }
 
     public static string AddForeignKey(Table table, ForeignKey key)

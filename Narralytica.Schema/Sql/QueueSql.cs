@@ -10,7 +10,10 @@ namespace Narralytica.Schema.Sql;
 /// owned by that worker until its lease expiry), then <c>succeeded</c>, <c>cancelled</c>, back to <c>queued</c> for a
 /// retry, or <c>failed</c> for good. Every statement that finishes a claim names the claim it finishes (owner and attempt
 /// number): a worker whose lease was taken over changes nothing. The generator writes these statements into the data
-/// layer (<c>JobQueueSql</c>), which the runtime's queue runs.
+/// layer (<c>JobQueueSql</c>), which the runtime's queue runs. The enqueues run in the caller's tenant; the workers'
+/// statements (claim to release) are calls of the queue's functions (<see cref="QueueFunctions"/>), which hold the
+/// statements of <see cref="QueueStatements"/> and run them as the table's owner, so the workers' role holds no
+/// privilege on other tenants' jobs.
 /// </summary>
 public sealed record QueueSql(
     string Table,
@@ -33,8 +36,19 @@ public sealed record QueueSql(
     public static string UniqueKeyPredicate(string statusColumn, IReadOnlyCollection<string> enumNames)
         => SqlExpression.Normalize($"{SqlIdentifier.Quote(statusColumn)} IN ('queued', 'running')", enumNames);
 
-    /// <summary>The statements of <paramref name="table"/>'s queue; null when it is no queue (or a model read from a snapshot).</summary>
+    /// <summary>The statements of <paramref name="table"/>'s queue; null when it is no queue (or its columns are unknown: a model read from a live catalog).</summary>
     public static QueueSql? For(Table table, IReadOnlyCollection<string> enumNames)
+    {
+        if (Statements(table, enumNames) is not { } statements)
+            return null;
+        return new QueueSql(table.Name, statements.HasUniqueKey, statements.Enqueue, statements.EnqueueMany, statements.CancelQueued,
+            QueueFunctions.Call(QueueFunctions.Claim), QueueFunctions.Call(QueueFunctions.Heartbeat), QueueFunctions.CallScalar(QueueFunctions.Complete),
+            QueueFunctions.CallScalar(QueueFunctions.Cancel), QueueFunctions.Call(QueueFunctions.Fail), QueueFunctions.CallScalar(QueueFunctions.Release),
+            QueueFunctions.Call(QueueFunctions.CompleteMany));
+    }
+
+    /// <summary>Every statement of <paramref name="table"/>'s queue as it runs on the table; null when it is no queue.</summary>
+    internal static QueueStatements? Statements(Table table, IReadOnlyCollection<string> enumNames)
     {
         if (table.QueueColumns is not { } queue)
             return null;
@@ -116,7 +130,7 @@ public sealed record QueueSql(
             $"{expires} = CASE WHEN {spent} THEN NULL ELSE now() + make_interval(secs => $4) END, " +
             $"{startedAt} = now(){touched} " +
             $"FROM chosen c WHERE j.{tenant} = c.tenant_id AND j.{id} = c.id " +
-            $"RETURNING c.place, j.{tenant}, j.{id}, j.{kind}, j.{payload}::text, j.{priority}::smallint, j.{attempts}, j.{maxAttempts}, j.{status}::text, j.{expires}, j.{lastError}::text";
+            $"RETURNING c.place, j.{tenant}, j.{id}, j.{kind}::text, j.{payload}::text, j.{priority}::smallint, j.{attempts}::integer, j.{maxAttempts}::integer, j.{status}::text, j.{expires}, j.{lastError}::text";
 
         // The condition every statement on a claimed job carries ($1 tenant, $2 id, $3 owner, $4 attempt): still this claim's.
         var thisClaim = $"{tenant} = $1 AND {id} = $2 AND {status} = 'running' AND {owner} = $3 AND {attempts} = $4";
@@ -142,6 +156,20 @@ public sealed record QueueSql(
         // Gives a job back unstarted (a worker draining): queued at once, the attempt not counted.
         var release = $"UPDATE {t} SET {status} = {Status("queued")}, {attempts} = {attempts} - 1, {runAfter} = now(), {owner} = NULL, {expires} = NULL{touched} WHERE {thisClaim}";
 
-        return new QueueSql(table.Name, key is not null, enqueue, enqueueMany, cancelQueued, claim, heartbeat, complete, cancel, fail, release, completeMany);
+        return new QueueStatements(key is not null, enqueue, enqueueMany, cancelQueued, claim, heartbeat, complete, cancel, fail, release, completeMany);
     }
 }
+
+/// <summary>The statements of a queue as they run on its table: the enqueues in the caller's tenant, the rest inside the queue's functions.</summary>
+internal sealed record QueueStatements(
+    bool HasUniqueKey,
+    string Enqueue,
+    string EnqueueMany,
+    string CancelQueued,
+    string Claim,
+    string Heartbeat,
+    string Complete,
+    string Cancel,
+    string Fail,
+    string Release,
+    string CompleteMany);

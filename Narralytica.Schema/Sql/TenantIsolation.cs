@@ -136,14 +136,17 @@ public static class TenantIsolation
     /// The policies of a tenant-scoped table, in the order they are created: <see cref="TenantPolicy"/> always; the
     /// cross-tenant read, which needs the tenant context (it reads the audit table) and belongs to the application without
     /// the lanes (<see cref="CrossTenantReadPolicy"/>) or to the readers with them (<see cref="CallerLanes.ReaderReadPolicy"/>);
-    /// the workers' claim on a queue table with the lanes.
+    /// on a queue table with the lanes, the owner's passage for the queue's functions (<see cref="CallerLanes.QueueFunctionsPolicy"/>),
+    /// or, in a schema from before them, the workers' own claim and finish.
     /// </summary>
     public static IReadOnlyList<string> Policies(Table table, bool tenantContext, bool lanes)
     {
         var policies = new List<string> { TenantPolicy };
         if (tenantContext)
             policies.Add(lanes ? CallerLanes.ReaderReadPolicy : CrossTenantReadPolicy);
-        if (lanes && table.Queue)
+        if (lanes && table.Queue && table.QueueFunctions.Length > 0)
+            policies.Add(CallerLanes.QueueFunctionsPolicy);
+        else if (lanes && table.Queue)
         {
             policies.Add(CallerLanes.QueueClaimPolicy);
             policies.Add(CallerLanes.QueueFinishPolicy);
@@ -188,6 +191,7 @@ public static class TenantIsolation
         CallerLanes.ReaderReadPolicy => CallerLanes.CreateReaderReadPolicy(table),
         CallerLanes.QueueClaimPolicy => CallerLanes.CreateQueueClaimPolicy(table),
         CallerLanes.QueueFinishPolicy => CallerLanes.CreateQueueFinishPolicy(table),
+        CallerLanes.QueueFunctionsPolicy => CallerLanes.CreateQueueFunctionsPolicy(table),
         _ => null,
     };
 

@@ -133,48 +133,43 @@ public static partial class AttackCatalogue
     private static IEnumerable<Attack> WorkerLane()
     {
         yield return new Attack("worker-claim-then-read", WorkerGoal, AsWorker,
-            "Claim the queued jobs of every tenant (FOR UPDATE SKIP LOCKED, then UPDATE), then read segments in the same transaction without a tenant",
-            "policies queue_claim and queue_finish open the queue (jobs) only; every other tenant table keeps tenant_isolation",
+            "Claim the queued jobs of every tenant through the queue's claim function, then read segments in the same transaction without a tenant",
+            "the queue's functions hand a worker the jobs it claims and nothing else; every tenant table keeps tenant_isolation",
             async run =>
             {
                 var (claimed, tenants, segments) = await run.AsLaneAsync(DatabaseRoles.Worker, null, async connection =>
                 {
-                    var ids = new List<Guid>();
-                    var owners = new HashSet<Guid>();
-                    await using (var command = new NpgsqlCommand("SELECT id, tenant_id FROM jobs WHERE status = 'queued' ORDER BY priority DESC, run_after FOR UPDATE SKIP LOCKED", connection))
+                    var owners = new List<Guid>();
+                    await using (var command = new NpgsqlCommand($"SELECT job_tenant FROM {QueueFunctions.Claim}(10, '00000000-0000-0000-0000-000000000000', 'worker-1', 30)", connection))
                     await using (var reader = await command.ExecuteReaderAsync())
                         while (await reader.ReadAsync())
-                        {
-                            ids.Add(reader.GetGuid(0));
-                            owners.Add(reader.GetGuid(1));
-                        }
-                    var claimedRows = await AttackRun.ExecuteAsync(connection, "UPDATE jobs SET status = 'running', lease_owner = 'worker-1', started_at = now() WHERE id = ANY($1)", ids.ToArray());
+                            owners.Add(reader.GetGuid(0));
                     var seen = await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM segments");
-                    return (claimedRows, owners.Count, seen);
+                    return (owners.Count, owners.Distinct().Count(), seen);
                 });
                 AttackRun.Expect(claimed == 2 && tenants == 2 && segments == 0, $"claimed {claimed} jobs of {tenants} tenants, then saw {segments} segments");
                 return $"claimed {claimed} jobs of {tenants} tenants; segments without a tenant: {segments} rows";
             });
 
         yield return new Attack("worker-read-other-tenant", WorkerGoal, AsWorker,
-            "Inside B's tenant, select A's rows from every tenant table but the queue",
-            "RLS policy tenant_isolation, as for requests",
+            "Inside B's tenant, select A's rows from every tenant table, the queue's jobs included",
+            "RLS policy tenant_isolation, as for requests: the workers hold no policy of their own on the queue",
             async run =>
             {
                 var seen = new List<string>();
-                foreach (var table in AttackRun.TenantTables.Where(t => t != "jobs"))
+                foreach (var table in AttackRun.TenantTables)
                 {
                     var rows = await run.LaneCountAsync(DatabaseRoles.Worker, run.TenantB, null, $"SELECT count(*) FROM {table} WHERE tenant_id = $1", run.TenantA);
                     if (rows != 0)
                         seen.Add($"{table}: {rows}");
                 }
                 AttackRun.Expect(seen.Count == 0, string.Join(", ", seen));
-                return $"0 rows in each of {AttackRun.TenantTables.Length - 1} tables";
+                return $"0 rows in each of {AttackRun.TenantTables.Length} tables";
             });
 
         yield return new Attack("worker-enqueue-other-tenant", WorkerGoal, AsWorker,
             "Inside B's tenant, insert a job for tenant A and delete A's jobs",
-            "the queue's policies allow SELECT and UPDATE only; INSERT and DELETE keep tenant_isolation",
+            "RLS policy tenant_isolation: a worker writes jobs in the tenant it works in only",
             async run =>
             {
                 var insert = await AttackRun.RefusedAsync(() => run.LaneExecuteAsync(DatabaseRoles.Worker, run.TenantB,
@@ -186,33 +181,98 @@ public static partial class AttackCatalogue
             });
 
         yield return new Attack("worker-move-job-to-other-tenant", WorkerGoal, AsWorker,
-            "Through the queue's cross-tenant UPDATE, move A's job to tenant B (SET tenant_id) or give it another key (SET id), then finish it as a worker does",
-            "narralytica_worker's UPDATE on a queue table is column-level: the job's state columns only",
+            "Without a tenant and inside B's tenant, move A's job to tenant B (SET tenant_id), give it another key, or set its state (finished, delayed, an error of the attacker's)",
+            "the workers' UPDATE of the queue table is tenant_isolation's, as requests': A's jobs are not there to update outside A's tenant",
             async run =>
             {
-                var move = await AttackRun.RefusedAsync(() => run.LaneExecuteAsync(DatabaseRoles.Worker, null,
-                    "UPDATE jobs SET tenant_id = $2 WHERE tenant_id = $1", run.TenantA, run.TenantB), Denied);
-                var rekey = await AttackRun.RefusedAsync(() => run.LaneExecuteAsync(DatabaseRoles.Worker, null,
-                    "UPDATE jobs SET id = gen_random_uuid() WHERE tenant_id = $1", run.TenantA), Denied);
-                var finished = await run.LaneExecuteAsync(DatabaseRoles.Worker, null,
-                    "UPDATE jobs SET status = 'failed', attempts = attempts + 1, run_after = now(), lease_owner = 'worker-1', lease_expires_at = now(), " +
-                    "started_at = now(), finished_at = now(), last_error = 'boom', updated_at = now() WHERE tenant_id = $1", run.TenantA);
-                var jobs = await run.VictimRowsAsync("jobs");
-                AttackRun.Expect(finished == 1 && jobs == 1, $"{finished} jobs finished, {jobs} of A's jobs left in A");
-                return $"SET tenant_id {move}; SET id {(rekey == move ? "the same" : rekey)}; A's job stays A's, and its status, attempts, lease and timestamps stay writable";
+                var changed = 0;
+                foreach (var tenant in new Guid?[] { null, run.TenantB })
+                {
+                    changed += await run.LaneExecuteAsync(DatabaseRoles.Worker, tenant, "UPDATE jobs SET tenant_id = $2 WHERE tenant_id = $1", run.TenantA, run.TenantB);
+                    changed += await run.LaneExecuteAsync(DatabaseRoles.Worker, tenant, "UPDATE jobs SET id = gen_random_uuid() WHERE tenant_id = $1", run.TenantA);
+                    changed += await run.LaneExecuteAsync(DatabaseRoles.Worker, tenant,
+                        "UPDATE jobs SET status = 'failed', attempts = attempts + 1, run_after = now() + interval '100 years', lease_owner = 'worker-1', " +
+                        "finished_at = now(), last_error = 'boom' WHERE tenant_id = $1", run.TenantA);
+                }
+                var untouched = await run.AdminScalarAsync<long>("SELECT count(*) FROM jobs WHERE tenant_id = $1 AND status = 'queued' AND last_error IS NULL AND run_after < now() + interval '1 day'", run.TenantA);
+                AttackRun.Expect(changed == 0 && untouched == 1, $"{changed} rows changed, {untouched} of A's jobs as they were");
+                return "0 rows changed by each of 6 UPDATEs; A's job stays A's, queued, as it was";
             });
 
         yield return new Attack("worker-plant-job-in-tenant", WorkerGoal, AsWorker,
-            "Turn A's job into work of the attacker's choosing: rewrite its kind, payload, priority, max_attempts or uniqueness key through the queue's cross-tenant UPDATE",
-            "narralytica_worker may update a queue's state columns only (status, run_after, attempts, lease, started_at, finished_at, last_error, updated_at), never the work itself",
+            "Turn A's job into work of the attacker's choosing from outside A's tenant: rewrite its kind, payload, priority, max_attempts or uniqueness key",
+            "the workers' UPDATE of the queue table is tenant_isolation's; the queue's functions change a job's state only, never the work itself",
             async run =>
             {
-                var outcomes = new List<string>();
+                var changed = 0;
                 foreach (var set in new[] { "kind = 'delete_everything'", "payload = '{\"url\": \"https://attacker.example\"}'::jsonb", "priority = 1000", "max_attempts = 1000", "dedupe_key = 'squatted'" })
-                    outcomes.Add(await AttackRun.RefusedAsync(() => run.LaneExecuteAsync(DatabaseRoles.Worker, null,
-                        $"UPDATE jobs SET {set} WHERE tenant_id = $1", run.TenantA), Denied));
-                var distinct = outcomes.Distinct().ToList();
-                return "kind, payload, priority, max_attempts, dedupe_key: " + string.Join("; ", distinct);
+                    changed += await run.LaneExecuteAsync(DatabaseRoles.Worker, run.TenantB, $"UPDATE jobs SET {set} WHERE tenant_id = $1", run.TenantA);
+                var kinds = await run.AdminScalarAsync<long>("SELECT count(*) FROM jobs WHERE tenant_id = $1 AND kind <> 'delete_everything' AND priority <> 1000", run.TenantA);
+                AttackRun.Expect(changed == 0 && kinds == 1, $"{changed} rows changed");
+                return "kind, payload, priority, max_attempts, dedupe_key: 0 rows changed each";
+            });
+
+        yield return new Attack("worker-finish-unclaimed-job", WorkerGoal, AsWorker,
+            "Knowing the id of A's queued job, call every finishing function of the queue on it (complete, complete many, cancel, fail, release, heartbeat) with guessed owners and attempts",
+            "each function changes a job only while it holds the claim named: tenant, id, owner and attempt of a running job",
+            async run =>
+            {
+                var job = await run.AdminScalarAsync<Guid>("SELECT id FROM jobs WHERE tenant_id = $1", run.TenantA);
+                var changed = await run.AsLaneAsync(DatabaseRoles.Worker, null, async connection =>
+                {
+                    var count = 0L;
+                    foreach (var (owner, attempt) in new[] { ("worker-1", 0), ("worker-1", 1), ("", 1) })
+                    {
+                        object[] claim = { run.TenantA, job, owner, attempt };
+                        count += await AttackRun.ScalarAsync<bool>(connection, $"SELECT {QueueFunctions.Complete}($1, $2, $3, $4)", claim) ? 1 : 0;
+                        count += await AttackRun.ScalarAsync<bool>(connection, $"SELECT {QueueFunctions.Cancel}($1, $2, $3, $4, 'cancelled by an attacker')", claim) ? 1 : 0;
+                        count += await AttackRun.ScalarAsync<bool>(connection, $"SELECT {QueueFunctions.Release}($1, $2, $3, $4)", claim) ? 1 : 0;
+                        count += await AttackRun.ScalarAsync<long>(connection, $"SELECT count(*) FROM {QueueFunctions.Fail}($1, $2, $3, $4, 'boom', 0)", claim);
+                        count += await AttackRun.ScalarAsync<long>(connection, $"SELECT count(*) FROM {QueueFunctions.Heartbeat}($1, $2, $3, $4, 86400)", claim);
+                        count += await AttackRun.ScalarAsync<long>(connection, $"SELECT count(*) FROM {QueueFunctions.CompleteMany}($1, $2, $3, $4)",
+                            new[] { run.TenantA }, new[] { job }, new[] { owner }, new[] { attempt });
+                    }
+                    return count;
+                });
+                var untouched = await run.AdminScalarAsync<long>("SELECT count(*) FROM jobs WHERE tenant_id = $1 AND status = 'queued' AND last_error IS NULL AND lease_owner IS NULL", run.TenantA);
+                AttackRun.Expect(changed == 0 && untouched == 1, $"{changed} changes, {untouched} of A's jobs as they were");
+                return "18 calls: none changed A's job (it is no running claim of theirs)";
+            });
+
+        yield return new Attack("worker-queue-function-bounds", WorkerGoal, AsWorker,
+            "Call the queue's functions past their bounds: a claim of a million jobs, a lease of ten years, a blank worker name, a retry in ten years",
+            "the functions refuse (22023) what no worker asks: 1 to 1,000 jobs, a lease of 1 s to a day, a name of 1 to 200 characters, a retry within 30 days",
+            async run =>
+            {
+                var zero = Guid.Empty.ToString();
+                var outcomes = new List<string>();
+                foreach (var call in new[]
+                {
+                    $"SELECT count(*) FROM {QueueFunctions.Claim}(1000000, '{zero}', 'worker-1', 30)",
+                    $"SELECT count(*) FROM {QueueFunctions.Claim}(10, '{zero}', 'worker-1', 315360000)",
+                    $"SELECT count(*) FROM {QueueFunctions.Claim}(10, '{zero}', '', 30)",
+                    $"SELECT count(*) FROM {QueueFunctions.Fail}('{zero}', '{zero}', 'worker-1', 1, 'boom', 315360000)",
+                })
+                    outcomes.Add(await AttackRun.RefusedAsync(() => run.LaneCountAsync(DatabaseRoles.Worker, null, null, call), PostgresErrorCodes.InvalidParameterValue));
+                var running = await run.AdminScalarAsync<long>("SELECT count(*) FROM jobs WHERE status <> 'queued'");
+                AttackRun.Expect(running == 0, $"{running} jobs left their queued state");
+                return $"4 calls refused: {PostgresErrorCodes.InvalidParameterValue}; no job claimed";
+            });
+
+        yield return new Attack("worker-queue-function-setting", WorkerGoal, AsWorker,
+            "Turn on the setting the queue's functions run with (narralytica.queue_function), then read and finish every tenant's jobs directly",
+            "the policy that reads the setting is the owner's (queue_functions TO narralytica_owner): it gives the workers' role nothing",
+            async run =>
+            {
+                var (seen, changed) = await run.AsLaneAsync(DatabaseRoles.Worker, null, async connection =>
+                {
+                    await AttackRun.ScalarAsync<string>(connection, $"SELECT set_config('{QueueFunctions.Setting}', 'on', true)");
+                    var rows = await AttackRun.ScalarAsync<long>(connection, "SELECT count(*) FROM jobs");
+                    var updated = await AttackRun.ExecuteAsync(connection, "UPDATE jobs SET status = 'succeeded'");
+                    return (rows, updated);
+                });
+                AttackRun.Expect(seen == 0 && changed == 0, $"saw {seen} jobs, changed {changed}");
+                return "0 jobs seen, 0 changed";
             });
 
         yield return new Attack("worker-global-writes", WorkerGoal, AsWorker,

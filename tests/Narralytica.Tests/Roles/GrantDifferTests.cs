@@ -31,17 +31,15 @@ public sealed class GrantDifferTests
         // The audit table of cross-tenant reads: no lane holds anything on it; the readers' functions write and check it.
         Assert.DoesNotContain(TenantIsolation.GrantAuditTable, statements);
         Assert.Contains("GRANT EXECUTE ON FUNCTION narralytica_open_cross_tenant_read(text) TO narralytica_reader;", statements);
-        // The queue: the workers update it across tenants, so their UPDATE is column-level, without tenant_id and the key.
-        Assert.Contains("GRANT SELECT, INSERT, DELETE ON jobs TO narralytica_worker;", statements);
-        var jobColumns = Assert.Single(statements, s => s.StartsWith("GRANT UPDATE (", System.StringComparison.Ordinal));
-        Assert.EndsWith(") ON jobs TO narralytica_worker;", jobColumns);
-        Assert.Contains("status, ", jobColumns);
-        Assert.DoesNotContain("tenant_id", jobColumns);
-        Assert.DoesNotContain("(id,", jobColumns);
-        Assert.DoesNotContain(" id,", jobColumns);
-        // 16 tables for the application, the workers and the readers, the 5 global ones for the control plane, the workers'
-        // columns of the queue, and the readers' 2 functions.
-        Assert.Equal(16 + 16 + 16 + 5 + 1 + 2, statements.Count(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)));
+        // The queue: the workers write jobs in their job's tenant, as requests do, and claim and finish across tenants
+        // through the queue's functions only: no column-level grant, EXECUTE on the 7 functions.
+        Assert.Contains("GRANT SELECT, INSERT, UPDATE, DELETE ON jobs TO narralytica_worker;", statements);
+        Assert.DoesNotContain(statements, s => s.StartsWith("GRANT UPDATE (", System.StringComparison.Ordinal));
+        foreach (var function in QueueFunctions.Names)
+            Assert.Contains($"GRANT EXECUTE ON FUNCTION {function}({QueueFunctions.Signature(function)}) TO narralytica_worker;", statements);
+        // 16 tables for the application, the workers and the readers, the 5 global ones for the control plane, the queue's
+        // 7 functions, and the readers' 2 functions.
+        Assert.Equal(16 + 16 + 16 + 5 + 7 + 2, statements.Count(s => s.StartsWith("GRANT ", System.StringComparison.Ordinal)));
         Assert.DoesNotContain(statements, s => s.Contains("narralytica_schema_history"));
     }
 

@@ -35,21 +35,21 @@ public sealed class GrantDriftTests : System.IDisposable
     }
 
     [Fact]
-    public async Task The_workers_column_grants_on_the_queue_are_compared_too()
+    public async Task Column_grants_on_the_queue_are_compared_too()
     {
         var connection = await DriftSql.MigratedAsync(_postgres, _copy);
-        // A column taken away, tenant_id handed to the workers (which would let them move a job to another tenant), and
-        // a column grant to a lane that schema.yaml never grants one to.
+        // The workers' UPDATE of the queue table (in their job's tenant) taken away, a column of it handed back on its
+        // own, and a column grant to a lane that schema.yaml never grants one to.
         await PostgresFixture.ExecuteAsync(connection,
-            "REVOKE UPDATE (status) ON jobs FROM narralytica_worker; GRANT UPDATE (tenant_id) ON jobs TO narralytica_worker; GRANT UPDATE (tenant_id) ON videos TO narralytica_reader");
+            "REVOKE UPDATE ON jobs FROM narralytica_worker; GRANT UPDATE (status) ON jobs TO narralytica_worker; GRANT UPDATE (tenant_id) ON videos TO narralytica_reader");
 
         var output = await DriftSql.ReportAsync(_copy, connection);
-        Assert.Contains("missing  privilege UPDATE (status) on jobs for narralytica_worker", output);
-        Assert.Contains("extra    privilege UPDATE (tenant_id) on jobs held by narralytica_worker", output);
+        Assert.Contains("missing  privilege UPDATE on jobs for narralytica_worker", output);
+        Assert.Contains("extra    privilege UPDATE (status) on jobs held by narralytica_worker", output);
         Assert.Contains("column privilege UPDATE on videos.tenant_id held by narralytica_reader", output);
 
         var sql = await DriftSql.ReadAsync(_copy, connection);
-        Assert.Contains("GRANT UPDATE (status) ON jobs TO narralytica_worker;", sql);
-        Assert.Contains("REVOKE UPDATE (tenant_id) ON jobs FROM narralytica_worker;", sql);
+        Assert.Contains("GRANT UPDATE ON jobs TO narralytica_worker;", sql);
+        Assert.Contains("REVOKE UPDATE (status) ON jobs FROM narralytica_worker;", sql);
     }
 }

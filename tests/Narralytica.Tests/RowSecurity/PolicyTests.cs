@@ -98,7 +98,7 @@ public sealed class PolicyTests : IAsyncLifetime
         {
             var tenant = TenantTables.Contains((string)row[0]);
             Assert.True(tenant == (bool)row[2], $"{row[0]}: forced {row[2]}");
-            var queue = (string)row[0] == "jobs" ? "queue_claim SELECT narralytica_worker; queue_finish UPDATE narralytica_worker; " : "";
+            var queue = (string)row[0] == "jobs" ? "queue_functions ALL narralytica_owner; " : "";
             Assert.Equal(tenant ? queue + "reader_cross_tenant_read SELECT narralytica_reader; tenant_isolation ALL public" : "", (string)row[3]);
         }
         Assert.Contains(rows, r => (string)r[0] == TenantIsolation.AuditTable);

@@ -70,10 +70,10 @@ public sealed class RowSecurityDdlTests
                 "CREATE POLICY reader_cross_tenant_read ON segments FOR SELECT TO narralytica_reader USING ((SELECT narralytica_cross_tenant_read_allowed()));",
             },
             statements.Skip(grant + 1).Take(4));
-        // The queue: the workers claim (SELECT, FOR UPDATE) and finish (UPDATE) every tenant's jobs.
-        Assert.Contains("CREATE POLICY queue_claim ON jobs FOR SELECT TO narralytica_worker USING (true);", statements);
-        Assert.Contains("CREATE POLICY queue_finish ON jobs FOR UPDATE TO narralytica_worker USING (true) WITH CHECK (true);", statements);
-        Assert.Equal(2, statements.Count(s => s.StartsWith("CREATE POLICY queue_", System.StringComparison.Ordinal)));
+        // The queue: the owner reads and changes every tenant's jobs inside the queue's functions only; the workers hold no policy of their own.
+        Assert.Contains("CREATE POLICY queue_functions ON jobs TO narralytica_owner USING (current_setting('narralytica.queue_function', true) = 'on') " +
+                        "WITH CHECK (current_setting('narralytica.queue_function', true) = 'on');", statements);
+        Assert.Equal(1, statements.Count(s => s.StartsWith("CREATE POLICY queue_", System.StringComparison.Ordinal)));
 
         var model = Repository;
         Assert.Equal(model.Tables.Count(t => t.IsTenantScoped), statements.Count(s => s.StartsWith("CREATE POLICY tenant_isolation ", System.StringComparison.Ordinal)));

@@ -80,11 +80,15 @@ public sealed class QueueDeclarationTests
         Assert.True(sql.HasUniqueKey);
         Assert.Contains("INSERT INTO tasks (tenant_id, id, handler, input, rank, max_tries, not_before, once_key)", sql.Enqueue);
         Assert.Contains("ON CONFLICT (tenant_id, once_key) WHERE state IN ('queued', 'running') DO NOTHING", sql.Enqueue);
-        Assert.Contains("ORDER BY j.rank DESC, j.not_before LIMIT $1 / s.seats + CASE WHEN s.seat < $1 % s.seats THEN 1 ELSE 0 END FOR UPDATE OF j SKIP LOCKED", sql.Claim);
-        Assert.Contains("state = CASE WHEN j.state = 'running' AND j.tries >= j.max_tries THEN 'failed'::task_state", sql.Claim);
-        Assert.Contains("held_by = $3 AND tries = $4", sql.Complete);
+        // The workers' statements run inside the queue's functions; the runtime calls those.
+        var inside = QueueSql.Statements(tasks, new[] { "task_state" })!;
+        Assert.Equal("SELECT * FROM narralytica_queue_claim($1, $2, $3, $4)", sql.Claim);
+        Assert.Equal("SELECT narralytica_queue_complete($1, $2, $3, $4)", sql.Complete);
+        Assert.Contains("ORDER BY j.rank DESC, j.not_before LIMIT $1 / s.seats + CASE WHEN s.seat < $1 % s.seats THEN 1 ELSE 0 END FOR UPDATE OF j SKIP LOCKED", inside.Claim);
+        Assert.Contains("state = CASE WHEN j.state = 'running' AND j.tries >= j.max_tries THEN 'failed'::task_state", inside.Claim);
+        Assert.Contains("held_by = $3 AND tries = $4", inside.Complete);
         // The claim's inner aliases aside, no conventional name is left.
-        foreach (var statement in new[] { sql.Enqueue, sql.EnqueueMany, sql.CancelQueued, sql.Claim, sql.Heartbeat, sql.Complete, sql.Cancel, sql.Fail, sql.Release, sql.CompleteMany })
+        foreach (var statement in new[] { sql.Enqueue, sql.EnqueueMany, sql.CancelQueued, inside.Claim, inside.Heartbeat, inside.Complete, inside.Cancel, inside.Fail, inside.Release, inside.CompleteMany })
             foreach (var conventional in new[] { " jobs ", "status", "lease_", "last_error", "started_at", "finished_at" })
                 Assert.DoesNotContain(conventional, statement);
     }
@@ -164,7 +168,7 @@ public sealed class QueueDeclarationTests
     public void A_text_status_is_accepted_and_its_statuses_are_cast_to_text()
     {
         var yaml = Edit(Named, "      state: {type: task_state, default: \"'queued'\"}\n", "      state: {type: text, default: \"'queued'\"}\n");
-        var sql = QueueSql.For(Valid(yaml), new[] { "task_state" })!;
+        var sql = QueueSql.Statements(Valid(yaml), new[] { "task_state" })!;
         Assert.Contains("'failed'::text", sql.Claim);
     }
 
