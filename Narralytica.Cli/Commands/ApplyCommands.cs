@@ -69,7 +69,11 @@ public static class ApplyCommands
         {
             CliOutput.WriteJson(new
             {
-                applied = status.Applied.Select(a => new { version = a.Version, file = a.FileName, checksum = a.Checksum, appliedAt = a.AppliedAt, durationMs = a.DurationMs, appliedBy = a.AppliedBy }),
+                applied = status.Applied.Select(a => new
+                {
+                    version = a.Version, file = a.FileName, checksum = a.Checksum, appliedAt = a.AppliedAt, durationMs = a.DurationMs, appliedBy = a.AppliedBy,
+                    amended = status.Amended.Any(m => m.Applied.Version == a.Version),
+                }),
                 pending = status.Pending.Select(m => new { version = m.Version, file = m.FileName, transactional = m.Transactional }),
                 conflicts = status.Conflicts.Select(c => new { kind = c.Kind.ToString(), version = c.Version, file = c.FileName, message = c.Message }),
                 upToDate = status.IsUpToDate,
@@ -79,7 +83,10 @@ public static class ApplyCommands
         {
             Console.WriteLine($"Migrations of {target.Description}:");
             foreach (var row in status.Applied)
-                Console.WriteLine($"  applied  {row.FileName,-48} {row.AppliedAt:yyyy-MM-dd HH:mm:ss} UTC  {row.DurationMs,6} ms  by {row.AppliedBy}");
+                Console.WriteLine($"  applied  {row.FileName,-48} {row.AppliedAt:yyyy-MM-dd HH:mm:ss} UTC  {row.DurationMs,6} ms  by {row.AppliedBy}" +
+                                  (status.Amended.Any(m => m.Applied.Version == row.Version)
+                                      ? $"  (applied as an earlier text that this file amends, checksum {row.Checksum.Substring(0, Math.Min(12, row.Checksum.Length))})"
+                                      : ""));
             foreach (var migration in status.Pending)
                 Console.WriteLine($"  pending  {migration.FileName}{(migration.Transactional ? "" : " (outside a transaction)")}");
             foreach (var conflict in status.Conflicts)

@@ -22,6 +22,6 @@ public static class SchemaMigrations
     {
         var sums = MigrationSum.Compute(migrations);
         return migrations.Select((m, i) => new SchemaMigration(m.Version, m.Name, m.FileName, m.Checksum, sums[i].Hash, m.Transactional, m.Text,
-            m.Statements.Select(s => new SchemaMigrationStatement(s.Line, s.Sql)).ToList())).ToList();
+            m.Statements.Select(s => new SchemaMigrationStatement(s.Line, s.Sql)).ToList()) { Amends = m.Amends.Select(a => a.Checksum).ToList() }).ToList();
     }
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using Narralytica.Generator.Specs;
 
 namespace Narralytica.Generator.Emitters;
@@ -24,7 +25,10 @@ internal static class MigrationsEmitter
             w.Line("        {");
             foreach (var statement in m.Statements)
                 w.Line($"            new({statement.Line}, {SourceWriter.Literal(statement.Sql)}),");
-            w.Line("        }),");
+            // Only a migration amended by hand declares earlier texts; the others are written as before.
+            w.Line(m.Amends.Count == 0
+                ? "        }),"
+                : $"        }}) {{ Amends = new[] {{ {string.Join(", ", m.Amends.Select(SourceWriter.Literal))} }} }},");
         }
         w.Line("};");
         w.Close();

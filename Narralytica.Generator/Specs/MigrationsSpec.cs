@@ -13,7 +13,8 @@ internal sealed record MigrationSpec(
     string Checksum,
     string Sum,
     bool Transactional,
-    EquatableArray<StatementSpec> Statements);
+    EquatableArray<StatementSpec> Statements,
+    EquatableArray<string> Amends);
 
 internal sealed record StatementSpec(int Line, string Sql);
 
@@ -40,7 +41,7 @@ internal sealed record MigrationsSpec(EquatableArray<MigrationSpec> Migrations, 
         var problems = set.Verify();
         var sums = MigrationSum.Compute(set.Migrations);
         var migrations = set.Migrations.Select((m, i) => new MigrationSpec(m.Version, m.Name, m.FileName, m.Text, m.Checksum, sums[i].Hash, m.Transactional,
-            m.Statements.Select(s => new StatementSpec(s.Line, s.Sql)).ToEquatableArray())).ToEquatableArray();
+            m.Statements.Select(s => new StatementSpec(s.Line, s.Sql)).ToEquatableArray(), m.Amends.Select(a => a.Checksum).ToEquatableArray())).ToEquatableArray();
         return new MigrationsSpec(migrations, set.SnapshotText, true, problems.Count == 0 ? null : problems[0].ToString());
     }
 }

@@ -41,6 +41,12 @@ public sealed class SchemaMigration
     /// <summary>The statements, in order, with the line each starts on.</summary>
     public IReadOnlyList<SchemaMigrationStatement> Statements { get; }
 
+    /// <summary>
+    /// The checksums of earlier texts of this file that this text amends (its <c>-- narralytica:amends</c> header lines):
+    /// a history row holding one of them records this migration as applied, not as a text edited after it ran.
+    /// </summary>
+    public IReadOnlyList<string> Amends { get; init; } = [];
+
     /// <summary>The file name.</summary>
     public override string ToString() => FileName;
 }

@@ -9,15 +9,18 @@ using Narralytica.Schema.Sql;
 namespace Narralytica.Schema.Migrations;
 
 /// <summary>
-/// One migration: <c>NNNN_name.sql</c>, plain SQL with a comment header. Two header lines are
+/// One migration: <c>NNNN_name.sql</c>, plain SQL with a comment header. Three header lines are
 /// directives: <c>-- narralytica:transaction none</c> (run statement by statement, outside a
-/// transaction: concurrent index builds) and <c>-- narralytica:allow destructive, locking</c> (the
-/// safety findings its author accepted).
+/// transaction: concurrent index builds), <c>-- narralytica:allow destructive, locking</c> (the
+/// safety findings its author accepted) and <c>-- narralytica:amends &lt;checksum&gt;: &lt;why&gt;</c>
+/// (an earlier text of this file, which databases may have applied, that this text replaces by hand;
+/// see <see cref="MigrationAmendment"/>).
 /// </summary>
 public sealed class MigrationFile
 {
     public const string TransactionDirective = "-- narralytica:transaction none";
     public const string AllowDirective = "-- narralytica:allow ";
+    public const string AmendsDirective = "-- narralytica:amends ";
 
     private static readonly Regex FileNamePattern = new(@"^(?<version>\d{4,})_(?<name>[a-z0-9][a-z0-9_]*)\.sql$", RegexOptions.CultureInvariant);
 
@@ -27,12 +30,14 @@ public sealed class MigrationFile
         Version = version;
         Name = name;
         Text = text;
-        var header = text.Replace("\r\n", "\n").Split('\n').TakeWhile(l => l.StartsWith("--", StringComparison.Ordinal) || l.Trim().Length == 0).ToList();
+        var lines = text.Replace("\r\n", "\n").Split('\n');
+        var header = lines.TakeWhile(l => l.StartsWith("--", StringComparison.Ordinal) || l.Trim().Length == 0).ToList();
         Transactional = !header.Any(l => l.Trim() == TransactionDirective);
         Allowed = header.Where(l => l.StartsWith(AllowDirective, StringComparison.Ordinal))
             .SelectMany(l => l.Substring(AllowDirective.Length).Split(','))
             .Select(LintCategories.Parse).Where(c => c is not null).Select(c => c!.Value).Distinct().OrderBy(c => c).ToList();
         Checksum = ChecksumOf(text);
+        Amends = MigrationAmendment.ReadAll(fileName, lines, header.Count);
     }
 
     public string FileName { get; }
@@ -47,6 +52,12 @@ public sealed class MigrationFile
 
     /// <summary>SHA-256 of the text with line endings made \n, so a checkout with CRLF does not count as an edit.</summary>
     public string Checksum { get; }
+
+    /// <summary>
+    /// The earlier texts of this file that it amends (its <c>-- narralytica:amends</c> lines): a database whose
+    /// history holds one of their checksums has applied this migration. Empty for every file <c>migrations add</c> writes.
+    /// </summary>
+    public IReadOnlyList<MigrationAmendment> Amends { get; }
 
     public IReadOnlyList<SqlStatement> Statements => SqlScript.Split(Text);
 

@@ -8,8 +8,11 @@ namespace Narralytica.Schema.Sql;
 /// executable by PUBLIC, so an injected statement of any lane could store large objects (<c>lo_from_bytea(0, …)</c>)
 /// until the disk fills, unseen by grants, row-level security and <c>max_bytes</c>. No lane uses them, nor do the
 /// migrations, so EXECUTE on them is taken from PUBLIC in the database. They are functions of pg_catalog, owned by the
-/// bootstrap superuser: only a superuser can take it, so where the migrating role cannot, the statement leaves a
-/// WARNING saying so, <c>narralytica roles create</c> (run by a superuser) does it, and drift reports what is left.
+/// bootstrap superuser: only a superuser can take it. A migrating role that is not one (<c>narralytica_owner</c>) either
+/// holds EXECUTE through PUBLIC, and PostgreSQL only warns that it revoked nothing, or holds no privilege at all on them
+/// (<c>narralytica roles create</c>, run by a superuser, took it from PUBLIC first), and PostgreSQL refuses the REVOKE
+/// (42501): the statement catches that refusal, then leaves a WARNING only when a lane may still execute one of them.
+/// Drift reports what is left.
 /// Reading and removing need no guard: a large object is read or unlinked only by its owner or a grantee, and a lane
 /// can own none.
 /// </summary>
@@ -33,12 +36,13 @@ public static class LargeObjectGuards
         => $"REVOKE EXECUTE ON FUNCTION {string.Join(", ", Functions.Select(f => "pg_catalog." + f))} FROM PUBLIC;";
 
     /// <summary>
-    /// <see cref="RevokeStatement"/>, then a WARNING when a lane may still execute one of them (PostgreSQL itself only
-    /// warns when the role revoking holds no grant option): re-runnable, and harmless where the role lacks the rights.
+    /// <see cref="RevokeStatement"/>, its refusal to a role without any privilege on the functions caught (there is then
+    /// nothing that role could take), then a WARNING when a lane may still execute one of them: re-runnable, and
+    /// harmless where the role lacks the rights, whether PUBLIC still holds EXECUTE or a superuser took it already.
     /// </summary>
     public static string Revoke()
         => "DO $$ BEGIN " +
-           $"EXECUTE {SqlIdentifier.Literal(RevokeStatement())}; " +
+           $"BEGIN EXECUTE {SqlIdentifier.Literal(RevokeStatement())}; EXCEPTION WHEN insufficient_privilege THEN NULL; END; " +
            $"IF {LaneMayExecuteCondition()} THEN " +
            "RAISE WARNING 'A lane role may still create or write large objects in database %: only a superuser can take EXECUTE on PostgreSQL''s large-object functions from PUBLIC', current_database() " +
            $"USING HINT = {SqlIdentifier.Literal(Hint)}; " +
