@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Narralytica.Schema.Conventions;
 using Narralytica.Schema.Model;
 
@@ -47,6 +48,18 @@ public sealed record QueueSql(
             QueueFunctions.Call(QueueFunctions.CompleteMany));
     }
 
+    /// <summary>
+    /// Whether the index that serves the ready jobs holds them as (tenant_id, priority ASC, run_after DESC), the reverse
+    /// of the claim's order, rather than (tenant_id, priority DESC, run_after): NARR1052 accepts both.
+    /// </summary>
+    private static bool ReadyIndexIsReversed(Table table, QueueDeclaration queue)
+    {
+        bool Leads(Index index, bool priorityDescending) => index.Columns.Count >= 3 && index.Columns[0].Name == TableConventions.TenantColumn
+            && index.Columns[1].Name == queue.Required(QueueRoles.Priority) && index.Columns[1].Descending == priorityDescending
+            && index.Columns[2].Name == queue.Required(QueueRoles.RunAfter) && index.Columns[2].Descending != priorityDescending;
+        return !table.Indexes.Any(i => Leads(i, true)) && table.Indexes.Any(i => Leads(i, false));
+    }
+
     /// <summary>Every statement of <paramref name="table"/>'s queue as it runs on the table; null when it is no queue.</summary>
     internal static QueueStatements? Statements(Table table, IReadOnlyCollection<string> enumNames)
     {
@@ -81,8 +94,13 @@ public sealed record QueueSql(
             "FROM unnest($2::uuid[], $3::text[], $4::jsonb[], $5::integer[], $6::integer[], $7::timestamptz[]" + (key is null ? "" : ", $8::text[]") + ") " +
             "AS j (id, kind, payload, priority, max_attempts, run_after" + (key is null ? "" : ", unique_key") + ")" + onConflict + " RETURNING 1) " + notify;
 
+        // A statement on one job by its key names its status with IS NOT DISTINCT FROM (the same, as the status is never
+        // null), not =: "status = 'running'" would let PostgreSQL pick a partial index of the claim (running or ready
+        // jobs, by tenant) over the primary key, and walk every such job of the tenant, and the dead entries of those
+        // finished since the last vacuum, to find one row. The planner cannot prove a partial index's predicate from it.
+        string StatusIs(string alias, string value) => $"{alias}{status} IS NOT DISTINCT FROM '{value}'";
         var cancelQueued =
-            $"UPDATE {t} SET {status} = {Status("cancelled")}, {finishedAt} = now(){touched} WHERE {tenant} = $1 AND {id} = $2 AND {status} = 'queued' RETURNING 1";
+            $"UPDATE {t} SET {status} = {Status("cancelled")}, {finishedAt} = now(){touched} WHERE {tenant} = $1 AND {id} = $2 AND {StatusIs("", "queued")} RETURNING 1";
 
         // Claims up to $1 jobs of every tenant, fairly ($2 the tenant served last, $3 the lease owner, $4 the lease in
         // seconds), in one statement that locks little more than it takes:
@@ -95,7 +113,13 @@ public sealed record QueueSql(
         //   first, so successive claims go round the tenants.
         // An expired job that has used up its attempts is failed instead of claimed (its status comes back as 'failed').
         var ready = $"j.{status} = 'queued' AND j.{runAfter} <= now()";
-        string NextBusyTenant(string after) => $"SELECT j.{tenant} FROM {t} j WHERE {ready}{after} ORDER BY j.{tenant} LIMIT 1";
+        // Each descent orders as the ready index does (NARR1052: tenant_id, then priority and run_after, forwards or both
+        // reversed), which only that index gives without a sort: ordered by tenant_id alone, PostgreSQL may walk another
+        // index of the tenant's queued and running jobs (the uniqueness key's), every running job on the way.
+        var readyOrder = ReadyIndexIsReversed(table, queue)
+            ? $"j.{tenant}, j.{priority}, j.{runAfter} DESC"
+            : $"j.{tenant}, j.{priority} DESC, j.{runAfter}";
+        string NextBusyTenant(string after) => $"SELECT j.{tenant} FROM {t} j WHERE {ready}{after} ORDER BY {readyOrder} LIMIT 1";
         var spent = $"j.{status} = 'running' AND j.{attempts} >= j.{maxAttempts}";
         var claim =
             "WITH RECURSIVE " +
@@ -133,7 +157,7 @@ public sealed record QueueSql(
             $"RETURNING c.place, j.{tenant}, j.{id}, j.{kind}::text, j.{payload}::text, j.{priority}::smallint, j.{attempts}::integer, j.{maxAttempts}::integer, j.{status}::text, j.{expires}, j.{lastError}::text";
 
         // The condition every statement on a claimed job carries ($1 tenant, $2 id, $3 owner, $4 attempt): still this claim's.
-        var thisClaim = $"{tenant} = $1 AND {id} = $2 AND {status} = 'running' AND {owner} = $3 AND {attempts} = $4";
+        var thisClaim = $"{tenant} = $1 AND {id} = $2 AND {StatusIs("", "running")} AND {owner} = $3 AND {attempts} = $4";
         var heartbeat = $"UPDATE {t} SET {expires} = now() + make_interval(secs => $5){touched} WHERE {thisClaim} RETURNING {expires}";
         var complete = $"UPDATE {t} SET {status} = {Status("succeeded")}, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} WHERE {thisClaim}";
         // Many claimed jobs succeeded in one statement, each still its claim's ($1 tenants, $2 ids, $3 owners, $4 attempts,
@@ -141,7 +165,7 @@ public sealed record QueueSql(
         var completeMany =
             $"UPDATE {t} j SET {status} = {Status("succeeded")}, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} " +
             "FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::integer[]) AS c (tenant_id, id, owner, attempt) " +
-            $"WHERE j.{tenant} = c.tenant_id AND j.{id} = c.id AND j.{status} = 'running' AND j.{owner} = c.owner AND j.{attempts} = c.attempt " +
+            $"WHERE j.{tenant} = c.tenant_id AND j.{id} = c.id AND {StatusIs("j.", "running")} AND j.{owner} = c.owner AND j.{attempts} = c.attempt " +
             $"RETURNING j.{tenant}, j.{id}";
         // The job ends cancelled ($5 the reason, kept in last_error).
         var cancel = $"UPDATE {t} SET {status} = {Status("cancelled")}, {lastError} = $5, {owner} = NULL, {expires} = NULL, {finishedAt} = now(){touched} WHERE {thisClaim}";
