@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Npgsql;
+using Narralytica.Benchmarks.Hosting;
 using NpgsqlTypes;
 
 namespace Narralytica.Benchmarks.Competitors;
@@ -33,10 +34,10 @@ public static class RawQueue
         "INSERT INTO jobs (tenant_id, id, kind, payload) SELECT $1, j.id, $2, j.payload FROM unnest($3::uuid[], $4::jsonb[]) AS j (id, payload)";
 
     /// <summary>
-    /// Runs one claim-and-complete loop until the queue is empty; returns the jobs it completed. Each job is completed by
+    /// Runs one claim-and-complete loop until the queue is empty (or <paramref name="budget"/> is spent); returns the jobs it completed. Each job is completed by
     /// a statement of its own, or with <paramref name="completeClaimAtOnce"/> a claim's jobs by one statement.
     /// </summary>
-    public static async Task<int> DrainAsync(NpgsqlDataSource dataSource, string worker, bool completeClaimAtOnce = false, CancellationToken cancellationToken = default)
+    public static async Task<int> DrainAsync(NpgsqlDataSource dataSource, string worker, bool completeClaimAtOnce = false, JobBudget? budget = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var claim = new NpgsqlCommand(ClaimSql, connection)
@@ -56,7 +57,7 @@ public static class RawQueue
         await completeMany.PrepareAsync(cancellationToken);
         var done = 0;
         var claimed = new List<(Guid Tenant, Guid Id)>(10);
-        while (true)
+        while (budget?.Spent != true)
         {
             claimed.Clear();
             await using (var reader = await claim.ExecuteReaderAsync(cancellationToken))
@@ -68,7 +69,9 @@ public static class RawQueue
             {
                 ((NpgsqlParameter<Guid[]>)completeMany.Parameters[0]).TypedValue = claimed.Select(c => c.Tenant).ToArray();
                 ((NpgsqlParameter<Guid[]>)completeMany.Parameters[1]).TypedValue = claimed.Select(c => c.Id).ToArray();
-                done += await completeMany.ExecuteNonQueryAsync(cancellationToken);
+                var completed = await completeMany.ExecuteNonQueryAsync(cancellationToken);
+                done += completed;
+                budget?.Completed(completed);
                 continue;
             }
             foreach (var (tenant, id) in claimed)
@@ -78,7 +81,9 @@ public static class RawQueue
                 await complete.ExecuteNonQueryAsync(cancellationToken);
                 done++;
             }
+            budget?.Completed(claimed.Count);
         }
+        return done;
     }
 
     /// <summary>One job, one INSERT.</summary>

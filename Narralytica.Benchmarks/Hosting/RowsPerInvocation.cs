@@ -14,5 +14,6 @@ public static class RowsPerInvocation
         [typeof(IngestBenchmarks)] = IngestBenchmarks.RowsPerInvocation(dataset),
         [typeof(ChangeStreamBenchmarks)] = ChangeStreamBenchmarks.ChangesPerInvocation(dataset),
         [typeof(QueueThroughputBenchmarks)] = QueueThroughputBenchmarks.JobsPerInvocation(dataset),
+        [typeof(QueueBacklogBenchmarks)] = QueueThroughputBenchmarks.JobsPerInvocation(dataset),
     };
 }

@@ -56,16 +56,20 @@ public class QueueThroughputBenchmarks : DatabaseBenchmark
     }
 
     [IterationSetup(Targets = new[] { nameof(RawSkipLocked), nameof(Generated), nameof(RawSkipLockedClaimAtOnce), nameof(GeneratedClaimAtOnce) })]
-    public void FillJobs()
+    public void FillJobs() => FillQueue(_owner, Dataset, JobsPerInvocation(Dataset));
+
+    /// <summary>Empties the queue, then queues <paramref name="jobs"/> ready jobs spread over every tenant of the data set, and analyzes the table.</summary>
+    public static void FillQueue(NpgsqlDataSource owner, TranscriptDataset dataset, int jobs)
     {
-        using var connection = _owner.OpenConnection();
+        using var connection = owner.OpenConnection();
         Execute(connection, "DELETE FROM jobs");
-        Execute(connection, "VACUUM ANALYZE jobs");
-        var tenants = Dataset.Tenants.Select(t => t.Id).ToArray();
+        Execute(connection, "VACUUM jobs");
+        var tenants = dataset.Tenants.Select(t => t.Id).ToArray();
         using var fill = new NpgsqlCommand(
             "INSERT INTO jobs (tenant_id, id, kind, payload) SELECT ($1::uuid[])[1 + n % array_length($1, 1)], gen_random_uuid(), 'bench', jsonb_build_object('n', n) FROM generate_series(1, $2) n",
-            connection) { Parameters = { new NpgsqlParameter { Value = tenants }, new NpgsqlParameter { Value = JobsPerInvocation(Dataset) } } };
+            connection) { Parameters = { new NpgsqlParameter { Value = tenants }, new NpgsqlParameter { Value = jobs } } };
         fill.ExecuteNonQuery();
+        Execute(connection, "ANALYZE jobs");
     }
 
     [IterationSetup(Target = nameof(HangfirePostgreSql))]
@@ -95,21 +99,7 @@ public class QueueThroughputBenchmarks : DatabaseBenchmark
     [Benchmark(Description = "generated JobQueue (worker lane, fair)")]
     public async Task<int> Generated()
     {
-        var done = await Task.WhenAll(Enumerable.Range(0, Workers).Select(i => Task.Run(async () =>
-        {
-            var queue = new JobQueue(_worker, new JobQueueOptions { WorkerId = "bench-" + i });
-            await using var session = queue.OpenSession();
-            var count = 0;
-            while (true)
-            {
-                var jobs = await session.ClaimAsync(10);
-                if (jobs.Count == 0)
-                    return count;
-                foreach (var job in jobs)
-                    await session.CompleteAsync(job);
-                count += jobs.Count;
-            }
-        })));
+        var done = await Task.WhenAll(Enumerable.Range(0, Workers).Select(i => Task.Run(() => GeneratedQueueLoop.DrainAsync(_worker, "bench-" + i, completeClaimAtOnce: false))));
         return Check(done.Sum());
     }
 
@@ -123,21 +113,7 @@ public class QueueThroughputBenchmarks : DatabaseBenchmark
     [Benchmark(Description = "generated JobQueue, a claim's jobs completed by one statement")]
     public async Task<int> GeneratedClaimAtOnce()
     {
-        var done = await Task.WhenAll(Enumerable.Range(0, Workers).Select(i => Task.Run(async () =>
-        {
-            var queue = new JobQueue(_worker, new JobQueueOptions { WorkerId = "bench-" + i });
-            await using var session = queue.OpenSession();
-            var count = 0;
-            while (true)
-            {
-                var jobs = await session.ClaimAsync(10);
-                if (jobs.Count == 0)
-                    return count;
-                if ((await session.CompleteAsync(jobs)).Count > 0)
-                    throw new InvalidOperationException("A claim was lost: the lease is 30 s, far longer than a job here.");
-                count += jobs.Count;
-            }
-        })));
+        var done = await Task.WhenAll(Enumerable.Range(0, Workers).Select(i => Task.Run(() => GeneratedQueueLoop.DrainAsync(_worker, "bench-" + i, completeClaimAtOnce: true))));
         return Check(done.Sum());
     }
 
