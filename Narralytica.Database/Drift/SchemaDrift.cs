@@ -128,6 +128,9 @@ public static class SchemaDrift
                 {
                     AppPrivileges = table.AppPrivileges, ControlPrivileges = table.ControlPrivileges, WorkerPrivileges = table.WorkerPrivileges, ReaderPrivileges = table.ReaderPrivileges,
                     WorkerUpdateColumns = table.WorkerUpdateColumns,
+                    // The catalog holds the queue's functions, not the columns they are written from, which drift's SQL writes them again from.
+                    QueueColumns = table.QueueColumns,
+                    QueueFunctions = table.QueueFunctions,
                 }
                 : t with { AppPrivileges = TablePrivileges.None, ControlPrivileges = TablePrivileges.None, WorkerPrivileges = TablePrivileges.None, ReaderPrivileges = TablePrivileges.None }).ToEquatableArray(),
         };
