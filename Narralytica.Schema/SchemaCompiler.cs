@@ -38,7 +38,7 @@ public static class SchemaCompiler
         // Never half a model: any error means no model at all.
         // A queue's workers go through its functions, whose definitions the model keeps in short.
         var withQueueFunctions = tables.Select(t => t.QueueColumns is null ? t : t with { QueueFunctions = QueueFunctions.Fingerprint(t) });
-        var model = ordered.Any(d => d.IsError) ? null : new SchemaModel(enums.ToEquatableArray(), withQueueFunctions.ToEquatableArray()) { AppSchemaUsage = true, TenantContext = true, Lanes = true, TenantProof = true, CheckedJustification = true, SignatureFirstProof = true, BoundedReaderAudit = true, GuardedSessions = true, GuardedLargeObjects = true, Streams = streams.ToEquatableArray(), Target = parser.Target };
+        var model = ordered.Any(d => d.IsError) ? null : new SchemaModel(enums.ToEquatableArray(), withQueueFunctions.ToEquatableArray()) { AppSchemaUsage = true, TenantContext = true, Lanes = true, TenantProof = true, CheckedJustification = true, SignatureFirstProof = true, BoundedReaderAudit = true, GuardedSessions = true, GuardedLargeObjects = true, GuardedSchemaCreate = true, Streams = streams.ToEquatableArray(), Target = parser.Target };
         return new SchemaCompilation(model, ordered);
     }
 }

@@ -145,6 +145,7 @@ public static class CatalogReader
             Streams = await PublicationCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
             GuardedSessions = await SessionGuardCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
             GuardedLargeObjects = await LargeObjectGuardCatalog.ReadAsync(connection, transaction, cancellationToken),
+            GuardedSchemaCreate = await SchemaCreateGuardCatalog.ReadAsync(connection, transaction, schema, cancellationToken),
         };
         return new CatalogModel(model, unsupported, skippedTables, skippedColumns, isolation);
     }

@@ -22,8 +22,8 @@ public sealed record JobQueueOptions
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(WorkerId) || WorkerId.Length > 200)
-            throw new ArgumentException("A worker id needs 1 to 200 characters; it is written into jobs.lease_owner.", nameof(WorkerId));
+        if (string.IsNullOrWhiteSpace(WorkerId) || WorkerId.Length > 200 || System.Text.Encoding.UTF8.GetByteCount(WorkerId) > 256)
+            throw new ArgumentException("A worker id needs 1 to 200 characters, at most 256 bytes in UTF-8; it is written into jobs.lease_owner.", nameof(WorkerId));
         if (Lease < TimeSpan.FromSeconds(1))
             throw new ArgumentOutOfRangeException(nameof(Lease), Lease, "A lease shorter than a second would expire before a heartbeat could extend it.");
         if (Lease > TimeSpan.FromDays(1))

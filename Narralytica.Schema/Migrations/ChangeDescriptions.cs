@@ -38,6 +38,8 @@ internal static class ChangeDescriptions
     public static string GuardLargeObjects()
         => $"take EXECUTE on PostgreSQL's large-object functions that create or write one ({string.Join(", ", LargeObjectGuards.Functions.Select(f => f.Substring(0, f.IndexOf('('))).Distinct())}) from PUBLIC";
 
+    public static string GuardSchemaCreate() => "only the schema's owner may create objects in it: take CREATE on it from PUBLIC and every lane";
+
     public static string SchemaUsage(string role, bool granted) => $"{(granted ? "grant" : "revoke")} USAGE on the schema {(granted ? "to" : "from")} {role}";
 
     public static string Revoke(Table table, TablePrivileges revoked, string role, bool nowAppendOnly)

@@ -78,6 +78,7 @@ public sealed partial class SchemaDiffer
         DiffSessionGuards();
         DiffProofVerifier();
         DiffLargeObjectGuards();
+        DiffSchemaCreateGuards();
         DiffStreams();
         foreach (var (name, finding) in _drops)
             if (!_createdNames.Contains(name))

@@ -54,6 +54,7 @@ public sealed class SnapshotReader
             GuardedSessions = Flag(top, "guarded_sessions"),
             SignatureFirstProof = Flag(top, "signature_first_proof"),
             GuardedLargeObjects = Flag(top, "guarded_large_objects"),
+            GuardedSchemaCreate = Flag(top, "guarded_schema_create"),
             BoundedReaderAudit = Flag(top, "bounded_reader_audit"),
         };
         return (model, header);

@@ -33,6 +33,8 @@ public static class SnapshotWriter
             text.Append("signature_first_proof: true\n");
         if (model.GuardedLargeObjects)
             text.Append("guarded_large_objects: true\n");
+        if (model.GuardedSchemaCreate)
+            text.Append("guarded_schema_create: true\n");
         if (model.BoundedReaderAudit)
             text.Append("bounded_reader_audit: true\n");
 

@@ -77,6 +77,12 @@ public sealed record SchemaModel(EquatableArray<EnumType> Enums, EquatableArray<
     public bool GuardedLargeObjects { get; init; }
 
     /// <summary>
+    /// Whether only the schema's owner may create objects in it (<see cref="Narralytica.Schema.Sql.SchemaCreateGuards"/>):
+    /// CREATE on the schema taken from PUBLIC and every lane. schema.yaml always has it; a snapshot written before does not.
+    /// </summary>
+    public bool GuardedSchemaCreate { get; init; }
+
+    /// <summary>
     /// Where the database runs (schema.yaml's <c>target:</c>): the SQL the migrations and drift write for it. It is
     /// not part of the snapshot, since it says how to change the database, not what the database holds.
     /// </summary>

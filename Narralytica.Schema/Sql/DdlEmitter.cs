@@ -58,6 +58,8 @@ public static class DdlEmitter
             statements.AddRange(SessionGuards.Create());
         if (model.Lanes && model.GuardedLargeObjects)
             statements.Add(LargeObjectGuards.Revoke());
+        if (model.Lanes && model.GuardedSchemaCreate)
+            statements.Add(SchemaCreateGuards.Revoke());
         return statements;
     }
 

@@ -44,8 +44,11 @@ public static class QueueFunctions
     /// <summary>The longest a failed job may wait for its next attempt, in seconds: 30 days.</summary>
     public const int MaxBackoffSeconds = 2_592_000;
 
-    /// <summary>The longest worker name (<c>lease_owner</c>).</summary>
+    /// <summary>The longest worker name (<c>lease_owner</c>), in characters.</summary>
     public const int MaxWorkerName = 200;
+
+    /// <summary>The longest worker name in bytes: what <c>lease_owner</c>'s check holds.</summary>
+    public const int MaxWorkerNameBytes = 256;
 
     /// <summary>Every function's name, in the order they are created.</summary>
     public static readonly IReadOnlyList<string> Names = new[] { Claim, Heartbeat, Complete, CompleteMany, Cancel, Fail, Release };
@@ -148,7 +151,9 @@ public static class QueueFunctions
 
     private static readonly string ClaimChecks =
         Refuse($"max_jobs IS NULL OR max_jobs < 1 OR max_jobs > {MaxClaim}", $"'a claim takes 1 to {MaxClaim} jobs, not ' || coalesce(max_jobs::text, 'null')") +
-        Refuse($"worker IS NULL OR length(worker) < 1 OR length(worker) > {MaxWorkerName}", $"'a worker''s name (the lease owner) has 1 to {MaxWorkerName} characters'") +
+        Refuse("after_tenant IS NULL", "'a claim starts after a tenant: pass the one served last, or the zero uuid for the first claim'") +
+        Refuse($"worker IS NULL OR length(worker) < 1 OR length(worker) > {MaxWorkerName} OR octet_length(worker) > {MaxWorkerNameBytes}",
+            $"'a worker''s name (the lease owner) has 1 to {MaxWorkerName} characters, at most {MaxWorkerNameBytes} bytes'") +
         LeaseCheck;
 
     private static readonly string BackoffCheck =

@@ -178,7 +178,8 @@ public sealed record QueueSql(
             $"{finishedAt} = CASE WHEN {attempts} >= {maxAttempts} THEN now() END, " +
             $"{lastError} = $5, {owner} = NULL, {expires} = NULL{touched} WHERE {thisClaim} RETURNING {status}::text, {runAfter}";
         // Gives a job back unstarted (a worker draining): queued at once, the attempt not counted.
-        var release = $"UPDATE {t} SET {status} = {Status("queued")}, {attempts} = {attempts} - 1, {runAfter} = now(), {owner} = NULL, {expires} = NULL{touched} WHERE {thisClaim}";
+        // started_at goes too: a released job never started, as far as the table says.
+        var release = $"UPDATE {t} SET {status} = {Status("queued")}, {attempts} = {attempts} - 1, {runAfter} = now(), {owner} = NULL, {expires} = NULL, {startedAt} = NULL{touched} WHERE {thisClaim}";
 
         return new QueueStatements(key is not null, enqueue, enqueueMany, cancelQueued, claim, heartbeat, complete, cancel, fail, release, completeMany);
     }

@@ -17,6 +17,7 @@ public static partial class AttackCatalogue
 {
     private const string SettingsGoal = "change what other logins' sessions start with";
     private const string StorageGoal = "store data outside every table";
+    private const string OwnerCodeGoal = "run code of one's own as the owner";
 
     /// <summary>Another application's login of the requests' lane: the sessions the attacker would like to change.</summary>
     private const string PeerLogin = AttackDatabase.AttackerLogin + "_peer";
@@ -98,6 +99,24 @@ public static partial class AttackCatalogue
                 var stored = await run.AdminScalarAsync<long>("SELECT count(*) FROM pg_largeobject_metadata");
                 AttackRun.Expect(stored == 0, $"{stored} large objects stored");
                 return $"{outcomes.Count} of {outcomes.Count} refused (42501 permission denied for function); 0 large objects";
+            });
+
+        yield return new Attack("shadow-operator-each-lane", OwnerCodeGoal, "SQL as each lane",
+            "Each lane's login creates, in the schema, an = on the schema's enum job_status and a function, which the functions that run as the owner (search path: the schema) would pick over pg_catalog's and run as the owner",
+            "only the schema's owner may create in it: CREATE on the schema taken from PUBLIC and every lane (migration 0018, the fresh DDL; drift reports it)",
+            async run =>
+            {
+                var outcomes = new List<string>();
+                foreach (var lane in DatabaseRoles.Lanes)
+                {
+                    outcomes.Add(await AttackRun.RefusedAsync(() => run.LaneExecuteAsync(lane, null,
+                        "CREATE FUNCTION public.shadow_eq(job_status, job_status) RETURNS boolean LANGUAGE sql AS 'SELECT true'"), Denied));
+                    outcomes.Add(await AttackRun.RefusedAsync(() => run.LaneExecuteAsync(lane, null,
+                        "CREATE OPERATOR public.= (leftarg = job_status, rightarg = job_status, function = pg_catalog.enum_eq)"), Denied));
+                }
+                var created = await run.AdminScalarAsync<long>("SELECT count(*) FROM pg_operator WHERE oprnamespace = 'public'::regnamespace");
+                AttackRun.Expect(created == 0, $"{created} operators created in the schema");
+                return $"{outcomes.Count} of {outcomes.Count} refused (42501 permission denied for schema public); no operator in the schema";
             });
     }
 
