@@ -142,7 +142,7 @@ public sealed class RowSecurityDifferTests
     [Fact]
     public void Row_security_on_a_model_without_the_tenant_context_has_the_tenant_policy_alone()
     {
-        var tenantOnly = Model with { TenantContext = false, TenantProof = false, GuardedSessions = false, GuardedLargeObjects = false };
+        var tenantOnly = Model with { TenantContext = false, TenantProof = false, GuardedSessions = false, GuardedLargeObjects = false, GuardedSchemaCreate = false };
         var plan = SchemaDiffer.Diff(WithoutIsolation(Model), tenantOnly);
         Assert.Equal(EnableNotes.Take(2).Append(PlainTenantPolicy), plan.Statements.Select(s => s.Sql));
         Assert.Equal("enable row-level security on notes (policies tenant_isolation)", Assert.Single(plan.Changes).Description);
