@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Schema.Sql;
@@ -12,12 +11,6 @@ namespace Narralytica.Database.Catalog;
 /// </summary>
 public static class LargeObjectGuardCatalog
 {
-    public static async Task<bool> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
-    {
-        var lanes = string.Join(", ", DatabaseRoles.Lanes.Select(SqlIdentifier.Literal));
-        await using var command = new NpgsqlCommand(
-            $"SELECT CASE WHEN (SELECT count(*) FROM pg_roles WHERE rolname IN ({lanes})) = {DatabaseRoles.Lanes.Count} THEN NOT ({LargeObjectGuards.LaneMayExecuteCondition()}) ELSE false END",
-            connection, transaction);
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public static Task<bool> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+        => LaneConditionCatalog.NoLaneMayAsync(connection, transaction, LargeObjectGuards.LaneMayExecuteCondition(), null, cancellationToken);
 }

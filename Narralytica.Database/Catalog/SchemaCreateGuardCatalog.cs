@@ -1,4 +1,3 @@
-using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Narralytica.Schema.Sql;
@@ -12,12 +11,6 @@ namespace Narralytica.Database.Catalog;
 /// </summary>
 public static class SchemaCreateGuardCatalog
 {
-    public static async Task<bool> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken)
-    {
-        var lanes = string.Join(", ", DatabaseRoles.Lanes.Select(SqlIdentifier.Literal));
-        await using var command = new NpgsqlCommand(
-            $"SELECT CASE WHEN (SELECT count(*) FROM pg_roles WHERE rolname IN ({lanes})) = {DatabaseRoles.Lanes.Count} THEN NOT ({SchemaCreateGuards.LaneMayCreateCondition("$1")}) ELSE false END",
-            connection, transaction) { Parameters = { new NpgsqlParameter { Value = schema } } };
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public static Task<bool> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, CancellationToken cancellationToken)
+        => LaneConditionCatalog.NoLaneMayAsync(connection, transaction, SchemaCreateGuards.LaneMayCreateCondition("$1"), schema, cancellationToken);
 }

@@ -198,7 +198,7 @@ public static class CallerLanes
         var signature = $"{name}({(arguments.Length == 0 ? "" : "text")})";
         return new[]
         {
-            $"DO $$ BEGIN EXECUTE format({SqlIdentifier.Literal(create)}, current_schema()); END $$;",
+            DatabaseRoles.OnCurrentSchema(create),
             $"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC;",
             $"GRANT EXECUTE ON FUNCTION {signature} TO {DatabaseRoles.Reader};",
         };

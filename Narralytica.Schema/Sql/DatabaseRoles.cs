@@ -39,7 +39,11 @@ public static class DatabaseRoles
 
     public static string RevokeSchemaUsage(string role = App) => OnCurrentSchema($"REVOKE USAGE ON SCHEMA %I FROM {role}");
 
-    private static string OnCurrentSchema(string statement)
+    /// <summary>
+    /// Runs <paramref name="statement"/>, a format() template whose <c>%I</c> is the schema, for the schema the migration runs
+    /// in (a literal % of it written %%).
+    /// </summary>
+    public static string OnCurrentSchema(string statement)
         => $"DO $$ BEGIN EXECUTE format({SqlIdentifier.Literal(statement)}, current_schema()); END $$;";
 
     public static string Grant(Table table, TablePrivileges privileges, string role = App) => Grant(SqlFragments.Name(table), privileges, role);

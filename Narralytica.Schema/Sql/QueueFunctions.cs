@@ -87,7 +87,7 @@ public static class QueueFunctions
                          $"SECURITY DEFINER SET search_path = %I, pg_temp AS $f$ {function.Body} $f$";
             // format() reads % as its own: the one %I is the schema, every % of the body is doubled.
             var template = create.Replace("%", "%%").Replace("%%I, pg_temp", "%I, pg_temp");
-            statements.Add($"DO $$ BEGIN EXECUTE format({SqlIdentifier.Literal(template)}, current_schema()); END $$;");
+            statements.Add(DatabaseRoles.OnCurrentSchema(template));
             statements.Add($"REVOKE ALL ON FUNCTION {function.Name}({Signature(function.Name)}) FROM PUBLIC;");
             statements.Add($"GRANT EXECUTE ON FUNCTION {function.Name}({Signature(function.Name)}) TO {DatabaseRoles.Worker};");
         }
